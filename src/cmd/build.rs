@@ -1,0 +1,90 @@
+//! `playbook build`: compile, render through the theme, swap the output in.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Failure, Verbosity, display_root, print_diagnostics};
+use crate::cli::BuildArgs;
+use crate::content::LoadOptions;
+use crate::diagnostics;
+use crate::output::{self, Staging};
+use crate::pipeline::{self, Options};
+use crate::render;
+use crate::templates;
+
+pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure> {
+    let start = Instant::now();
+    let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
+    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    output::check_target(&root, &out, args.force).map_err(Failure::Usage)?;
+    let shown_root = display_root(&root);
+
+    let opts = Options {
+        load: LoadOptions { drafts: args.drafts, team: args.team.clone() },
+        base_url: args.base_url.clone(),
+    };
+    let compiled = pipeline::compile(&root, &opts).map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
+    if verbosity != Verbosity::Quiet {
+        print_diagnostics(&shown_root, &compiled.warnings);
+    }
+    let theme_start = Instant::now();
+    let theme = templates::load(&root, &compiled.site.book.config)
+        .map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
+    let theme_time = theme_start.elapsed();
+
+    let render_start = Instant::now();
+    let staging = Staging::begin(&out).map_err(|e| Failure::Io(format!("cannot create the output folder next to `{}`: {e}", out.display())))?;
+    let book = &compiled.site.book;
+    let total = (book.chapters.len() + book.parts.len() + book.teams.len() + 8) as u64;
+    let bar = if verbosity == Verbosity::Quiet || total < 500 {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} pages") {
+            bar.set_style(style);
+        }
+        bar
+    };
+    let stats = render::render(&compiled.site, &theme, &staging, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let stats = stats.map_err(|mut diags| {
+        diagnostics::sort(&mut diags);
+        Failure::Content { root: shown_root.clone(), diags }
+    })?;
+    staging.commit().map_err(|e| Failure::Io(format!("cannot move the new site into `{}`: {e}", out.display())))?;
+    let render_time = render_start.elapsed();
+
+    if verbosity == Verbosity::Verbose {
+        let t = &compiled.timings;
+        eprintln!(
+            "loaded {} chapters in {} parts, {} teams, {} examples",
+            book.chapters.len(),
+            book.parts.len(),
+            book.teams.len(),
+            book.teams.iter().map(|t| t.examples.len()).sum::<usize>()
+        );
+        eprintln!(
+            "time: load {:.1} ms, markdown and links {:.1} ms, theme {:.1} ms, render and write {:.1} ms",
+            ms(t.load),
+            ms(t.compile),
+            ms(theme_time),
+            ms(render_time)
+        );
+    }
+    if verbosity != Verbosity::Quiet {
+        eprintln!(
+            "Built {} pages ({} files) in {:.0} ms -> {}",
+            stats.pages,
+            stats.files,
+            ms(start.elapsed()),
+            PathBuf::from(&out).display()
+        );
+    }
+    Ok(())
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

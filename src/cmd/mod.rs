@@ -1,0 +1,44 @@
+//! One module per command, each a few calls into the pipeline. They return
+//! a `Failure` instead of exiting; `main` prints it and picks the exit code.
+
+pub(crate) mod build;
+pub(crate) mod init;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::diagnostics::{self, Diagnostic};
+
+/// Why a command did not succeed.
+pub(crate) enum Failure {
+    /// Problems in the user's content (exit 1), printed against `root`.
+    Content { root: PathBuf, diags: Vec<Diagnostic> },
+    /// The command was asked for something it will not do (exit 2).
+    Usage(String),
+    /// The machine got in the way: a write failed (exit 1).
+    Io(String),
+}
+
+/// How much to say, from `-q` / `-v`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Prints diagnostics for a person: colour only on a terminal.
+pub(crate) fn print_diagnostics(root: &std::path::Path, diags: &[Diagnostic]) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        eprintln!("{}", diagnostics::format_human(d, root, color));
+    }
+}
+
+/// The root as it should prefix paths in messages.
+pub(crate) fn display_root(root: &std::path::Path) -> PathBuf {
+    match root.strip_prefix(".") {
+        Ok(rest) => rest.to_path_buf(),
+        Err(_) => root.to_path_buf(),
+    }
+}

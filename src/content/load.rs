@@ -1,0 +1,503 @@
+//! Reads a playbook root into a `Playbook`: the folder walk, every file's
+//! front matter, the reading order, and the checks that need only metadata
+//! (duplicate slugs, example-to-chapter references).
+//!
+//! Files are read and parsed in parallel; problems are collected, never
+//! thrown, so one run reports every broken file.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::front_matter;
+use super::meta::{self, value_offset};
+use super::{Chapter, Doc, Example, Part, Playbook, Team};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::slug;
+use crate::source;
+use crate::toml_fields::{self, Fields, did_you_mean_owned};
+
+pub(crate) const ONBOARDING: &str = "onboarding.md";
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LoadOptions {
+    pub drafts: bool,
+    /// Build one team's edition: only its examples appear.
+    pub team: Option<String>,
+}
+
+pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let tree = walk_chapters(root, &mut diags);
+    let parts = load_parts(root, &tree.dirs, &mut diags);
+
+    let parsed: Vec<_> = tree.files.par_iter().map(|file| parse_chapter(root, file)).collect();
+    let mut chapters = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(c) => chapters.push(c),
+            Err(mut ds) => diags.append(&mut ds),
+        }
+    }
+    for c in &mut chapters {
+        let dir = parent_dir(&c.doc.file);
+        c.part = parts.iter().position(|p| p.dir == dir);
+        let prefix = c.part.map_or("", |i| parts[i].url_path.as_str());
+        c.url_path = format!("{prefix}{}/", c.slug);
+    }
+    check_duplicate_slugs(&chapters, &mut diags);
+
+    let (parts, mut chapters) = reading_order(parts, chapters);
+    let mut drafts = Vec::new();
+    if !opts.drafts {
+        chapters.retain(|c| {
+            if c.meta.draft {
+                drafts.push(c.doc.file.clone());
+            }
+            !c.meta.draft
+        });
+    }
+
+    let mut teams = load_teams(root, &mut diags);
+    attach_examples(&mut teams, &chapters, &drafts, opts, &mut diags);
+
+    let onboarding = if root.join(ONBOARDING).exists() {
+        match parse_onboarding(root) {
+            Ok(doc) => Some(doc),
+            Err(mut ds) => {
+                diags.append(&mut ds);
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    let edition = opts.team.clone();
+    let playbook = Playbook { root: root.to_path_buf(), config, parts, chapters, teams, onboarding, drafts, edition };
+    (playbook, diags)
+}
+
+struct ChapterTree {
+    /// Part folders, relative to the root, in walk order.
+    dirs: Vec<String>,
+    files: Vec<String>,
+}
+
+fn walk_chapters(root: &Path, diags: &mut Vec<Diagnostic>) -> ChapterTree {
+    let mut tree = ChapterTree { dirs: Vec::new(), files: Vec::new() };
+    let top = root.join("chapters");
+    if !top.is_dir() {
+        diags.push(
+            Diagnostic::error("no-chapters", "chapters", "the playbook has no `chapters/` folder")
+                .with_help("create chapters/ and put one markdown file per chapter in it"),
+        );
+        return tree;
+    }
+    let walk = WalkDir::new(&top)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(walk_error(root, &e));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let Some(rel) = relative(root, entry.path(), diags) else { continue };
+        if entry.file_type().is_dir() {
+            tree.dirs.push(rel);
+        } else if rel.ends_with(".md") {
+            tree.files.push(rel);
+        }
+    }
+    tree
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let rel = e
+        .path()
+        .and_then(|p| p.strip_prefix(root).ok())
+        .map_or_else(|| "chapters".to_string(), |p| p.to_string_lossy().replace('\\', "/"));
+    if e.loop_ancestor().is_some() {
+        return Diagnostic::error("symlink-loop", rel, "this symbolic link loops back to a folder that contains it")
+            .with_help("remove the link or point it somewhere outside its own parent folders");
+    }
+    match e.io_error() {
+        Some(io) => source::io_error(&rel, io),
+        None => Diagnostic::error("io", rel, e.to_string()),
+    }
+}
+
+/// The path relative to the root as `/`-separated UTF-8, or an error.
+fn relative(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    match rel.to_str() {
+        Some(s) => Some(s.replace('\\', "/")),
+        None => {
+            diags.push(
+                Diagnostic::error("bad-file-name", rel.to_string_lossy(), "the file name is not valid UTF-8")
+                    .with_help("rename the file using UTF-8 characters"),
+            );
+            None
+        }
+    }
+}
+
+fn parent_dir(file: &str) -> &str {
+    file.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn file_stem(file: &str) -> &str {
+    let name = file.rsplit_once('/').map_or(file, |(_, n)| n);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// Parts get their title, description and weight from an optional
+/// `part.toml`; without one the title comes from the folder name.
+fn load_parts(root: &Path, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<Part> {
+    let mut parts: Vec<Part> = Vec::new();
+    for dir in dirs {
+        let parent = parts.iter().position(|p| p.dir == parent_dir(dir));
+        let name = dir.rsplit_once('/').map_or(dir.as_str(), |(_, n)| n);
+        let slug = slug::from_file_stem(name);
+        let prefix = parent.map_or("", |i| parts[i].url_path.as_str());
+        let mut part = Part {
+            dir: dir.clone(),
+            url_path: format!("{prefix}{slug}/"),
+            title: slug::title_from_slug(&slug),
+            description: String::new(),
+            parent,
+            depth: parent.map_or(0, |i| parts[i].depth + 1),
+            weight: None,
+        };
+        let toml_file = format!("{dir}/part.toml");
+        if root.join(&toml_file).exists() {
+            match source::read_text(root, &toml_file) {
+                Ok(text) => {
+                    if let Some(table) = toml_fields::parse(&toml_file, &text, 0..text.len(), diags) {
+                        let mut f = Fields { file: &toml_file, text: &text, base: 0, table: &table, diags };
+                        f.deny_unknown(&["title", "description", "weight"], "part.toml");
+                        if let Some(t) = f.string("title") {
+                            part.title = t;
+                        }
+                        part.description = f.string("description").unwrap_or_default();
+                        part.weight = f.integer("weight");
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        parts.push(part);
+    }
+    parts
+}
+
+fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
+    let text = source::read_text(root, file).map_err(|d| vec![d])?;
+    let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let table =
+        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
+    let meta = meta::chapter(&mut f, 0);
+    drop(table);
+    match meta {
+        Some(meta) if diags.is_empty() => Ok(Chapter {
+            doc: Doc {
+                file: file.to_string(),
+                title: meta.title.clone(),
+                summary: meta.summary.clone(),
+                body_offset: split.body,
+                text,
+            },
+            slug: slug::from_file_stem(file_stem(file)),
+            part: None,
+            url_path: String::new(),
+            meta,
+        }),
+        _ => Err(diags),
+    }
+}
+
+fn check_duplicate_slugs(chapters: &[Chapter], diags: &mut Vec<Diagnostic>) {
+    let mut by_slug: HashMap<&str, &str> = HashMap::new();
+    let mut sorted: Vec<&Chapter> = chapters.iter().collect();
+    sorted.sort_by(|a, b| a.doc.file.cmp(&b.doc.file));
+    for c in sorted {
+        if let Some(first) = by_slug.insert(&c.slug, &c.doc.file) {
+            by_slug.insert(&c.slug, first);
+            diags.push(
+                Diagnostic::error("duplicate-slug", &c.doc.file, format!("duplicate slug `{}`: `{first}` already uses it", c.slug))
+                    .at_offset(&c.doc.text, 0)
+                    .with_help("chapter slugs come from file names without their leading digits; rename one of the files"),
+            );
+        }
+    }
+}
+
+/// Sorts each folder's chapters and sub-parts by weight, then file name, and
+/// flattens the tree depth-first: the order of the sidebar and of prev/next.
+fn reading_order(parts: Vec<Part>, chapters: Vec<Chapter>) -> (Vec<Part>, Vec<Chapter>) {
+    #[derive(Clone, Copy)]
+    enum Node {
+        Chapter(usize),
+        Part(usize),
+    }
+    let root_dir = "chapters";
+    let mut children: HashMap<&str, Vec<(Option<i64>, &str, Node)>> = HashMap::new();
+    for (i, c) in chapters.iter().enumerate() {
+        let dir = parent_dir(&c.doc.file);
+        children.entry(dir).or_default().push((c.meta.weight, &c.doc.file, Node::Chapter(i)));
+    }
+    for (i, p) in parts.iter().enumerate() {
+        children.entry(parent_dir(&p.dir)).or_default().push((p.weight, &p.dir, Node::Part(i)));
+    }
+    for list in children.values_mut() {
+        list.sort_by(|a, b| by_weight(a.0, b.0).then_with(|| a.1.cmp(b.1)));
+    }
+
+    let mut part_order = Vec::new();
+    let mut chapter_order = Vec::new();
+    let mut stack: Vec<Node> = Vec::new();
+    let push_children = |dir: &str, stack: &mut Vec<Node>| {
+        if let Some(list) = children.get(dir) {
+            stack.extend(list.iter().rev().map(|e| e.2));
+        }
+    };
+    push_children(root_dir, &mut stack);
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Chapter(i) => chapter_order.push(i),
+            Node::Part(i) => {
+                part_order.push(i);
+                push_children(&parts[i].dir, &mut stack);
+            }
+        }
+    }
+
+    let mut new_index = vec![usize::MAX; parts.len()];
+    for (new, &old) in part_order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut parts: Vec<Option<Part>> = parts.into_iter().map(Some).collect();
+    let parts: Vec<Part> = part_order
+        .iter()
+        .filter_map(|&i| parts[i].take())
+        .map(|mut p| {
+            p.parent = p.parent.map(|i| new_index[i]);
+            p
+        })
+        .collect();
+    let mut chapters: Vec<Option<Chapter>> = chapters.into_iter().map(Some).collect();
+    let chapters = chapter_order
+        .iter()
+        .filter_map(|&i| chapters[i].take())
+        .map(|mut c| {
+            c.part = c.part.map(|i| new_index[i]);
+            c
+        })
+        .collect();
+    (parts, chapters)
+}
+
+/// Weighted entries first, by weight; unweighted ones after, by name.
+fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
+    a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX))
+}
+
+fn load_teams(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Team> {
+    let dir = root.join("teams");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut team_dirs = Vec::new();
+    let mut example_files = Vec::new();
+    let walk = WalkDir::new(&dir)
+        .follow_links(true)
+        .max_depth(2)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(walk_error(root, &e));
+                continue;
+            }
+        };
+        let Some(rel) = relative(root, entry.path(), diags) else { continue };
+        match (entry.depth(), entry.file_type().is_dir()) {
+            (1, true) => team_dirs.push(rel),
+            (2, false) if rel.ends_with(".md") => example_files.push(rel),
+            _ => {}
+        }
+    }
+
+    let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(root, d, diags)).collect();
+    let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(root, f)).collect();
+    for result in parsed {
+        match result {
+            Ok(ex) => {
+                if let Some(team) = teams.iter_mut().find(|t| t.id == ex.team) {
+                    team.examples.push(ex);
+                }
+            }
+            Err(mut ds) => diags.append(&mut ds),
+        }
+    }
+    for team in &mut teams {
+        team.examples.sort_by(|a, b| by_weight(a.meta.weight, b.meta.weight).then_with(|| a.doc.file.cmp(&b.doc.file)));
+    }
+    teams
+}
+
+fn parse_team(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Team> {
+    let id = dir.rsplit_once('/').map_or(dir, |(_, n)| n).to_string();
+    let file = format!("{dir}/team.toml");
+    if !root.join(&file).exists() {
+        diags.push(
+            Diagnostic::error("missing-team-toml", dir, "a team folder needs a `team.toml`")
+                .with_help("add team.toml with at least: name = \"...\""),
+        );
+        return None;
+    }
+    let text = source::read_text(root, &file).map_err(|d| diags.push(d)).ok()?;
+    let table = toml_fields::parse(&file, &text, 0..text.len(), diags)?;
+    let before = diags.len();
+    let mut f = Fields { file: &file, text: &text, base: 0, table: &table, diags };
+    let meta = meta::team(&mut f)?;
+    if diags.len() > before {
+        return None;
+    }
+    Some(Team {
+        id,
+        file,
+        name: meta.name,
+        description: meta.description,
+        lead: meta.lead,
+        channel: meta.channel,
+        examples: Vec::new(),
+    })
+}
+
+fn parse_example(root: &Path, file: &str) -> Result<Example, Vec<Diagnostic>> {
+    let text = source::read_text(root, file).map_err(|d| vec![d])?;
+    let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let table =
+        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
+    let meta = meta::example(&mut f, 0);
+    let chapter_at = split.toml.start + value_offset(&table, "chapter").unwrap_or(0);
+    drop(table);
+    match meta {
+        Some(meta) if diags.is_empty() => Ok(Example {
+            doc: Doc {
+                file: file.to_string(),
+                title: meta.title.clone(),
+                summary: meta.summary.clone(),
+                body_offset: split.body,
+                text,
+            },
+            slug: slug::from_file_stem(file_stem(file)),
+            team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
+            meta,
+            chapter_at,
+        }),
+        _ => Err(diags),
+    }
+}
+
+/// Checks every example's `chapter` and drops the ones no build would show.
+fn attach_examples(
+    teams: &mut [Team],
+    chapters: &[Chapter],
+    drafts: &[String],
+    opts: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let slugs: HashMap<&str, usize> = chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
+    let draft_slugs: Vec<String> = drafts.iter().map(|f| slug::from_file_stem(file_stem(f))).collect();
+    for team in teams.iter_mut() {
+        team.examples.retain(|ex| {
+            if ex.meta.draft && !opts.drafts {
+                return false;
+            }
+            if slugs.contains_key(ex.meta.chapter.as_str()) {
+                return true;
+            }
+            let wanted = &ex.meta.chapter;
+            if draft_slugs.iter().any(|s| s == wanted) {
+                diags.push(
+                    Diagnostic::warning(
+                        "example-of-draft",
+                        &ex.doc.file,
+                        format!("chapter `{wanted}` is a draft, so this example is left out of the build"),
+                    )
+                    .at_offset(&ex.doc.text, ex.chapter_at)
+                    .with_help("build with --drafts to include both"),
+                );
+                return false;
+            }
+            let mut d = Diagnostic::error("unknown-chapter", &ex.doc.file, format!("no chapter has the slug `{wanted}`"))
+                .at_offset(&ex.doc.text, ex.chapter_at);
+            d = match did_you_mean_owned(wanted, slugs.keys().copied()) {
+                Some(best) => d.with_help(format!("did you mean `{best}`?")),
+                None => {
+                    let mut list: Vec<&str> = chapters.iter().take(12).map(|c| c.slug.as_str()).collect();
+                    if chapters.len() > 12 {
+                        list.push("...");
+                    }
+                    d.with_help(format!("chapters are: {}", list.join(", ")))
+                }
+            };
+            diags.push(d);
+            false
+        });
+    }
+    if let Some(id) = &opts.team
+        && !teams.iter().any(|t| &t.id == id)
+    {
+        let names: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+        diags.push(
+            Diagnostic::error("unknown-team", "teams", format!("no team `{id}` (for --team)"))
+                .with_help(format!("teams are: {}", names.join(", "))),
+        );
+    }
+}
+
+fn parse_onboarding(root: &Path) -> Result<Doc, Vec<Diagnostic>> {
+    let file = ONBOARDING;
+    let text = source::read_text(root, file).map_err(|d| vec![d])?;
+    let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let table =
+        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
+    f.deny_unknown(&["title", "summary"], "onboarding front matter");
+    let title = f.required_string("title", 0);
+    let summary = f.string("summary").unwrap_or_default();
+    drop(table);
+    match title {
+        Some(title) if diags.is_empty() => {
+            Ok(Doc { file: file.to_string(), title, summary, body_offset: split.body, text })
+        }
+        _ => Err(diags),
+    }
+}

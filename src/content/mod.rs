@@ -1,0 +1,101 @@
+//! The playbook as plain data: what was loaded from the root, before any
+//! markdown is rendered. `load` builds it; later stages only read it.
+
+mod front_matter;
+mod load;
+mod meta;
+
+use std::path::PathBuf;
+
+pub(crate) use load::{LoadOptions, load};
+pub(crate) use meta::{ChapterMeta, ExampleMeta};
+
+use crate::config::Config;
+
+pub(crate) struct Playbook {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Folders under `chapters/`; a chapter's `part` indexes this.
+    pub parts: Vec<Part>,
+    /// Every chapter that is built, in reading order.
+    pub chapters: Vec<Chapter>,
+    /// Every team; in a team edition the others stay loaded so that links
+    /// to their examples can fall back to the chapter page.
+    pub teams: Vec<Team>,
+    /// `--team ID`: the team whose edition this is.
+    pub edition: Option<String>,
+    pub onboarding: Option<Doc>,
+    /// Root-relative paths of every `.md` file that exists (drafts included),
+    /// so a link to a left-out draft can be told from a link to nowhere.
+    pub drafts: Vec<String>,
+}
+
+pub(crate) struct Part {
+    /// Folder path relative to the root (`chapters/01-foundations`).
+    pub dir: String,
+    /// URL path below the base, with a trailing slash (`foundations/`).
+    pub url_path: String,
+    pub title: String,
+    pub description: String,
+    pub parent: Option<usize>,
+    pub depth: usize,
+    pub weight: Option<i64>,
+}
+
+/// A markdown source: its whole text and where the body starts.
+pub(crate) struct Doc {
+    /// Path relative to the root, `/`-separated.
+    pub file: String,
+    pub text: String,
+    pub body_offset: usize,
+    pub title: String,
+    pub summary: String,
+}
+
+impl Doc {
+    pub(crate) fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+pub(crate) struct Chapter {
+    pub doc: Doc,
+    pub slug: String,
+    pub part: Option<usize>,
+    /// URL path below the base, with a trailing slash.
+    pub url_path: String,
+    pub meta: ChapterMeta,
+}
+
+pub(crate) struct Team {
+    pub id: String,
+    pub file: String,
+    pub name: String,
+    pub description: String,
+    pub lead: Option<String>,
+    pub channel: Option<String>,
+    pub examples: Vec<Example>,
+}
+
+pub(crate) struct Example {
+    pub doc: Doc,
+    pub slug: String,
+    pub team: String,
+    pub meta: ExampleMeta,
+    /// Byte offset of the `chapter = ...` value, for reference errors.
+    pub chapter_at: usize,
+}
+
+impl Playbook {
+    /// The teams this build shows.
+    pub(crate) fn shown_teams(&self) -> impl Iterator<Item = &Team> {
+        self.teams.iter().filter(|t| self.edition.as_ref().is_none_or(|e| e == &t.id))
+    }
+}
+
+impl Example {
+    /// The element id of the example on chapter and team pages.
+    pub(crate) fn anchor(&self) -> String {
+        format!("ex-{}-{}", self.team, self.slug)
+    }
+}

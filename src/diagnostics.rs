@@ -1,0 +1,189 @@
+//! Problems found in the user's content, each with where it is.
+//!
+//! Every stage reports into a `Vec<Diagnostic>` instead of stopping at the
+//! first problem, so one run shows an author everything to fix. A diagnostic
+//! names the file relative to the playbook root; printers add the root as the
+//! user typed it so the path can be opened from the shell.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the playbook root, with `/` separators.
+    pub file: String,
+    /// 1-based; 0 when the problem is about the whole file.
+    pub line: usize,
+    /// 1-based, counted in characters; 0 when unknown.
+    pub column: usize,
+    /// Stable identifier of the problem kind (listed in the README).
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    /// The text of the offending line, for the caret display.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            code,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    pub(crate) fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, message) }
+    }
+
+    pub(crate) fn at(mut self, pos: Pos) -> Self {
+        self.line = pos.line;
+        self.column = pos.column;
+        self
+    }
+
+    /// Places the diagnostic at byte `offset` of `text` (the whole file).
+    pub(crate) fn at_offset(self, text: &str, offset: usize) -> Self {
+        let pos = Pos::of(text, offset);
+        let line = text.lines().nth(pos.line - 1).unwrap_or("").to_string();
+        let mut d = self.at(pos);
+        d.source_line = Some(line);
+        d
+    }
+
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, Severity) {
+        (&self.file, self.line, self.column, self.severity)
+    }
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    /// Line and column of byte `offset` in `text`. Lines end at `\n`, so CRLF
+    /// files count like LF ones; columns count characters, as editors do.
+    pub(crate) fn of(text: &str, offset: usize) -> Pos {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = memchr_count(before) + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Pos { line, column }
+    }
+}
+
+fn memchr_count(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// Sorts by file and position and drops exact repeats.
+pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    diags.dedup();
+}
+
+pub(crate) fn count_errors(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|d| d.is_error()).count()
+}
+
+/// `path:line:col: error: message`, then the source line with a caret and a
+/// help line where there is one.
+pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
+    let (bold, red, yellow, blue, reset) = if color {
+        ("\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    };
+    let mut out = String::new();
+    let path = display_path(root, &d.file);
+    let _ = write!(out, "{bold}{path}");
+    if d.line > 0 {
+        let _ = write!(out, ":{}", d.line);
+        if d.column > 0 {
+            let _ = write!(out, ":{}", d.column);
+        }
+    }
+    let (label, tint) = match d.severity {
+        Severity::Error => ("error", red),
+        Severity::Warning => ("warning", yellow),
+    };
+    let _ = write!(out, ":{reset} {tint}{label}{reset}{bold}:{reset} {}", d.message);
+    if let Some(src) = &d.source_line {
+        let gutter = d.line.to_string();
+        let pad = " ".repeat(gutter.len());
+        let shown: String = src.trim_end_matches('\r').replace('\t', " ");
+        let _ = write!(out, "\n{blue}{pad} |{reset}\n{blue}{gutter} |{reset} {shown}");
+        if d.column > 0 {
+            let caret_pad = " ".repeat(d.column - 1);
+            let _ = write!(out, "\n{blue}{pad} |{reset} {caret_pad}{tint}^{reset}");
+        }
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(out, "\n{blue}  = help:{reset} {help}");
+    }
+    out
+}
+
+/// The file as the user can open it from the current folder.
+pub(crate) fn display_path(root: &Path, file: &str) -> String {
+    if file.is_empty() {
+        return root.display().to_string();
+    }
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        return file.to_string();
+    }
+    let mut s = root.display().to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    s.push_str(file);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\r\ncé d\nx";
+        assert_eq!(Pos::of(text, 0), Pos { line: 1, column: 1 });
+        assert_eq!(Pos::of(text, 4), Pos { line: 2, column: 1 });
+        // 'd' comes after the two-byte 'é' and a space
+        assert_eq!(Pos::of(text, 8), Pos { line: 2, column: 4 });
+        assert_eq!(Pos::of(text, 100), Pos { line: 3, column: 2 });
+    }
+}

@@ -1,0 +1,67 @@
+//! playbook: a static-site generator for an engineering leadership playbook.
+//!
+//! `main` parses the command line, runs one command, prints its failure once
+//! and returns the exit code: 0 success, 1 content errors, 2 usage errors.
+//! Nothing below it exits the process.
+
+mod cli;
+mod cmd;
+mod config;
+mod content;
+mod diagnostics;
+mod embedded;
+mod links;
+mod markdown;
+mod output;
+mod pipeline;
+mod render;
+mod site;
+mod slug;
+mod source;
+mod templates;
+mod toml_fields;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use cmd::{Failure, Verbosity};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let result = match &cli.command {
+        Command::Init(args) => cmd::init::run(args, verbosity),
+        Command::Build(args) => cmd::build::run(args, verbosity),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Content { root, diags }) => {
+            cmd::print_diagnostics(&root, &diags);
+            let errors = diagnostics::count_errors(&diags);
+            eprintln!("error: {errors} error{} found; nothing was written", if errors == 1 { "" } else { "s" });
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Io(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,460 @@
+//! The one place markdown is parsed. Chapters, examples, the onboarding page
+//! and the principle cards all go through `render`, so the page, the print
+//! view and the search index see the same HTML.
+//!
+//! One parse per document produces its HTML (links between `.md` sources
+//! already rewritten to output URLs), its headings with unique anchors, and
+//! the links and images to validate once every document is known.
+
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::slug::{self, Anchors};
+
+pub(crate) fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Heading {
+    /// Level as written in the source (before any shift).
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link between sources, kept for validation after every page is known.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkRef {
+    /// Root-relative source file, or `None` for a link within the page.
+    pub file: Option<String>,
+    pub fragment: Option<String>,
+    /// Byte offset in the whole source file.
+    pub offset: usize,
+}
+
+/// A relative image or file that is copied with the site.
+#[derive(Clone, Debug)]
+pub(crate) struct AssetRef {
+    /// Root-relative path.
+    pub file: String,
+    pub offset: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    pub assets: Vec<AssetRef>,
+}
+
+/// Where a source file ends up: its URL, and the prefix its anchors get
+/// (examples share a page with others, so their anchors are namespaced).
+pub(crate) struct Target {
+    pub url: String,
+    pub anchor_prefix: String,
+    /// Anchor of the whole document when the link has no fragment.
+    pub anchor: Option<String>,
+}
+
+pub(crate) trait Resolve {
+    fn target(&self, file: &str) -> Option<Target>;
+    /// URL prefix of copied assets (`/media/`).
+    fn media_base(&self) -> &str;
+}
+
+pub(crate) struct Doc<'a> {
+    /// Root-relative path of the source.
+    pub file: &'a str,
+    pub text: &'a str,
+    pub body_offset: usize,
+    /// Prefix of every id the document defines.
+    pub id_prefix: &'a str,
+    /// Added to heading levels (examples sit below their page's headings).
+    pub heading_shift: u8,
+}
+
+pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
+    let body = &doc.text[doc.body_offset..];
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, parser_options()).into_offset_iter().collect();
+    let mut out = Rendered::default();
+    let mut anchors = Anchors::default();
+    let dir = doc.file.rsplit_once('/').map_or("", |(d, _)| d);
+
+    let mut main: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut notes: Vec<Event<'_>> = Vec::new();
+    let mut footnote_numbers: Vec<String> = Vec::new();
+    let mut in_footnote = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        let offset = doc.body_offset + range.start;
+        let sink = if in_footnote > 0 { &mut notes } else { &mut main };
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let end = find_end(&events, i);
+                let text = plain_text(&events[i + 1..end]);
+                let wanted = id.as_ref().map_or_else(|| slug::anchor(&text), |s| s.to_string());
+                let unique = anchors.unique(wanted);
+                let full_id = format!("{}{unique}", doc.id_prefix);
+                out.headings.push(Heading { level: *level as u8, id: full_id.clone(), text });
+                sink.push(Event::Start(Tag::Heading {
+                    level: shift(*level, doc.heading_shift),
+                    id: Some(full_id.into()),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let id = &out.headings.last().map(|h| h.id.clone()).unwrap_or_default();
+                sink.push(Event::InlineHtml(
+                    format!(r##"<a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1">#</a>"##).into(),
+                ));
+                sink.push(Event::End(TagEnd::Heading(shift(*level, doc.heading_shift))));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let href = rewrite_link(dest_url, dir, offset, doc, resolve, &mut out);
+                sink.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: href.map_or_else(|| dest_url.clone(), CowStr::from),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let src = rewrite_asset(dest_url, dir, offset, resolve, &mut out);
+                sink.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: src.map_or_else(|| dest_url.clone(), CowStr::from),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(*kind);
+                sink.push(Event::Html(
+                    format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n")
+                        .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => sink.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Table(_)) => {
+                sink.push(Event::Html("<div class=\"table-wrap\">".into()));
+                sink.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                sink.push(event.clone());
+                sink.push(Event::Html("</div>\n".into()));
+            }
+            Event::TaskListMarker(checked) => {
+                let label = escape_attr(&item_text(&events, i + 1));
+                let checked = if *checked { " checked" } else { "" };
+                sink.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                ));
+            }
+            Event::FootnoteReference(label) => {
+                let n = footnote_number(&mut footnote_numbers, label);
+                let id = footnote_id(doc.id_prefix, label);
+                sink.push(Event::InlineHtml(
+                    format!("<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"{id}-ref\">{n}</a></sup>").into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                in_footnote += 1;
+                let n = footnote_number(&mut footnote_numbers, label);
+                let id = footnote_id(doc.id_prefix, label);
+                notes.push(Event::Html(format!("<li id=\"{id}\" value=\"{n}\">").into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                in_footnote -= 1;
+                notes.push(Event::Html("</li>\n".into()));
+            }
+            other => sink.push(other.clone()),
+        }
+        i += 1;
+    }
+    if !notes.is_empty() {
+        main.push(Event::Html("<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>\n".into()));
+        main.append(&mut notes);
+        main.push(Event::Html("</ol></section>\n".into()));
+    }
+    out.html.reserve(body.len() + body.len() / 2);
+    html::push_html(&mut out.html, main.into_iter());
+    out
+}
+
+/// Index of the event that closes the one opened at `start`.
+fn find_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// The text of a task-list item up to its end or its first nested block.
+fn item_text(events: &[(Event<'_>, Range<usize>)], from: usize) -> String {
+    let mut s = String::new();
+    for (e, _) in &events[from..] {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak => s.push(' '),
+            Event::End(TagEnd::Item) | Event::Start(Tag::List(_)) | Event::End(TagEnd::Paragraph) => break,
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
+    match (level as u8 + by).min(6) {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn footnote_number(seen: &mut Vec<String>, label: &str) -> usize {
+    match seen.iter().position(|l| l == label) {
+        Some(i) => i + 1,
+        None => {
+            seen.push(label.to_string());
+            seen.len()
+        }
+    }
+}
+
+fn footnote_id(prefix: &str, label: &str) -> String {
+    format!("{prefix}fn-{}", slug::slugify(label))
+}
+
+/// True for links that leave the site or are absolute paths, which are kept.
+fn is_external(dest: &str) -> bool {
+    dest.starts_with('/')
+        || dest.starts_with("//")
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+}
+
+/// Rewrites a link to a `.md` source (or a fragment of this page) and
+/// records it for checking. Other relative files are copied like images.
+fn rewrite_link(
+    dest: &str,
+    dir: &str,
+    offset: usize,
+    doc: &Doc<'_>,
+    resolve: &dyn Resolve,
+    out: &mut Rendered,
+) -> Option<String> {
+    if dest.is_empty() || is_external(dest) {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        let fragment = fragment?;
+        let href = format!("#{}{fragment}", doc.id_prefix);
+        out.links.push(LinkRef { file: None, fragment: Some(fragment), offset });
+        return Some(href);
+    }
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
+    if !path.ends_with(".md") {
+        return rewrite_asset(dest, dir, offset, resolve, out);
+    }
+    let file = join(dir, &percent_decode(path));
+    let href = match (&file, &fragment) {
+        (Some(f), _) => resolve.target(f).map(|t| match &fragment {
+            Some(frag) => format!("{}#{}{frag}", t.url, t.anchor_prefix),
+            None => match t.anchor {
+                Some(a) => format!("{}#{a}", t.url),
+                None => t.url,
+            },
+        }),
+        (None, _) => None,
+    };
+    out.links.push(LinkRef { file: Some(file.unwrap_or_else(|| path.to_string())), fragment, offset });
+    href
+}
+
+fn rewrite_asset(dest: &str, dir: &str, offset: usize, resolve: &dyn Resolve, out: &mut Rendered) -> Option<String> {
+    if dest.is_empty() || is_external(dest) || dest.starts_with('#') {
+        return None;
+    }
+    let (path, rest) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let file = join(dir, &percent_decode(path))?;
+    let src = format!("{}{}{rest}", resolve.media_base(), file);
+    out.assets.push(AssetRef { file, offset });
+    Some(src)
+}
+
+/// Joins a relative path onto a root-relative folder; `None` if it climbs
+/// out of the root.
+pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+pub(crate) fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// HTML-escapes text for both element content and quoted attributes.
+pub(crate) fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Renders a short front-matter string (`do`, `dont`, `why`) as inline HTML.
+pub(crate) fn inline(text: &str) -> String {
+    let mut html_out = String::with_capacity(text.len() + 16);
+    html::push_html(&mut html_out, Parser::new_ext(text, parser_options()));
+    let trimmed = html_out.trim();
+    let single = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"));
+    match single {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Urls;
+    impl Resolve for Urls {
+        fn target(&self, file: &str) -> Option<Target> {
+            (file == "chapters/b.md").then(|| Target { url: "/b/".into(), anchor_prefix: String::new(), anchor: None })
+        }
+        fn media_base(&self) -> &str {
+            "/media/"
+        }
+    }
+
+    fn run(body: &str) -> Rendered {
+        let text = format!("+++\n+++\n{body}");
+        let doc = Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0 };
+        render(&doc, &Urls)
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let r = run("## Why\n\n## Why\n\n### Custom {#mine}\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["why", "why-1", "mine"]);
+        assert!(r.html.contains("<h2 id=\"why-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn links_to_sources_are_rewritten_and_recorded() {
+        let r = run("See [b](b.md#x) and [c](../c.md) and [web](https://x.org).\n\n![d](img/d.png)\n");
+        assert!(r.html.contains("href=\"/b/#x\""), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].file.as_deref(), Some("chapters/b.md"));
+        assert_eq!(r.links[1].file.as_deref(), Some("c.md"));
+        assert_eq!(r.assets[0].file, "chapters/img/d.png");
+        assert!(r.html.contains("src=\"/media/chapters/img/d.png\""));
+    }
+
+    #[test]
+    fn alerts_become_callouts_and_footnotes_move_to_the_end() {
+        let r = run("> [!WARNING]\n> Careful.\n\nText[^a].\n\n[^a]: The note.\n\nAfter.\n");
+        assert!(r.html.contains("callout-warning"), "{}", r.html);
+        let note = r.html.find("The note").unwrap();
+        assert!(note > r.html.find("After").unwrap(), "{}", r.html);
+    }
+
+    #[test]
+    fn joins_stay_inside_the_root() {
+        assert_eq!(join("chapters/a", "../b.md").as_deref(), Some("chapters/b.md"));
+        assert_eq!(join("chapters", "../../x.md"), None);
+    }
+}

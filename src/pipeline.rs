@@ -1,0 +1,79 @@
+//! The build as one pipeline shared by every command:
+//! config -> content (plain data) -> compiled site (markdown, links) -> checks.
+//! `build` and `serve` render the result; `check` stops here.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config;
+use crate::content::{self, LoadOptions};
+use crate::diagnostics::{self, Diagnostic};
+use crate::render;
+use crate::site::{self, Site};
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Options {
+    pub load: LoadOptions,
+    pub base_url: Option<String>,
+}
+
+/// How long each stage took, for `-v`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Timings {
+    pub load: Duration,
+    pub compile: Duration,
+}
+
+pub(crate) struct Compiled {
+    pub site: Site,
+    /// Warnings only; errors make `compile` fail.
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// Loads and compiles the playbook at `root`. Every problem is returned,
+/// sorted; the `Err` side holds at least one error.
+pub(crate) fn compile(root: &Path, opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let mut cfg = config::load(root)?;
+    if let Some(url) = &opts.base_url {
+        cfg.base_url = config::normalize_base(url);
+    }
+    let (book, mut diags) = content::load(root, cfg, &opts.load);
+    let load = start.elapsed();
+    let (site, mut more) = site::compile(book);
+    diags.append(&mut more);
+    diags.extend(render::check_paths(&site));
+    let compile = start.elapsed() - load;
+    diagnostics::sort(&mut diags);
+    if diagnostics::count_errors(&diags) > 0 {
+        return Err(diags);
+    }
+    Ok(Compiled { site, warnings: diags, timings: Timings { load, compile } })
+}
+
+/// The playbook root: `--root`, else the current folder, `./playbook`, or
+/// the nearest parent holding `playbook.toml`.
+pub(crate) fn find_root(given: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(root) = given {
+        if root.join(config::FILE).is_file() {
+            return Ok(root.to_path_buf());
+        }
+        return Err(format!("`{}` has no {}", root.display(), config::FILE));
+    }
+    for candidate in [Path::new("."), Path::new("playbook")] {
+        if candidate.join(config::FILE).is_file() {
+            return Ok(candidate.to_path_buf());
+        }
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    for dir in cwd.ancestors().skip(1) {
+        if dir.join(config::FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(format!(
+        "no {} in this folder, in ./playbook or in a parent folder (use --root DIR, or `playbook init` to start one)",
+        config::FILE
+    ))
+}

@@ -1,0 +1,557 @@
+//! Turns the compiled site into output files through the theme.
+//!
+//! Every page is an independent job rendered in parallel and handed to a
+//! `Sink` as soon as it is done (the disk writer for `build`, memory for
+//! `serve`), so the whole site is never held twice. Shared data (site
+//! settings, lookup tables) is prepared once; a page's context holds only
+//! what that page shows.
+
+mod nav;
+mod views;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Sink;
+use crate::site::Site;
+use crate::templates::{Asset, Theme};
+use crate::toml_fields::Date;
+use views::*;
+
+/// Top-level output names the generator writes itself.
+const RESERVED: &[&str] = &["teams", "tags", "print", "onboarding", "media", "assets", "404.html", "sitemap.xml"];
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Stats {
+    pub pages: usize,
+    pub files: usize,
+}
+
+#[derive(Clone, Debug)]
+enum Job {
+    Home,
+    Chapter(usize),
+    Part(usize),
+    Teams,
+    Team(usize),
+    Tags,
+    Tag(String),
+    Print,
+    Onboarding,
+    NotFound,
+    FullNav,
+}
+
+/// Lookups shared by every page, built once.
+struct Shared<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    base_ctx: Context,
+    chains: Vec<Vec<usize>>,
+    chapter_of: HashMap<&'a str, usize>,
+    /// Chapter index -> (team index, example index), shown teams only.
+    examples_of: Vec<Vec<(usize, usize)>>,
+    tags: TagIndex<'a>,
+    today: i64,
+}
+
+/// Every output path with the source that claims it; a clash is an error
+/// at the chapter that causes it.
+pub(crate) fn check_paths(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut claimed: HashMap<&str, &str> = HashMap::new();
+    for p in &site.book.parts {
+        claimed.insert(&p.url_path, &p.dir);
+    }
+    for c in &site.book.chapters {
+        let top = c.url_path.split('/').next().unwrap_or("");
+        if c.part.is_none() && (RESERVED.contains(&top) || top == "index.html") {
+            diags.push(
+                Diagnostic::error("reserved-url", &c.doc.file, format!("the URL `/{}` is used by the generator", c.url_path))
+                    .at_offset(&c.doc.text, 0)
+                    .with_help("rename the file"),
+            );
+        } else if let Some(other) = claimed.insert(&c.url_path, &c.doc.file) {
+            diags.push(
+                Diagnostic::error("duplicate-url", &c.doc.file, format!("`{other}` already has the URL `/{}`", c.url_path))
+                    .at_offset(&c.doc.text, 0)
+                    .with_help("rename the file or its part folder"),
+            );
+        }
+    }
+    for p in &site.book.parts {
+        let top = p.url_path.trim_end_matches('/');
+        if p.parent.is_none() && RESERVED.contains(&top) {
+            diags.push(Diagnostic::error(
+                "reserved-url",
+                &p.dir,
+                format!("the part URL `/{}` is used by the generator", p.url_path),
+            ));
+        }
+    }
+    diags
+}
+
+pub(crate) fn render(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, Vec<Diagnostic>> {
+    let shared = Shared::new(site, theme);
+    let mut jobs = vec![Job::Home, Job::Teams, Job::Tags, Job::Print, Job::NotFound];
+    jobs.extend((0..site.book.chapters.len()).map(Job::Chapter));
+    jobs.extend((0..site.book.parts.len()).map(Job::Part));
+    jobs.extend(
+        site.book.teams.iter().enumerate().filter(|(_, t)| shown(site, &t.id)).map(|(i, _)| Job::Team(i)),
+    );
+    jobs.extend(shared.tags.tags.keys().cloned().map(Job::Tag));
+    if site.onboarding.is_some() {
+        jobs.push(Job::Onboarding);
+    }
+    if nav::window(&site.book, &shared.chains, &site.base, None, None).partial {
+        jobs.push(Job::FullNav);
+    }
+
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, html) = shared.page(job)?;
+            sink.put(&path, html.into_bytes()).map_err(|e| write_error(&path, &e))?;
+            tick();
+            Ok(())
+        })
+        .collect();
+    let mut diags: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+    diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+
+    let mut files = 0;
+    match sink.put("sitemap.xml", sitemap(site).into_bytes()) {
+        Ok(()) => files += 1,
+        Err(e) => diags.push(write_error("sitemap.xml", &e)),
+    }
+    let copies: Vec<Result<(), Diagnostic>> = theme
+        .assets
+        .par_iter()
+        .map(|(path, asset)| {
+            let bytes = match asset {
+                Asset::Embedded(b) => b.to_vec(),
+                Asset::File(p) => std::fs::read(p).map_err(|e| crate::source::io_error(&p.display().to_string(), &e))?,
+            };
+            sink.put(path, bytes).map_err(|e| write_error(path, &e))
+        })
+        .chain(site.assets.par_iter().map(|file| {
+            let bytes = std::fs::read(site.book.root.join(file)).map_err(|e| crate::source::io_error(file, &e))?;
+            let out = format!("media/{file}");
+            sink.put(&out, bytes).map_err(|e| write_error(&out, &e))
+        }))
+        .collect();
+    for r in copies {
+        match r {
+            Ok(()) => files += 1,
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.is_empty() { Ok(Stats { pages: jobs.len(), files: files + jobs.len() }) } else { Err(diags) }
+}
+
+fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("output", "", format!("cannot write `{path}` to the output folder: {e}"))
+}
+
+fn shown(site: &Site, team: &str) -> bool {
+    site.book.edition.as_ref().is_none_or(|e| e == team)
+}
+
+impl<'a> Shared<'a> {
+    fn new(site: &'a Site, theme: &'a Theme) -> Shared<'a> {
+        let book = &site.book;
+        let chapter_of: HashMap<&str, usize> =
+            book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
+        let mut examples_of = vec![Vec::new(); book.chapters.len()];
+        for (ti, team) in book.teams.iter().enumerate().filter(|(_, t)| shown(site, &t.id)) {
+            for (ei, ex) in team.examples.iter().enumerate() {
+                if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
+                    examples_of[ci].push((ti, ei));
+                }
+            }
+        }
+        let tags = TagIndex::new(site);
+        let config = &book.config;
+        let site_view = SiteView {
+            title: &config.title,
+            description: &config.description,
+            base: &site.base,
+            base_url: &config.base_url,
+            language: &config.language,
+            extra: &config.extra,
+            edition: book.edition.as_ref().and_then(|id| {
+                book.teams.iter().find(|t| &t.id == id).map(|t| Link {
+                    title: &t.name,
+                    url: format!("{}teams/{}/", site.base, t.id),
+                })
+            }),
+            onboarding: book.onboarding.as_ref().map(|d| Link { title: &d.title, url: format!("{}onboarding/", site.base) }),
+            teams: book
+                .teams
+                .iter()
+                .filter(|t| shown(site, &t.id))
+                .map(|t| Link { title: &t.name, url: format!("{}teams/{}/", site.base, t.id) })
+                .collect(),
+            has_tags: !tags.tags.is_empty(),
+            print_url: format!("{}print/", site.base),
+            generator: concat!("playbook ", env!("CARGO_PKG_VERSION")),
+        };
+        let mut base_ctx = Context::new();
+        base_ctx.insert("site", &site_view);
+        Shared {
+            site,
+            theme,
+            base_ctx,
+            chains: nav::ancestors(book),
+            chapter_of,
+            examples_of,
+            tags,
+            today: Date::today().days(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.site.base)
+    }
+
+    /// Renders one job to its output path and HTML.
+    fn page(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+        let site = self.site;
+        let book = &site.book;
+        let mut ctx = self.base_ctx.clone();
+        let (template, path) = match job {
+            Job::Home => {
+                let principles: Vec<_> = (0..book.chapters.len())
+                    .filter(|&i| !site.cards[i].is_empty())
+                    .map(|i| chapter_item(site, i))
+                    .collect();
+                let chapters: Vec<_> = (0..book.chapters.len()).map(|i| chapter_item(site, i)).collect();
+                ctx.insert("page", &Home { title: &book.config.title, url: self.url(""), principles, chapters });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
+                ("index.html", "index.html".to_string())
+            }
+            Job::Chapter(i) => {
+                let i = *i;
+                let c = &book.chapters[i];
+                ctx.insert("page", &self.chapter(i));
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, Some(i), None));
+                ("chapter.html", format!("{}index.html", c.url_path))
+            }
+            Job::Part(p) => {
+                let part = &book.parts[*p];
+                let chapters: Vec<_> = (0..book.chapters.len())
+                    .filter(|&i| self.chains[i].contains(p))
+                    .map(|i| chapter_item(site, i))
+                    .collect();
+                let first = (0..book.chapters.len()).find(|&i| self.chains[i].contains(p));
+                ctx.insert(
+                    "page",
+                    &PartPage {
+                        title: &part.title,
+                        description: &part.description,
+                        url: self.url(&part.url_path),
+                        breadcrumbs: self.breadcrumbs(part.parent),
+                        chapters,
+                    },
+                );
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, first, Some(*p)));
+                ("part.html", format!("{}index.html", part.url_path))
+            }
+            Job::Teams => {
+                let teams: Vec<_> =
+                    book.teams.iter().filter(|t| shown(site, &t.id)).map(|t| team_view(site, t)).collect();
+                ctx.insert("page", &TeamsPage { title: "Teams", url: self.url("teams/"), teams });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
+                ("teams.html", "teams/index.html".to_string())
+            }
+            Job::Team(ti) => {
+                let team = &book.teams[*ti];
+                let mut order: Vec<(usize, usize)> = (0..team.examples.len())
+                    .map(|ei| (self.chapter_of.get(team.examples[ei].meta.chapter.as_str()).copied().unwrap_or(0), ei))
+                    .collect();
+                order.sort();
+                let mut groups: Vec<ExampleGroup> = Vec::new();
+                for (ci, ei) in order {
+                    let view = example_view(site, *ti, ei, &|s| self.chapter_of.get(s).copied());
+                    let chapter = &book.chapters[ci];
+                    match groups.last_mut() {
+                        Some(g) if g.id == chapter.slug => g.examples.push(view),
+                        _ => groups.push(ExampleGroup {
+                            title: &chapter.meta.title,
+                            url: self.url(&chapter.url_path),
+                            id: chapter.slug.clone(),
+                            examples: vec![view],
+                        }),
+                    }
+                }
+                ctx.insert("page", &TeamPage { team: team_view(site, team), title: &team.name, groups });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
+                ("team.html", format!("teams/{}/index.html", team.id))
+            }
+            Job::Tags => {
+                let tags: Vec<_> = self
+                    .tags
+                    .tags
+                    .iter()
+                    .map(|(key, t)| TagLink {
+                        name: t.name,
+                        url: self.url(&format!("tags/{key}/")),
+                        count: t.chapters.len() + t.examples.len(),
+                    })
+                    .collect();
+                ctx.insert("page", &TagsPage { title: "Tags", url: self.url("tags/"), tags });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
+                ("tags.html", "tags/index.html".to_string())
+            }
+            Job::Tag(key) => {
+                let t = &self.tags.tags[key];
+                let chapters: Vec<_> = t.chapters.iter().map(|&i| chapter_item(site, i)).collect();
+                let examples: Vec<_> = t
+                    .examples
+                    .iter()
+                    .map(|&(ti, ei)| example_view(site, ti, ei, &|s| self.chapter_of.get(s).copied()))
+                    .collect();
+                ctx.insert(
+                    "page",
+                    &TagPage { title: t.name, name: t.name, url: self.url(&format!("tags/{key}/")), chapters, examples },
+                );
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
+                ("tag.html", format!("tags/{key}/index.html"))
+            }
+            Job::Print => {
+                let chapters: Vec<_> = (0..book.chapters.len()).map(|i| self.print_chapter(i)).collect();
+                ctx.insert("page", &PrintPage { title: &book.config.title, url: self.url("print/"), chapters });
+                ("print.html", "print/index.html".to_string())
+            }
+            Job::Onboarding => {
+                let (doc, rendered) = (book.onboarding.as_ref().unwrap_or_else(|| unreachable!()), site.onboarding.as_ref());
+                let rendered = rendered.unwrap_or_else(|| unreachable!());
+                ctx.insert(
+                    "page",
+                    &DocPage {
+                        title: &doc.title,
+                        summary: &doc.summary,
+                        url: self.url("onboarding/"),
+                        content: &rendered.html,
+                        toc: toc(&rendered.headings),
+                        edit_url: self.edit_url(&doc.file),
+                    },
+                );
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
+                ("onboarding.html", "onboarding/index.html".to_string())
+            }
+            Job::NotFound => {
+                ctx.insert("page", &Titled { title: "Page not found", url: self.url("404.html") });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
+                ("404.html", "404.html".to_string())
+            }
+            Job::FullNav => {
+                ctx.insert("nav", &nav::full(book, &self.chains, &site.base));
+                ("nav.html", "assets/nav.html".to_string())
+            }
+        };
+        ctx.insert("kind", template.trim_end_matches(".html"));
+        let html = self.theme.render(template, &ctx)?;
+        Ok((path, html))
+    }
+
+    fn chapter(&self, i: usize) -> ChapterView<'_> {
+        let site = self.site;
+        let book = &site.book;
+        let c = &book.chapters[i];
+        let rendered = &site.chapters[i];
+        let link = |j: usize| Link { title: &book.chapters[j].meta.title, url: self.url(&book.chapters[j].url_path) };
+        let mut groups: Vec<ExampleGroup> = Vec::new();
+        for &(ti, ei) in &self.examples_of[i] {
+            let team = &book.teams[ti];
+            let view = example_view(site, ti, ei, &|s| self.chapter_of.get(s).copied());
+            match groups.last_mut() {
+                Some(g) if g.id == format!("team-{}", team.id) => g.examples.push(view),
+                _ => groups.push(ExampleGroup {
+                    title: &team.name,
+                    url: self.url(&format!("teams/{}/", team.id)),
+                    id: format!("team-{}", team.id),
+                    examples: vec![view],
+                }),
+            }
+        }
+        let stale = match (c.meta.reviewed, book.config.review_after_days) {
+            (Some(date), Some(days)) => date.days() + days < self.today,
+            _ => false,
+        };
+        ChapterView {
+            title: &c.meta.title,
+            summary: &c.meta.summary,
+            url: self.url(&c.url_path),
+            slug: &c.slug,
+            file: &c.doc.file,
+            content: &rendered.html,
+            toc: toc(&rendered.headings),
+            card: CardView::of(&site.cards[i]),
+            owners: &c.meta.owners,
+            reviewed: c.meta.reviewed,
+            stale,
+            tags: tag_links(&site.base, &c.meta.tags),
+            edit_url: self.edit_url(&c.doc.file),
+            prev: i.checked_sub(1).map(link),
+            next: (i + 1 < book.chapters.len()).then(|| link(i + 1)),
+            breadcrumbs: self.breadcrumbs(c.part),
+            examples: groups,
+            extra: c.meta.extra.as_ref(),
+        }
+    }
+
+    /// Home, then the parts from the outermost down to `part`.
+    fn breadcrumbs(&self, part: Option<usize>) -> Vec<Link<'_>> {
+        let book = &self.site.book;
+        let mut chain = Vec::new();
+        let mut at = part;
+        while let Some(p) = at {
+            chain.push(Link { title: &book.parts[p].title, url: self.url(&book.parts[p].url_path) });
+            at = book.parts[p].parent;
+        }
+        chain.push(Link { title: "Home", url: self.url("") });
+        chain.reverse();
+        chain
+    }
+
+    fn edit_url(&self, file: &str) -> Option<String> {
+        self.site.book.config.edit_url.as_ref().map(|u| u.replace("{path}", file))
+    }
+
+    fn print_chapter(&self, i: usize) -> PrintChapter<'_> {
+        let site = self.site;
+        let c = &site.book.chapters[i];
+        let prefix = format!("{}--", c.slug);
+        let content = site.chapters[i]
+            .html
+            .replace(" id=\"", &format!(" id=\"{prefix}"))
+            .replace("href=\"#", &format!("href=\"#{prefix}"));
+        let new_part = (i == 0 || site.book.chapters[i - 1].part != c.part)
+            .then(|| c.part.map(|p| site.book.parts[p].title.as_str()))
+            .flatten();
+        PrintChapter { title: &c.meta.title, id: c.slug.clone(), content, card: CardView::of(&site.cards[i]), new_part }
+    }
+}
+
+fn sitemap(site: &Site) -> String {
+    let book = &site.book;
+    let root = if book.config.base_url.contains("://") { book.config.base_url.as_str() } else { site.base.as_str() };
+    let mut urls: Vec<(String, Option<Date>)> = vec![(String::new(), None)];
+    urls.extend(book.chapters.iter().map(|c| (c.url_path.clone(), c.meta.reviewed)));
+    urls.extend(book.parts.iter().map(|p| (p.url_path.clone(), None)));
+    urls.extend(book.teams.iter().filter(|t| shown(site, &t.id)).map(|t| (format!("teams/{}/", t.id), None)));
+    if book.onboarding.is_some() {
+        urls.push(("onboarding/".into(), None));
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, date) in urls {
+        out.push_str("  <url><loc>");
+        crate::markdown::escape_into(&mut out, &format!("{root}{path}"));
+        out.push_str("</loc>");
+        if let Some(d) = date {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+#[derive(Serialize)]
+struct Home<'a> {
+    title: &'a str,
+    url: String,
+    principles: Vec<ChapterItem<'a>>,
+    chapters: Vec<ChapterItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartPage<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    breadcrumbs: Vec<Link<'a>>,
+    chapters: Vec<ChapterItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct TeamsPage<'a> {
+    title: &'a str,
+    url: String,
+    teams: Vec<TeamView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TeamPage<'a> {
+    title: &'a str,
+    team: TeamView<'a>,
+    groups: Vec<ExampleGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct TagLink<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TagsPage<'a> {
+    title: &'a str,
+    url: String,
+    tags: Vec<TagLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct TagPage<'a> {
+    title: &'a str,
+    name: &'a str,
+    url: String,
+    chapters: Vec<ChapterItem<'a>>,
+    examples: Vec<ExampleView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintChapter<'a> {
+    title: &'a str,
+    id: String,
+    content: String,
+    card: Option<CardView<'a>>,
+    /// The part's title when this chapter opens a new part.
+    new_part: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PrintPage<'a> {
+    title: &'a str,
+    url: String,
+    chapters: Vec<PrintChapter<'a>>,
+}
+
+#[derive(Serialize)]
+struct DocPage<'a> {
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    content: &'a str,
+    toc: Vec<TocEntry<'a>>,
+    edit_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Titled<'a> {
+    title: &'a str,
+    url: String,
+}

@@ -1,0 +1,117 @@
+//! The sidebar. A page carries a bounded window of the table of contents
+//! around itself (so output grows linearly with chapters, not with their
+//! square); when the playbook is larger than the window, the theme's script
+//! swaps in the full tree from one shared file.
+
+use serde::Serialize;
+
+use crate::content::Playbook;
+
+/// Chapters shown on each side of the current one.
+const HALF_WINDOW: usize = 15;
+
+#[derive(Serialize)]
+pub(crate) struct NavEntry<'a> {
+    /// `part` or `chapter`.
+    pub kind: &'static str,
+    pub depth: usize,
+    pub title: &'a str,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct NavView<'a> {
+    pub entries: Vec<NavEntry<'a>>,
+    /// True when some chapters are left out of `entries`.
+    pub partial: bool,
+    pub hidden_before: usize,
+    pub hidden_after: usize,
+}
+
+/// The parts above each chapter, outermost first.
+pub(crate) fn ancestors(book: &Playbook) -> Vec<Vec<usize>> {
+    book.chapters
+        .iter()
+        .map(|c| {
+            let mut chain = Vec::new();
+            let mut at = c.part;
+            while let Some(p) = at {
+                chain.push(p);
+                at = book.parts[p].parent;
+            }
+            chain.reverse();
+            chain
+        })
+        .collect()
+}
+
+/// The window of the sidebar around chapter `current` (or the start).
+pub(crate) fn window<'a>(
+    book: &'a Playbook,
+    chains: &[Vec<usize>],
+    base: &str,
+    current: Option<usize>,
+    current_part: Option<usize>,
+) -> NavView<'a> {
+    let n = book.chapters.len();
+    let (start, end) = if n <= 2 * HALF_WINDOW + 1 {
+        (0, n)
+    } else {
+        let centre = current.unwrap_or(0);
+        let start = centre.saturating_sub(HALF_WINDOW).min(n - (2 * HALF_WINDOW + 1));
+        (start, start + 2 * HALF_WINDOW + 1)
+    };
+    NavView {
+        entries: entries(book, chains, base, start..end, current, current_part),
+        partial: start > 0 || end < n,
+        hidden_before: start,
+        hidden_after: n - end,
+    }
+}
+
+/// Every chapter: the tree the script loads on large playbooks.
+pub(crate) fn full<'a>(book: &'a Playbook, chains: &[Vec<usize>], base: &str) -> NavView<'a> {
+    NavView {
+        entries: entries(book, chains, base, 0..book.chapters.len(), None, None),
+        partial: false,
+        hidden_before: 0,
+        hidden_after: 0,
+    }
+}
+
+fn entries<'a>(
+    book: &'a Playbook,
+    chains: &[Vec<usize>],
+    base: &str,
+    range: std::ops::Range<usize>,
+    current: Option<usize>,
+    current_part: Option<usize>,
+) -> Vec<NavEntry<'a>> {
+    let mut out = Vec::new();
+    let mut open: &[usize] = &[];
+    for i in range {
+        let chain = &chains[i];
+        let shared = open.iter().zip(chain).take_while(|(a, b)| a == b).count();
+        for &p in &chain[shared..] {
+            let part = &book.parts[p];
+            out.push(NavEntry {
+                kind: "part",
+                depth: part.depth,
+                title: &part.title,
+                url: format!("{base}{}", part.url_path),
+                current: current_part == Some(p),
+            });
+        }
+        open = chain;
+        let c = &book.chapters[i];
+        out.push(NavEntry {
+            kind: "chapter",
+            depth: chain.len(),
+            title: &c.meta.title,
+            url: format!("{base}{}", c.url_path),
+            current: current == Some(i),
+        });
+    }
+    out
+}

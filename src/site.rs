@@ -1,0 +1,165 @@
+//! The playbook compiled: every document's markdown rendered once (in
+//! parallel), and every link between documents checked against the anchors
+//! the rendering produced. Pages, print view and search read from here.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
+
+use crate::content::{Playbook, Team};
+use crate::diagnostics::Diagnostic;
+use crate::links;
+use crate::markdown::{self, Rendered, Resolve, Target};
+
+/// A chapter's principle card, as inline HTML.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Card {
+    pub do_: Option<String>,
+    pub dont: Option<String>,
+    pub why: Option<String>,
+}
+
+impl Card {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.do_.is_none() && self.dont.is_none() && self.why.is_none()
+    }
+}
+
+pub(crate) struct Site {
+    pub book: Playbook,
+    /// Parallel to `book.chapters`.
+    pub chapters: Vec<Rendered>,
+    pub cards: Vec<Card>,
+    /// Parallel to `book.teams` and their `examples`.
+    pub examples: Vec<Vec<Rendered>>,
+    pub onboarding: Option<Rendered>,
+    /// Root-relative files that pages reference and that exist.
+    pub assets: BTreeSet<String>,
+    /// Base path every URL starts with (`/` or `/handbook/`).
+    pub base: String,
+}
+
+/// Maps source files to where they land in the output.
+pub(crate) struct Urls {
+    targets: HashMap<String, TargetSpec>,
+    media_base: String,
+}
+
+struct TargetSpec {
+    url: String,
+    anchor_prefix: String,
+    anchor: Option<String>,
+}
+
+impl Urls {
+    pub(crate) fn new(book: &Playbook, base: &str) -> Urls {
+        let mut targets = HashMap::new();
+        for c in &book.chapters {
+            let spec = TargetSpec { url: format!("{base}{}", c.url_path), anchor_prefix: String::new(), anchor: None };
+            targets.insert(c.doc.file.clone(), spec);
+        }
+        let chapter_url: HashMap<&str, &str> =
+            book.chapters.iter().map(|c| (c.slug.as_str(), c.url_path.as_str())).collect();
+        for team in &book.teams {
+            let shown = book.edition.as_ref().is_none_or(|e| e == &team.id);
+            for ex in &team.examples {
+                let anchor = ex.anchor();
+                let spec = if shown {
+                    TargetSpec {
+                        url: format!("{base}teams/{}/", team.id),
+                        anchor_prefix: format!("{anchor}-"),
+                        anchor: Some(anchor),
+                    }
+                } else {
+                    // Another team's example in a team edition: its chapter
+                    // is the closest page this edition has.
+                    let chapter = chapter_url.get(ex.meta.chapter.as_str()).copied().unwrap_or("");
+                    TargetSpec { url: format!("{base}{chapter}"), anchor_prefix: format!("{anchor}-"), anchor: None }
+                };
+                targets.insert(ex.doc.file.clone(), spec);
+            }
+        }
+        if let Some(doc) = &book.onboarding {
+            let spec = TargetSpec { url: format!("{base}onboarding/"), anchor_prefix: String::new(), anchor: None };
+            targets.insert(doc.file.clone(), spec);
+        }
+        Urls { targets, media_base: format!("{base}media/") }
+    }
+}
+
+impl Resolve for Urls {
+    fn target(&self, file: &str) -> Option<Target> {
+        self.targets.get(file).map(|t| Target {
+            url: t.url.clone(),
+            anchor_prefix: t.anchor_prefix.clone(),
+            anchor: t.anchor.clone(),
+        })
+    }
+    fn media_base(&self) -> &str {
+        &self.media_base
+    }
+}
+
+/// Example headings sit under the page's h2 section and h3 group and h4 title.
+const EXAMPLE_HEADING_SHIFT: u8 = 3;
+
+pub(crate) fn compile(book: Playbook) -> (Site, Vec<Diagnostic>) {
+    let base = book.config.base_path();
+    let urls = Urls::new(&book, &base);
+
+    let chapters: Vec<Rendered> = book
+        .chapters
+        .par_iter()
+        .map(|c| {
+            let doc = markdown::Doc {
+                file: &c.doc.file,
+                text: &c.doc.text,
+                body_offset: c.doc.body_offset,
+                id_prefix: "",
+                heading_shift: 0,
+            };
+            markdown::render(&doc, &urls)
+        })
+        .collect();
+    let cards: Vec<Card> = book
+        .chapters
+        .par_iter()
+        .map(|c| Card {
+            do_: c.meta.do_.as_deref().map(markdown::inline),
+            dont: c.meta.dont.as_deref().map(markdown::inline),
+            why: c.meta.why.as_deref().map(markdown::inline),
+        })
+        .collect();
+    let examples: Vec<Vec<Rendered>> = book.teams.par_iter().map(|t| render_examples(t, &urls)).collect();
+    let onboarding = book.onboarding.as_ref().map(|d| {
+        let doc = markdown::Doc {
+            file: &d.file,
+            text: &d.text,
+            body_offset: d.body_offset,
+            id_prefix: "",
+            heading_shift: 0,
+        };
+        markdown::render(&doc, &urls)
+    });
+
+    let mut site = Site { book, chapters, cards, examples, onboarding, assets: BTreeSet::new(), base };
+    let diags = links::check(&mut site);
+    (site, diags)
+}
+
+fn render_examples(team: &Team, urls: &Urls) -> Vec<Rendered> {
+    team.examples
+        .iter()
+        .map(|ex| {
+            let prefix = format!("{}-", ex.anchor());
+            let doc = markdown::Doc {
+                file: &ex.doc.file,
+                text: &ex.doc.text,
+                body_offset: ex.doc.body_offset,
+                id_prefix: &prefix,
+                heading_shift: EXAMPLE_HEADING_SHIFT,
+            };
+            markdown::render(&doc, urls)
+        })
+        .collect()
+}

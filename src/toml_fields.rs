@@ -1,0 +1,309 @@
+//! Typed values out of a TOML table, with every problem at its place.
+//!
+//! serde stops at the first bad field and loses the line once a value is
+//! converted, so config, team and front-matter files are parsed into the
+//! span-carrying `DeTable` and read field by field here. One file can then
+//! report a wrong type, an unknown key and a missing key in the same run, each
+//! at its line in the file (not in the front-matter block).
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Serialize;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::Diagnostic;
+
+/// Parses `text[range]` as a TOML document. Syntax errors are reported (all
+/// of them the parser can recover from) and give `None`.
+pub(crate) fn parse<'i>(
+    file: &str,
+    text: &'i str,
+    range: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DeTable<'i>> {
+    let base = range.start;
+    let (table, errors) = DeTable::parse_recoverable(&text[range]);
+    if errors.is_empty() {
+        return Some(table.into_inner());
+    }
+    for e in errors {
+        let offset = base + e.span().map_or(0, |s| s.start);
+        let message = e.message().trim().trim_end_matches('.').to_string();
+        diags.push(
+            Diagnostic::error("toml-syntax", file, format!("invalid TOML: {message}")).at_offset(text, offset),
+        );
+    }
+    None
+}
+
+/// Reads keys out of one parsed table. Problems go to `diags`.
+pub(crate) struct Fields<'a, 'i> {
+    pub file: &'a str,
+    pub text: &'i str,
+    /// Offset of the TOML text inside `text`.
+    pub base: usize,
+    pub table: &'a DeTable<'i>,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a, 'i> Fields<'a, 'i> {
+    fn get(&self, key: &str) -> Option<(&'a DeValue<'i>, usize)> {
+        self.table.get(key).map(|v| (v.get_ref(), self.base + v.span().start))
+    }
+
+    fn wrong_type(&mut self, key: &str, offset: usize, expected: &str, found: &DeValue<'_>) {
+        let mut d = Diagnostic::error(
+            "wrong-type",
+            self.file,
+            format!("`{key}` must be {expected}, found {}", describe(found)),
+        )
+        .at_offset(self.text, offset);
+        if expected.starts_with("a list") && matches!(found, DeValue::String(_)) {
+            d = d.with_help(format!("write a list: {key} = [\"...\"]"));
+        } else if expected.starts_with("a date") && matches!(found, DeValue::String(_)) {
+            d = d.with_help("write the date without quotes: 2026-10-01");
+        }
+        self.diags.push(d);
+    }
+
+    /// Reports every key not in `known`, with the nearest known key as help.
+    pub(crate) fn deny_unknown(&mut self, known: &[&str], what: &str) {
+        for (key, _) in self.table.iter() {
+            let name = key.get_ref().as_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let mut d = Diagnostic::error("unknown-key", self.file, format!("unknown key `{name}` in {what}"))
+                .at_offset(self.text, self.base + key.span().start);
+            d = match did_you_mean(name, known) {
+                Some(best) => d.with_help(format!("did you mean `{best}`?")),
+                None => d.with_help(format!("known keys are: {}", known.join(", "))),
+            };
+            self.diags.push(d);
+        }
+    }
+
+    pub(crate) fn string(&mut self, key: &str) -> Option<String> {
+        let (value, at) = self.get(key)?;
+        match value {
+            DeValue::String(s) => Some(s.to_string()),
+            other => {
+                self.wrong_type(key, at, "a string", other);
+                None
+            }
+        }
+    }
+
+    /// Like `string`, and reports a missing key at `missing_at`.
+    pub(crate) fn required_string(&mut self, key: &str, missing_at: usize) -> Option<String> {
+        if self.table.get(key).is_none() {
+            self.diags.push(
+                Diagnostic::error("missing-key", self.file, format!("missing required key `{key}`"))
+                    .at_offset(self.text, missing_at)
+                    .with_help(format!("add a line: {key} = \"...\"")),
+            );
+            return None;
+        }
+        self.string(key)
+    }
+
+    pub(crate) fn integer(&mut self, key: &str) -> Option<i64> {
+        let (value, at) = self.get(key)?;
+        let parsed = match value {
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.wrong_type(key, at, "an integer", value);
+        }
+        parsed
+    }
+
+    pub(crate) fn boolean(&mut self, key: &str) -> Option<bool> {
+        let (value, at) = self.get(key)?;
+        match value {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.wrong_type(key, at, "true or false", other);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn strings(&mut self, key: &str) -> Vec<String> {
+        let Some((value, at)) = self.get(key) else { return Vec::new() };
+        let items = match value {
+            DeValue::Array(items) => items
+                .iter()
+                .map(|v| match v.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
+        items.unwrap_or_else(|| {
+            self.wrong_type(key, at, "a list of strings", value);
+            Vec::new()
+        })
+    }
+
+    pub(crate) fn date(&mut self, key: &str) -> Option<Date> {
+        let (value, at) = self.get(key)?;
+        let date = match value {
+            DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+                dt.date.map(|d| Date { year: d.year as i32, month: d.month, day: d.day })
+            }
+            _ => None,
+        };
+        if date.is_none() {
+            self.wrong_type(key, at, "a date like 2026-10-01", value);
+        }
+        date
+    }
+
+    /// A free-form table (`[extra]`), as template data.
+    pub(crate) fn table(&mut self, key: &str) -> Option<tera::Value> {
+        let (value, at) = self.get(key)?;
+        match value {
+            DeValue::Table(_) => Some(to_template_value(value)),
+            other => {
+                self.wrong_type(key, at, "a table", other);
+                None
+            }
+        }
+    }
+}
+
+fn describe(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn to_template_value(v: &DeValue<'_>) -> tera::Value {
+    use tera::Value;
+    match v {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .map(Value::from)
+            .unwrap_or(Value::Null),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().map(Value::from).unwrap_or(Value::Null),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(items) => Value::Array(items.iter().map(|i| to_template_value(i.get_ref())).collect()),
+        DeValue::Table(t) => Value::Object(
+            t.iter().map(|(k, v)| (k.get_ref().to_string(), to_template_value(v.get_ref()))).collect(),
+        ),
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is a plausible typo.
+pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+pub(crate) fn did_you_mean_owned<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let all: Vec<&str> = candidates.collect();
+    did_you_mean(word, &all)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// A calendar date (front matter `reviewed`, `date`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    pub(crate) fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub(crate) fn from_days(z: i64) -> Date {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    pub(crate) fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Date::from_days(secs.div_euclid(86_400))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_through_days() {
+        for z in [-1000, 0, 59, 365 * 56 + 300, 20_000] {
+            assert_eq!(Date::from_days(z).days(), z);
+        }
+        assert_eq!(Date { year: 2026, month: 10, day: 1 }.to_string(), "2026-10-01");
+        assert_eq!(Date { year: 1970, month: 1, day: 2 }.days(), 1);
+    }
+
+    #[test]
+    fn typos_find_the_nearest_key() {
+        assert_eq!(did_you_mean("owner", &["title", "owners", "weight"]), Some("owners"));
+        assert_eq!(did_you_mean("colour", &["title", "owners"]), None);
+    }
+}
