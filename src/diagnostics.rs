@@ -144,10 +144,10 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
     if let Some(src) = &d.source_line {
         let gutter = d.line.to_string();
         let pad = " ".repeat(gutter.len());
-        let shown: String = src.trim_end_matches('\r').replace('\t', " ");
+        let (shown, caret_column) = excerpt(src, d.column);
         let _ = write!(out, "\n{blue}{pad} |{reset}\n{blue}{gutter} |{reset} {shown}");
         if d.column > 0 {
-            let caret_pad = " ".repeat(d.column - 1);
+            let caret_pad = " ".repeat(caret_column - 1);
             let _ = write!(out, "\n{blue}{pad} |{reset} {caret_pad}{tint}^{reset}");
         }
     }
@@ -155,6 +155,30 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
         let _ = write!(out, "\n{blue}  = help:{reset} {help}");
     }
     out
+}
+
+/// At most about 100 characters of a source line, around the column, and
+/// the column's place in that excerpt.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.trim_end_matches('\r').chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    if chars.len() <= WIDTH {
+        return (chars.into_iter().collect(), column.max(1));
+    }
+    let col = column.max(1) - 1;
+    let start = col.saturating_sub(WIDTH / 2).min(chars.len() - WIDTH);
+    let end = start + WIDTH;
+    let mut s = String::new();
+    let mut caret = col - start + 1;
+    if start > 0 {
+        s.push_str("...");
+        caret += 3;
+    }
+    s.extend(&chars[start..end]);
+    if end < chars.len() {
+        s.push_str("...");
+    }
+    (s, caret)
 }
 
 /// The file as the user can open it from the current folder.

@@ -46,12 +46,16 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
             .map(|s| (s.file, s.rendered.headings.iter().map(|h| h.id.as_str()).collect()))
             .collect();
         let drafts: HashSet<&str> = site.book.drafts.iter().map(String::as_str).collect();
+        let broken: HashSet<&str> = site.book.broken.iter().map(String::as_str).collect();
 
         for src in &sources {
             for link in &src.rendered.links {
                 let target = link.file.as_deref().map_or(Some(src), |f| by_file.get(f).copied());
                 let Some(target) = target else {
                     let file = link.file.as_deref().unwrap_or_default();
+                    if broken.contains(file) {
+                        continue;
+                    }
                     diags.push(missing_file(src, link.offset, file, &drafts, &by_file));
                     continue;
                 };

@@ -37,10 +37,16 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
 
     let parsed: Vec<_> = tree.files.par_iter().map(|file| parse_chapter(root, file)).collect();
     let mut chapters = Vec::new();
-    for result in parsed {
+    // Files that exist but could not be read: their own error is reported,
+    // and links or references to them are not reported again.
+    let mut broken = Vec::new();
+    for (file, result) in tree.files.iter().zip(parsed) {
         match result {
             Ok(c) => chapters.push(c),
-            Err(mut ds) => diags.append(&mut ds),
+            Err(mut ds) => {
+                diags.append(&mut ds);
+                broken.push(file.clone());
+            }
         }
     }
     for c in &mut chapters {
@@ -49,7 +55,7 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
         let prefix = c.part.map_or("", |i| parts[i].url_path.as_str());
         c.url_path = format!("{prefix}{}/", c.slug);
     }
-    check_duplicate_slugs(&chapters, &mut diags);
+    remove_duplicate_slugs(&mut chapters, &mut broken, &mut diags);
 
     let (parts, mut chapters) = reading_order(parts, chapters);
     let mut drafts = Vec::new();
@@ -62,8 +68,8 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
         });
     }
 
-    let mut teams = load_teams(root, &mut diags);
-    attach_examples(&mut teams, &chapters, &drafts, opts, &mut diags);
+    let mut teams = load_teams(root, &mut broken, &mut diags);
+    attach_examples(&mut teams, &chapters, &drafts, &broken, opts, &mut diags);
 
     let onboarding = if root.join(ONBOARDING).exists() {
         match parse_onboarding(root) {
@@ -78,7 +84,17 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
     };
 
     let edition = opts.team.clone();
-    let playbook = Playbook { root: root.to_path_buf(), config, parts, chapters, teams, onboarding, drafts, edition };
+    let playbook = Playbook {
+        root: root.to_path_buf(),
+        config,
+        parts,
+        chapters,
+        teams,
+        onboarding,
+        drafts,
+        broken,
+        edition,
+    };
     (playbook, diags)
 }
 
@@ -234,20 +250,24 @@ fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
     }
 }
 
-fn check_duplicate_slugs(chapters: &[Chapter], diags: &mut Vec<Diagnostic>) {
-    let mut by_slug: HashMap<&str, &str> = HashMap::new();
-    let mut sorted: Vec<&Chapter> = chapters.iter().collect();
-    sorted.sort_by(|a, b| a.doc.file.cmp(&b.doc.file));
-    for c in sorted {
-        if let Some(first) = by_slug.insert(&c.slug, &c.doc.file) {
-            by_slug.insert(&c.slug, first);
-            diags.push(
-                Diagnostic::error("duplicate-slug", &c.doc.file, format!("duplicate slug `{}`: `{first}` already uses it", c.slug))
-                    .at_offset(&c.doc.text, 0)
-                    .with_help("chapter slugs come from file names without their leading digits; rename one of the files"),
-            );
-        }
-    }
+/// Reports every chapter whose slug an earlier file (by path) already has,
+/// and drops it so that nothing downstream reports the clash again.
+fn remove_duplicate_slugs(chapters: &mut Vec<Chapter>, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    chapters.sort_by(|a, b| a.doc.file.cmp(&b.doc.file));
+    let mut first_of: HashMap<String, String> = HashMap::new();
+    chapters.retain(|c| {
+        let Some(first) = first_of.get(&c.slug) else {
+            first_of.insert(c.slug.clone(), c.doc.file.clone());
+            return true;
+        };
+        diags.push(
+            Diagnostic::error("duplicate-slug", &c.doc.file, format!("duplicate slug `{}`: `{first}` already uses it", c.slug))
+                .at_offset(&c.doc.text, 0)
+                .with_help("chapter slugs come from file names without their leading digits; rename one of the files"),
+        );
+        broken.push(c.doc.file.clone());
+        false
+    });
 }
 
 /// Sorts each folder's chapters and sub-parts by weight, then file name, and
@@ -320,7 +340,7 @@ fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
     a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX))
 }
 
-fn load_teams(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Team> {
+fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>) -> Vec<Team> {
     let dir = root.join("teams");
     if !dir.is_dir() {
         return Vec::new();
@@ -351,14 +371,17 @@ fn load_teams(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Team> {
 
     let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(root, d, diags)).collect();
     let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(root, f)).collect();
-    for result in parsed {
+    for (file, result) in example_files.iter().zip(parsed) {
         match result {
             Ok(ex) => {
                 if let Some(team) = teams.iter_mut().find(|t| t.id == ex.team) {
                     team.examples.push(ex);
                 }
             }
-            Err(mut ds) => diags.append(&mut ds),
+            Err(mut ds) => {
+                diags.append(&mut ds);
+                broken.push(file.clone());
+            }
         }
     }
     for team in &mut teams {
@@ -429,11 +452,14 @@ fn attach_examples(
     teams: &mut [Team],
     chapters: &[Chapter],
     drafts: &[String],
+    broken: &[String],
     opts: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
 ) {
     let slugs: HashMap<&str, usize> = chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
     let draft_slugs: Vec<String> = drafts.iter().map(|f| slug::from_file_stem(file_stem(f))).collect();
+    let broken_slugs: Vec<String> =
+        broken.iter().filter(|f| f.starts_with("chapters/")).map(|f| slug::from_file_stem(file_stem(f))).collect();
     for team in teams.iter_mut() {
         team.examples.retain(|ex| {
             if ex.meta.draft && !opts.drafts {
@@ -443,6 +469,9 @@ fn attach_examples(
                 return true;
             }
             let wanted = &ex.meta.chapter;
+            if broken_slugs.contains(wanted) {
+                return false;
+            }
             if draft_slugs.iter().any(|s| s == wanted) {
                 diags.push(
                     Diagnostic::warning(

@@ -28,6 +28,8 @@ pub(crate) struct Playbook {
     /// Root-relative paths of every `.md` file that exists (drafts included),
     /// so a link to a left-out draft can be told from a link to nowhere.
     pub drafts: Vec<String>,
+    /// Files that exist but failed to load (their error is already reported).
+    pub broken: Vec<String>,
 }
 
 pub(crate) struct Part {

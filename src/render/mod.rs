@@ -22,9 +22,6 @@ use crate::templates::{Asset, Theme};
 use crate::toml_fields::Date;
 use views::*;
 
-/// Top-level output names the generator writes itself.
-const RESERVED: &[&str] = &["teams", "tags", "print", "onboarding", "media", "assets", "404.html", "sitemap.xml"];
-
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Stats {
     pub pages: usize,
@@ -59,38 +56,39 @@ struct Shared<'a> {
     today: i64,
 }
 
-/// Every output path with the source that claims it; a clash is an error
-/// at the chapter that causes it.
+/// Every page path a build writes, with what claims it; a chapter or part
+/// whose URL lands on another page is an error at that chapter or part.
 pub(crate) fn check_paths(site: &Site) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let mut claimed: HashMap<&str, &str> = HashMap::new();
-    for p in &site.book.parts {
-        claimed.insert(&p.url_path, &p.dir);
+    let book = &site.book;
+    let mut claimed: HashMap<String, String> = HashMap::new();
+    for generated in ["index.html", "404.html", "teams/index.html", "tags/index.html", "print/index.html"] {
+        claimed.insert(generated.to_string(), "the generator".to_string());
     }
-    for c in &site.book.chapters {
-        let top = c.url_path.split('/').next().unwrap_or("");
-        if c.part.is_none() && (RESERVED.contains(&top) || top == "index.html") {
+    if book.onboarding.is_some() {
+        claimed.insert("onboarding/index.html".into(), "the onboarding page".into());
+    }
+    for t in &book.teams {
+        claimed.insert(format!("teams/{}/index.html", t.id), format!("team `{}`", t.id));
+    }
+    for key in TagIndex::new(site).tags.keys() {
+        claimed.insert(format!("tags/{key}/index.html"), format!("tag `{key}`"));
+    }
+    let mut diags = Vec::new();
+    for p in &book.parts {
+        if let Some(other) = claimed.insert(format!("{}index.html", p.url_path), format!("`{}`", p.dir)) {
             diags.push(
-                Diagnostic::error("reserved-url", &c.doc.file, format!("the URL `/{}` is used by the generator", c.url_path))
-                    .at_offset(&c.doc.text, 0)
-                    .with_help("rename the file"),
-            );
-        } else if let Some(other) = claimed.insert(&c.url_path, &c.doc.file) {
-            diags.push(
-                Diagnostic::error("duplicate-url", &c.doc.file, format!("`{other}` already has the URL `/{}`", c.url_path))
-                    .at_offset(&c.doc.text, 0)
-                    .with_help("rename the file or its part folder"),
+                Diagnostic::error("duplicate-url", &p.dir, format!("the part's URL `/{}` is already used by {other}", p.url_path))
+                    .with_help("rename the folder"),
             );
         }
     }
-    for p in &site.book.parts {
-        let top = p.url_path.trim_end_matches('/');
-        if p.parent.is_none() && RESERVED.contains(&top) {
-            diags.push(Diagnostic::error(
-                "reserved-url",
-                &p.dir,
-                format!("the part URL `/{}` is used by the generator", p.url_path),
-            ));
+    for c in &book.chapters {
+        if let Some(other) = claimed.insert(format!("{}index.html", c.url_path), format!("`{}`", c.doc.file)) {
+            diags.push(
+                Diagnostic::error("duplicate-url", &c.doc.file, format!("the chapter's URL `/{}` is already used by {other}", c.url_path))
+                    .at_offset(&c.doc.text, 0)
+                    .with_help("rename the file or its part folder"),
+            );
         }
     }
     diags
