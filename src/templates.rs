@@ -63,6 +63,9 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes `/`, which bloats every URL; in quoted
+    // attributes and text these five characters are the ones that matter.
+    tera.set_escape_fn(escape_html);
     let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     if let Err(e) = tera.add_raw_templates(all) {
         return Err(template_errors(&sources, &e));
@@ -125,7 +128,8 @@ fn template_errors(sources: &BTreeMap<String, (String, String)>, first: &tera::E
         let mut alone = Tera::default();
         if let Err(e) = alone.add_raw_template(name, text) {
             let chain = error_chain(&e);
-            if matches!(e.kind, tera::ErrorKind::MissingParent { .. }) || chain.contains("which doesn't exist") {
+            let needs_others = chain.contains("which doesn't exist") || chain.contains("isn't present in Tera");
+            if matches!(e.kind, tera::ErrorKind::MissingParent { .. }) || needs_others {
                 continue;
             }
             diags.push(located(origin, &chain));
@@ -149,6 +153,10 @@ fn located(origin: &str, chain: &str) -> Diagnostic {
         }
     }
     d
+}
+
+fn escape_html(s: &str) -> String {
+    crate::markdown::escape_attr(s)
 }
 
 pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {

@@ -1,0 +1,246 @@
+//! Runs the real `playbook` binary on real playbook folders and reads what
+//! it wrote. Every test gets its own temporary folder.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_playbook")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/bench/gen-playbook` beside the repository (or $PLAYBOOK_GEN).
+pub fn gen_playbook() -> PathBuf {
+    if let Some(p) = std::env::var_os("PLAYBOOK_GEN") {
+        return PathBuf::from(p);
+    }
+    let p = repo().join("../shared/bench/gen-playbook");
+    assert!(p.exists(), "gen-playbook not found at {} (set PLAYBOOK_GEN)", p.display());
+    p
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn fails(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "wrong exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+}
+
+/// A temporary folder holding a playbook root at `root()`.
+pub struct Fixture {
+    pub tmp: TempDir,
+}
+
+impl Fixture {
+    pub fn empty() -> Fixture {
+        Fixture { tmp: tempfile::Builder::new().prefix("playbook-test").tempdir().unwrap() }
+    }
+
+    /// A copy of the repository's bundled playbook (without its output).
+    pub fn bundled() -> Fixture {
+        let f = Fixture::empty();
+        copy_tree(&repo().join("playbook"), f.root(), &["public"]);
+        f
+    }
+
+    /// A playbook written by gen-playbook with these arguments.
+    pub fn generated(args: &[&str]) -> Fixture {
+        let f = Fixture::empty();
+        f.gen_into(args, false);
+        f
+    }
+
+    /// Runs gen-playbook into the root; returns its stdout (the `--break` location).
+    pub fn gen_into(&self, args: &[&str], force: bool) -> String {
+        let mut cmd = Command::new("python3");
+        cmd.arg(gen_playbook()).args(args);
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.arg(self.root()).output().expect("run gen-playbook");
+        assert!(out.status.success(), "gen-playbook failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// A playbook from literal files (path, content).
+    pub fn with_files(files: &[(&str, &str)]) -> Fixture {
+        let f = Fixture::empty();
+        for (path, text) in files {
+            f.write(path, text);
+        }
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.root().join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+    }
+
+    /// A file of the default output folder.
+    pub fn page(&self, rel: &str) -> String {
+        self.read(&format!("public/{rel}"))
+    }
+
+    /// Runs `playbook ARGS` with the root as the current folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(Command::new(bin()).args(args).current_dir(self.root()).env("NO_COLOR", "1").output().unwrap())
+    }
+
+    pub fn build(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["build"];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let dest = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &dest, &[]);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir` with its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The values of every `attr="..."` in an HTML text.
+pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Checks that every internal `href` and `src` of every HTML file in `out`
+/// resolves to a written file, and every `#fragment` to an id in it.
+/// Returns the problems found (empty when the site is whole).
+pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
+    let files = snapshot(out);
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
+    for (path, bytes) in &files {
+        if path.ends_with(".html") {
+            let html = std::str::from_utf8(bytes).unwrap();
+            ids.insert(path, attr_values(html, "id").into_iter().map(|s| s.to_string()).collect());
+        }
+    }
+    let mut problems = Vec::new();
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = std::str::from_utf8(bytes).unwrap();
+        let page_dir = match path.rfind('/') {
+            Some(i) => &path[..i + 1],
+            None => "",
+        };
+        for link in attr_values(html, "href").into_iter().chain(attr_values(html, "src")) {
+            let link = link.replace("&amp;", "&");
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (target, fragment) = match link.split_once('#') {
+                Some((t, f)) => (t.to_string(), Some(f.to_string())),
+                None => (link.clone(), None),
+            };
+            let file = if target.is_empty() {
+                path.clone()
+            } else if let Some(rest) = target.strip_prefix(base) {
+                let rest = rest.split('?').next().unwrap();
+                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() }
+            } else if target.starts_with('/') {
+                problems.push(format!("{path}: `{link}` is outside the base `{base}`"));
+                continue;
+            } else {
+                format!("{page_dir}{target}")
+            };
+            if !files.contains_key(&file) {
+                problems.push(format!("{path}: `{link}` -> missing file {file}"));
+                continue;
+            }
+            if let Some(frag) = fragment
+                && !frag.is_empty()
+                && !ids.get(file.as_str()).is_some_and(|set| set.contains(&frag))
+            {
+                problems.push(format!("{path}: `{link}` -> no id `{frag}` in {file}"));
+            }
+        }
+    }
+    problems
+}
