@@ -26,8 +26,17 @@ fn main() {
         files.sort();
         writeln!(code, "pub(crate) static {name}: &[(&str, &[u8])] = &[").unwrap();
         for path in files {
-            let rel = path.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
-            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
+            let rel = path
+                .strip_prefix(&base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            writeln!(
+                code,
+                "    ({rel:?}, include_bytes!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(code, "];").unwrap();
     }
@@ -38,7 +47,9 @@ fn main() {
 fn collect(path: &Path, files: &mut Vec<PathBuf>) {
     if path.is_dir() {
         println!("cargo:rerun-if-changed={}", path.display());
-        let Ok(entries) = std::fs::read_dir(path) else { return };
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return;
+        };
         for entry in entries.flatten() {
             if !entry.file_name().to_string_lossy().starts_with('.') {
                 collect(&entry.path(), files);

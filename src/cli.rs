@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "playbook", version, about = "Publish an engineering leadership playbook as a static site")]
+#[command(
+    name = "playbook",
+    version,
+    about = "Publish an engineering leadership playbook as a static site"
+)]
 pub(crate) struct Cli {
     /// Print nothing but errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]

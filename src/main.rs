@@ -4,6 +4,9 @@
 //! and returns the exit code: 0 success, 1 content errors, 2 usage errors.
 //! Nothing below it exits the process.
 
+// Diagnostics are values on the cold path; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
 mod cli;
 mod cmd;
 mod config;
@@ -33,7 +36,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let verbosity = if cli.quiet {
@@ -52,7 +59,10 @@ fn main() -> ExitCode {
         Err(Failure::Content { root, diags }) => {
             cmd::print_diagnostics(&root, &diags);
             let errors = diagnostics::count_errors(&diags);
-            eprintln!("error: {errors} error{} found; nothing was written", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "error: {errors} error{} found; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
             ExitCode::from(1)
         }
         Err(Failure::Usage(msg)) => {

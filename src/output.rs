@@ -46,10 +46,14 @@ pub(crate) fn check_target(root: &Path, target: &Path, force: bool) -> Result<()
         }
     }
     if target.is_file() {
-        return Err(format!("refusing to write the site to `{}`: it is a file", target.display()));
+        return Err(format!(
+            "refusing to write the site to `{}`: it is a file",
+            target.display()
+        ));
     }
     if !force && target.is_dir() && !target.join(MARKER).exists() {
-        let mut entries = std::fs::read_dir(target).map_err(|e| format!("cannot read `{}`: {e}", target.display()))?;
+        let mut entries = std::fs::read_dir(target)
+            .map_err(|e| format!("cannot read `{}`: {e}", target.display()))?;
         if entries.next().is_some() {
             return Err(format!(
                 "refusing to replace `{}`: it holds files that playbook did not write (use --force to replace it)",
@@ -74,14 +78,18 @@ fn absolute(path: &Path) -> PathBuf {
             _ => break,
         }
     }
-    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     out.extend(rest.iter().rev());
     out
 }
 
 impl Staging {
     pub(crate) fn begin(target: &Path) -> io::Result<Staging> {
-        let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -93,7 +101,11 @@ impl Staging {
             std::fs::remove_dir_all(&tmp)?;
         }
         std::fs::create_dir(&tmp)?;
-        Ok(Staging { target: target.to_path_buf(), tmp, committed: false })
+        Ok(Staging {
+            target: target.to_path_buf(),
+            tmp,
+            committed: false,
+        })
     }
 
     /// Swaps the finished site in for the old one.
@@ -132,10 +144,14 @@ impl Sink for Staging {
 /// Staging folders left by builds that were killed: their process is gone.
 fn remove_stale(parent: &Path, name: &str) {
     let prefix = format!(".{name}.tmp-");
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
         let alive = Path::new("/proc").join(pid).exists();
         if !alive || pid == std::process::id().to_string() {
             let _ = std::fs::remove_dir_all(entry.path());

@@ -49,7 +49,11 @@ pub(crate) fn compile(root: &Path, opts: &Options) -> Result<Compiled, Vec<Diagn
     if diagnostics::count_errors(&diags) > 0 {
         return Err(diags);
     }
-    Ok(Compiled { site, warnings: diags, timings: Timings { load, compile } })
+    Ok(Compiled {
+        site,
+        warnings: diags,
+        timings: Timings { load, compile },
+    })
 }
 
 /// The playbook root: `--root`, else the current folder, `./playbook`, or
@@ -66,7 +70,8 @@ pub(crate) fn find_root(given: Option<&Path>) -> Result<PathBuf, String> {
             return Ok(candidate.to_path_buf());
         }
     }
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     for dir in cwd.ancestors().skip(1) {
         if dir.join(config::FILE).is_file() {
             return Ok(dir.to_path_buf());

@@ -55,13 +55,20 @@ impl Urls {
     pub(crate) fn new(book: &Playbook, base: &str) -> Urls {
         let mut targets = HashMap::new();
         for c in &book.chapters {
-            let spec = TargetSpec { url: format!("{base}{}", c.url_path), anchor_prefix: String::new(), anchor: None };
+            let spec = TargetSpec {
+                url: format!("{base}{}", c.url_path),
+                anchor_prefix: String::new(),
+                anchor: None,
+            };
             targets.insert(c.doc.file.clone(), spec);
         }
-        let chapter_url: HashMap<&str, &str> =
-            book.chapters.iter().map(|c| (c.slug.as_str(), c.url_path.as_str())).collect();
+        let chapter_url: HashMap<&str, &str> = book
+            .chapters
+            .iter()
+            .map(|c| (c.slug.as_str(), c.url_path.as_str()))
+            .collect();
         for team in &book.teams {
-            let shown = book.edition.as_ref().is_none_or(|e| e == &team.id);
+            let shown = book.shows_team(&team.id);
             for ex in &team.examples {
                 let anchor = ex.anchor();
                 let spec = if shown {
@@ -73,17 +80,31 @@ impl Urls {
                 } else {
                     // Another team's example in a team edition: its chapter
                     // is the closest page this edition has.
-                    let chapter = chapter_url.get(ex.meta.chapter.as_str()).copied().unwrap_or("");
-                    TargetSpec { url: format!("{base}{chapter}"), anchor_prefix: format!("{anchor}-"), anchor: None }
+                    let chapter = chapter_url
+                        .get(ex.meta.chapter.as_str())
+                        .copied()
+                        .unwrap_or("");
+                    TargetSpec {
+                        url: format!("{base}{chapter}"),
+                        anchor_prefix: format!("{anchor}-"),
+                        anchor: None,
+                    }
                 };
                 targets.insert(ex.doc.file.clone(), spec);
             }
         }
         if let Some(doc) = &book.onboarding {
-            let spec = TargetSpec { url: format!("{base}onboarding/"), anchor_prefix: String::new(), anchor: None };
+            let spec = TargetSpec {
+                url: format!("{base}onboarding/"),
+                anchor_prefix: String::new(),
+                anchor: None,
+            };
             targets.insert(doc.file.clone(), spec);
         }
-        Urls { targets, media_base: format!("{base}media/") }
+        Urls {
+            targets,
+            media_base: format!("{base}media/"),
+        }
     }
 }
 
@@ -130,7 +151,11 @@ pub(crate) fn compile(book: Playbook) -> (Site, Vec<Diagnostic>) {
             why: c.meta.why.as_deref().map(markdown::inline),
         })
         .collect();
-    let examples: Vec<Vec<Rendered>> = book.teams.par_iter().map(|t| render_examples(t, &urls)).collect();
+    let examples: Vec<Vec<Rendered>> = book
+        .teams
+        .par_iter()
+        .map(|t| render_examples(t, &urls))
+        .collect();
     let onboarding = book.onboarding.as_ref().map(|d| {
         let doc = markdown::Doc {
             file: &d.file,
@@ -142,7 +167,15 @@ pub(crate) fn compile(book: Playbook) -> (Site, Vec<Diagnostic>) {
         markdown::render(&doc, &urls)
     });
 
-    let mut site = Site { book, chapters, cards, examples, onboarding, assets: BTreeSet::new(), base };
+    let mut site = Site {
+        book,
+        chapters,
+        cards,
+        examples,
+        onboarding,
+        assets: BTreeSet::new(),
+        base,
+    };
     let diags = links::check(&mut site);
     (site, diags)
 }

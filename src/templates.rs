@@ -26,23 +26,23 @@ pub(crate) struct Theme {
     pub assets: BTreeMap<String, Asset>,
     /// Template name -> the file it came from, for messages.
     origins: BTreeMap<String, String>,
-    /// A theme loaded from disk (watched by `serve`).
-    pub dir: Option<PathBuf>,
 }
 
 pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new(); // name -> (origin, text)
     let mut assets = BTreeMap::new();
     let mut diags = Vec::new();
-    let dir = if config.theme == "default" {
+    if config.theme == "default" {
         for (name, bytes) in embedded::theme_files("templates/") {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            sources.insert(name.to_string(), (format!("(default theme) templates/{name}"), text));
+            sources.insert(
+                name.to_string(),
+                (format!("(default theme) templates/{name}"), text),
+            );
         }
         for (name, bytes) in embedded::theme_files("static/") {
             assets.insert(name.to_string(), Asset::Embedded(bytes));
         }
-        None
     } else {
         let dir = root.join(&config.theme);
         if !dir.join("templates").is_dir() {
@@ -53,8 +53,7 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic
         }
         read_templates(root, &dir.join("templates"), &mut sources, &mut diags);
         read_assets(&dir.join("static"), &mut assets);
-        Some(dir)
-    };
+    }
     read_templates(root, &root.join("templates"), &mut sources, &mut diags);
     read_assets(&root.join("static"), &mut assets);
     if !diags.is_empty() {
@@ -66,12 +65,21 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic
     // Tera's default also escapes `/`, which bloats every URL; in quoted
     // attributes and text these five characters are the ones that matter.
     tera.set_escape_fn(escape_html);
-    let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
+    let all = sources
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()));
     if let Err(e) = tera.add_raw_templates(all) {
         return Err(template_errors(&sources, &e));
     }
-    let origins = sources.into_iter().map(|(name, (origin, _))| (name, origin)).collect();
-    Ok(Theme { tera, assets, origins, dir })
+    let origins = sources
+        .into_iter()
+        .map(|(name, (origin, _))| (name, origin))
+        .collect();
+    Ok(Theme {
+        tera,
+        assets,
+        origins,
+    })
 }
 
 fn read_templates(
@@ -87,15 +95,29 @@ fn read_templates(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error("io", dir.display().to_string(), e.to_string()));
+                diags.push(Diagnostic::error(
+                    "io",
+                    dir.display().to_string(),
+                    e.to_string(),
+                ));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        let origin = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let name = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let origin = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read(entry.path()).map_err(|e| crate::source::io_error(&origin, &e)) {
             Ok(bytes) => match crate::source::decode(&origin, bytes) {
                 Ok(text) => {
@@ -114,7 +136,12 @@ fn read_assets(dir: &Path, assets: &mut BTreeMap<String, Asset>) {
     }
     for entry in WalkDir::new(dir).follow_links(true).into_iter().flatten() {
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
             assets.insert(rel, Asset::File(entry.path().to_path_buf()));
         }
     }
@@ -122,13 +149,17 @@ fn read_assets(dir: &Path, assets: &mut BTreeMap<String, Asset>) {
 
 /// Tera stops at the first broken template; parse each one alone to report
 /// every syntax error with its file, line and column.
-fn template_errors(sources: &BTreeMap<String, (String, String)>, first: &tera::Error) -> Vec<Diagnostic> {
+fn template_errors(
+    sources: &BTreeMap<String, (String, String)>,
+    first: &tera::Error,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (name, (origin, text)) in sources {
         let mut alone = Tera::default();
         if let Err(e) = alone.add_raw_template(name, text) {
             let chain = error_chain(&e);
-            let needs_others = chain.contains("which doesn't exist") || chain.contains("isn't present in Tera");
+            let needs_others =
+                chain.contains("which doesn't exist") || chain.contains("isn't present in Tera");
             if matches!(e.kind, tera::ErrorKind::MissingParent { .. }) || needs_others {
                 continue;
             }
@@ -136,17 +167,27 @@ fn template_errors(sources: &BTreeMap<String, (String, String)>, first: &tera::E
         }
     }
     if diags.is_empty() {
-        diags.push(Diagnostic::error("template", "templates", error_chain(first)));
+        diags.push(Diagnostic::error(
+            "template",
+            "templates",
+            error_chain(first),
+        ));
     }
     diags
 }
 
 /// Builds a diagnostic from Tera's message, which carries ` --> line:col`.
 fn located(origin: &str, chain: &str) -> Diagnostic {
-    let mut d = Diagnostic::error("template", origin, format!("template error: {}", chain.trim()));
+    let mut d = Diagnostic::error(
+        "template",
+        origin,
+        format!("template error: {}", chain.trim()),
+    );
     if let Some(at) = chain.find("--> ") {
         let rest = &chain[at + 4..];
-        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         if let (Some(l), Some(c)) = (nums.next(), nums.next()) {
             d.line = l.parse().unwrap_or(0);
             d.column = c.parse().unwrap_or(0);
@@ -174,11 +215,11 @@ impl Theme {
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
             let origin = self.origins.get(name).map_or(name, String::as_str);
-            Diagnostic::error("template", origin, format!("template error: {}", error_chain(&e)))
+            Diagnostic::error(
+                "template",
+                origin,
+                format!("template error: {}", error_chain(&e)),
+            )
         })
-    }
-
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.origins.contains_key(name)
     }
 }

@@ -35,7 +35,11 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
     let tree = walk_chapters(root, &mut diags);
     let parts = load_parts(root, &tree.dirs, &mut diags);
 
-    let parsed: Vec<_> = tree.files.par_iter().map(|file| parse_chapter(root, file)).collect();
+    let parsed: Vec<_> = tree
+        .files
+        .par_iter()
+        .map(|file| parse_chapter(root, file))
+        .collect();
     let mut chapters = Vec::new();
     // Files that exist but could not be read: their own error is reported,
     // and links or references to them are not reported again.
@@ -105,12 +109,19 @@ struct ChapterTree {
 }
 
 fn walk_chapters(root: &Path, diags: &mut Vec<Diagnostic>) -> ChapterTree {
-    let mut tree = ChapterTree { dirs: Vec::new(), files: Vec::new() };
+    let mut tree = ChapterTree {
+        dirs: Vec::new(),
+        files: Vec::new(),
+    };
     let top = root.join("chapters");
     if !top.is_dir() {
         diags.push(
-            Diagnostic::error("no-chapters", "chapters", "the playbook has no `chapters/` folder")
-                .with_help("create chapters/ and put one markdown file per chapter in it"),
+            Diagnostic::error(
+                "no-chapters",
+                "chapters",
+                "the playbook has no `chapters/` folder",
+            )
+            .with_help("create chapters/ and put one markdown file per chapter in it"),
         );
         return tree;
     }
@@ -130,7 +141,9 @@ fn walk_chapters(root: &Path, diags: &mut Vec<Diagnostic>) -> ChapterTree {
         if entry.depth() == 0 {
             continue;
         }
-        let Some(rel) = relative(root, entry.path(), diags) else { continue };
+        let Some(rel) = relative(root, entry.path(), diags) else {
+            continue;
+        };
         if entry.file_type().is_dir() {
             tree.dirs.push(rel);
         } else if rel.ends_with(".md") {
@@ -148,10 +161,17 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
     let rel = e
         .path()
         .and_then(|p| p.strip_prefix(root).ok())
-        .map_or_else(|| "chapters".to_string(), |p| p.to_string_lossy().replace('\\', "/"));
+        .map_or_else(
+            || "chapters".to_string(),
+            |p| p.to_string_lossy().replace('\\', "/"),
+        );
     if e.loop_ancestor().is_some() {
-        return Diagnostic::error("symlink-loop", rel, "this symbolic link loops back to a folder that contains it")
-            .with_help("remove the link or point it somewhere outside its own parent folders");
+        return Diagnostic::error(
+            "symlink-loop",
+            rel,
+            "this symbolic link loops back to a folder that contains it",
+        )
+        .with_help("remove the link or point it somewhere outside its own parent folders");
     }
     match e.io_error() {
         Some(io) => source::io_error(&rel, io),
@@ -166,8 +186,12 @@ fn relative(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Str
         Some(s) => Some(s.replace('\\', "/")),
         None => {
             diags.push(
-                Diagnostic::error("bad-file-name", rel.to_string_lossy(), "the file name is not valid UTF-8")
-                    .with_help("rename the file using UTF-8 characters"),
+                Diagnostic::error(
+                    "bad-file-name",
+                    rel.to_string_lossy(),
+                    "the file name is not valid UTF-8",
+                )
+                .with_help("rename the file using UTF-8 characters"),
             );
             None
         }
@@ -205,8 +229,15 @@ fn load_parts(root: &Path, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<
         if root.join(&toml_file).exists() {
             match source::read_text(root, &toml_file) {
                 Ok(text) => {
-                    if let Some(table) = toml_fields::parse(&toml_file, &text, 0..text.len(), diags) {
-                        let mut f = Fields { file: &toml_file, text: &text, base: 0, table: &table, diags };
+                    if let Some(table) = toml_fields::parse(&toml_file, &text, 0..text.len(), diags)
+                    {
+                        let mut f = Fields {
+                            file: &toml_file,
+                            text: &text,
+                            base: 0,
+                            table: &table,
+                            diags,
+                        };
                         f.deny_unknown(&["title", "description", "weight"], "part.toml");
                         if let Some(t) = f.string("title") {
                             part.title = t;
@@ -227,9 +258,15 @@ fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let table =
-        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
+    let table = toml_fields::parse(file, &text, split.toml.clone(), &mut diags)
+        .ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields {
+        file,
+        text: &text,
+        base: split.toml.start,
+        table: &table,
+        diags: &mut diags,
+    };
     let meta = meta::chapter(&mut f, 0);
     drop(table);
     match meta {
@@ -252,7 +289,11 @@ fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
 
 /// Reports every chapter whose slug an earlier file (by path) already has,
 /// and drops it so that nothing downstream reports the clash again.
-fn remove_duplicate_slugs(chapters: &mut Vec<Chapter>, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+fn remove_duplicate_slugs(
+    chapters: &mut Vec<Chapter>,
+    broken: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
     chapters.sort_by(|a, b| a.doc.file.cmp(&b.doc.file));
     let mut first_of: HashMap<String, String> = HashMap::new();
     chapters.retain(|c| {
@@ -279,13 +320,21 @@ fn reading_order(parts: Vec<Part>, chapters: Vec<Chapter>) -> (Vec<Part>, Vec<Ch
         Part(usize),
     }
     let root_dir = "chapters";
-    let mut children: HashMap<&str, Vec<(Option<i64>, &str, Node)>> = HashMap::new();
+    // Folder -> its entries with their weight and path, the sort keys.
+    type Entries<'a> = Vec<(Option<i64>, &'a str, Node)>;
+    let mut children: HashMap<&str, Entries<'_>> = HashMap::new();
     for (i, c) in chapters.iter().enumerate() {
         let dir = parent_dir(&c.doc.file);
-        children.entry(dir).or_default().push((c.meta.weight, &c.doc.file, Node::Chapter(i)));
+        children
+            .entry(dir)
+            .or_default()
+            .push((c.meta.weight, &c.doc.file, Node::Chapter(i)));
     }
     for (i, p) in parts.iter().enumerate() {
-        children.entry(parent_dir(&p.dir)).or_default().push((p.weight, &p.dir, Node::Part(i)));
+        children
+            .entry(parent_dir(&p.dir))
+            .or_default()
+            .push((p.weight, &p.dir, Node::Part(i)));
     }
     for list in children.values_mut() {
         list.sort_by(|a, b| by_weight(a.0, b.0).then_with(|| a.1.cmp(b.1)));
@@ -361,7 +410,9 @@ fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>
                 continue;
             }
         };
-        let Some(rel) = relative(root, entry.path(), diags) else { continue };
+        let Some(rel) = relative(root, entry.path(), diags) else {
+            continue;
+        };
         match (entry.depth(), entry.file_type().is_dir()) {
             (1, true) => team_dirs.push(rel),
             (2, false) if rel.ends_with(".md") => example_files.push(rel),
@@ -369,8 +420,14 @@ fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>
         }
     }
 
-    let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(root, d, diags)).collect();
-    let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(root, f)).collect();
+    let mut teams: Vec<Team> = team_dirs
+        .iter()
+        .filter_map(|d| parse_team(root, d, diags))
+        .collect();
+    let parsed: Vec<_> = example_files
+        .par_iter()
+        .map(|f| parse_example(root, f))
+        .collect();
     for (file, result) in example_files.iter().zip(parsed) {
         match result {
             Ok(ex) => {
@@ -384,8 +441,11 @@ fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>
             }
         }
     }
+    teams.sort_by(|a, b| by_weight(a.weight, b.weight).then_with(|| a.id.cmp(&b.id)));
     for team in &mut teams {
-        team.examples.sort_by(|a, b| by_weight(a.meta.weight, b.meta.weight).then_with(|| a.doc.file.cmp(&b.doc.file)));
+        team.examples.sort_by(|a, b| {
+            by_weight(a.meta.weight, b.meta.weight).then_with(|| a.doc.file.cmp(&b.doc.file))
+        });
     }
     teams
 }
@@ -395,22 +455,34 @@ fn parse_team(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Tea
     let file = format!("{dir}/team.toml");
     if !root.join(&file).exists() {
         diags.push(
-            Diagnostic::error("missing-team-toml", dir, "a team folder needs a `team.toml`")
-                .with_help("add team.toml with at least: name = \"...\""),
+            Diagnostic::error(
+                "missing-team-toml",
+                dir,
+                "a team folder needs a `team.toml`",
+            )
+            .with_help("add team.toml with at least: name = \"...\""),
         );
         return None;
     }
-    let text = source::read_text(root, &file).map_err(|d| diags.push(d)).ok()?;
+    let text = source::read_text(root, &file)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let table = toml_fields::parse(&file, &text, 0..text.len(), diags)?;
     let before = diags.len();
-    let mut f = Fields { file: &file, text: &text, base: 0, table: &table, diags };
+    let mut f = Fields {
+        file: &file,
+        text: &text,
+        base: 0,
+        table: &table,
+        diags,
+    };
     let meta = meta::team(&mut f)?;
     if diags.len() > before {
         return None;
     }
     Some(Team {
         id,
-        file,
+        weight: meta.weight,
         name: meta.name,
         description: meta.description,
         lead: meta.lead,
@@ -423,9 +495,15 @@ fn parse_example(root: &Path, file: &str) -> Result<Example, Vec<Diagnostic>> {
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let table =
-        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
+    let table = toml_fields::parse(file, &text, split.toml.clone(), &mut diags)
+        .ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields {
+        file,
+        text: &text,
+        base: split.toml.start,
+        table: &table,
+        diags: &mut diags,
+    };
     let meta = meta::example(&mut f, 0);
     let chapter_at = split.toml.start + value_offset(&table, "chapter").unwrap_or(0);
     drop(table);
@@ -439,7 +517,10 @@ fn parse_example(root: &Path, file: &str) -> Result<Example, Vec<Diagnostic>> {
                 text,
             },
             slug: slug::from_file_stem(file_stem(file)),
-            team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
+            team: parent_dir(file)
+                .rsplit_once('/')
+                .map_or("", |(_, t)| t)
+                .to_string(),
             meta,
             chapter_at,
         }),
@@ -456,10 +537,20 @@ fn attach_examples(
     opts: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let slugs: HashMap<&str, usize> = chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
-    let draft_slugs: Vec<String> = drafts.iter().map(|f| slug::from_file_stem(file_stem(f))).collect();
-    let broken_slugs: Vec<String> =
-        broken.iter().filter(|f| f.starts_with("chapters/")).map(|f| slug::from_file_stem(file_stem(f))).collect();
+    let slugs: HashMap<&str, usize> = chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.slug.as_str(), i))
+        .collect();
+    let draft_slugs: Vec<String> = drafts
+        .iter()
+        .map(|f| slug::from_file_stem(file_stem(f)))
+        .collect();
+    let broken_slugs: Vec<String> = broken
+        .iter()
+        .filter(|f| f.starts_with("chapters/"))
+        .map(|f| slug::from_file_stem(file_stem(f)))
+        .collect();
     for team in teams.iter_mut() {
         team.examples.retain(|ex| {
             if ex.meta.draft && !opts.drafts {
@@ -505,8 +596,12 @@ fn attach_examples(
     {
         let names: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
         diags.push(
-            Diagnostic::error("unknown-team", "teams", format!("no team `{id}` (for --team)"))
-                .with_help(format!("teams are: {}", names.join(", "))),
+            Diagnostic::error(
+                "unknown-team",
+                "teams",
+                format!("no team `{id}` (for --team)"),
+            )
+            .with_help(format!("teams are: {}", names.join(", "))),
         );
     }
 }
@@ -516,17 +611,27 @@ fn parse_onboarding(root: &Path) -> Result<Doc, Vec<Diagnostic>> {
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let table =
-        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
+    let table = toml_fields::parse(file, &text, split.toml.clone(), &mut diags)
+        .ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields {
+        file,
+        text: &text,
+        base: split.toml.start,
+        table: &table,
+        diags: &mut diags,
+    };
     f.deny_unknown(&["title", "summary"], "onboarding front matter");
     let title = f.required_string("title", 0);
     let summary = f.string("summary").unwrap_or_default();
     drop(table);
     match title {
-        Some(title) if diags.is_empty() => {
-            Ok(Doc { file: file.to_string(), title, summary, body_offset: split.body, text })
-        }
+        Some(title) if diags.is_empty() => Ok(Doc {
+            file: file.to_string(),
+            title,
+            summary,
+            body_offset: split.body,
+            text,
+        }),
         _ => Err(diags),
     }
 }

@@ -54,12 +54,6 @@ pub(crate) struct Doc {
     pub summary: String,
 }
 
-impl Doc {
-    pub(crate) fn body(&self) -> &str {
-        &self.text[self.body_offset..]
-    }
-}
-
 pub(crate) struct Chapter {
     pub doc: Doc,
     pub slug: String,
@@ -71,11 +65,11 @@ pub(crate) struct Chapter {
 
 pub(crate) struct Team {
     pub id: String,
-    pub file: String,
     pub name: String,
     pub description: String,
     pub lead: Option<String>,
     pub channel: Option<String>,
+    pub weight: Option<i64>,
     pub examples: Vec<Example>,
 }
 
@@ -89,9 +83,9 @@ pub(crate) struct Example {
 }
 
 impl Playbook {
-    /// The teams this build shows.
-    pub(crate) fn shown_teams(&self) -> impl Iterator<Item = &Team> {
-        self.teams.iter().filter(|t| self.edition.as_ref().is_none_or(|e| e == &t.id))
+    /// Whether this build shows team `id` (all do, but in a team edition).
+    pub(crate) fn shows_team(&self, id: &str) -> bool {
+        self.edition.as_ref().is_none_or(|e| e == id)
     }
 }
 

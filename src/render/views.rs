@@ -44,7 +44,7 @@ pub(crate) struct CardView<'a> {
 
 impl<'a> CardView<'a> {
     pub(crate) fn of(card: &'a Card) -> Option<CardView<'a>> {
-        (!card.is_empty()).then(|| CardView {
+        (!card.is_empty()).then_some(CardView {
             do_: card.do_.as_deref(),
             dont: card.dont.as_deref(),
             why: card.why.as_deref(),
@@ -73,7 +73,11 @@ pub(crate) fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
     headings
         .iter()
         .filter(|h| (2..=3).contains(&h.level))
-        .map(|h| TocEntry { level: h.level, id: &h.id, title: &h.text })
+        .map(|h| TocEntry {
+            level: h.level,
+            id: &h.id,
+            title: &h.text,
+        })
         .collect()
 }
 
@@ -88,6 +92,7 @@ pub(crate) struct ExampleView<'a> {
     pub summary: &'a str,
     pub tags: Vec<Link<'a>>,
     pub content: &'a str,
+    pub extra: Option<&'a tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -146,8 +151,15 @@ pub(crate) struct TagEntry<'a> {
 impl<'a> TagIndex<'a> {
     pub(crate) fn new(site: &'a Site) -> TagIndex<'a> {
         let mut tags: BTreeMap<String, TagEntry<'a>> = BTreeMap::new();
-        fn entry<'m, 'a>(tags: &'m mut BTreeMap<String, TagEntry<'a>>, name: &'a str) -> &'m mut TagEntry<'a> {
-            tags.entry(slug::slugify(name)).or_insert_with(|| TagEntry { name, chapters: Vec::new(), examples: Vec::new() })
+        fn entry<'m, 'a>(
+            tags: &'m mut BTreeMap<String, TagEntry<'a>>,
+            name: &'a str,
+        ) -> &'m mut TagEntry<'a> {
+            tags.entry(slug::slugify(name)).or_insert_with(|| TagEntry {
+                name,
+                chapters: Vec::new(),
+                examples: Vec::new(),
+            })
         }
         for (i, c) in site.book.chapters.iter().enumerate() {
             for t in &c.meta.tags {
@@ -158,7 +170,7 @@ impl<'a> TagIndex<'a> {
             }
         }
         for (ti, team) in site.book.teams.iter().enumerate() {
-            if site.book.edition.as_ref().is_some_and(|e| e != &team.id) {
+            if !site.book.shows_team(&team.id) {
                 continue;
             }
             for (ei, ex) in team.examples.iter().enumerate() {
@@ -178,7 +190,10 @@ impl<'a> TagIndex<'a> {
 pub(crate) fn tag_links<'a>(base: &str, tags: &'a [String]) -> Vec<Link<'a>> {
     tags.iter()
         .filter(|t| !slug::slugify(t).is_empty())
-        .map(|t| Link { title: t, url: format!("{base}tags/{}/", slug::slugify(t)) })
+        .map(|t| Link {
+            title: t,
+            url: format!("{base}tags/{}/", slug::slugify(t)),
+        })
         .collect()
 }
 
@@ -217,7 +232,10 @@ pub(crate) fn example_view<'a>(
     ExampleView {
         title: &ex.meta.title,
         anchor: ex.anchor(),
-        team: Link { title: &team.name, url: format!("{}teams/{}/", site.base, team.id) },
+        team: Link {
+            title: &team.name,
+            url: format!("{}teams/{}/", site.base, team.id),
+        },
         chapter: Link {
             title: chapter.map_or("", |c| c.meta.title.as_str()),
             url: chapter.map_or_else(String::new, |c| format!("{}{}", site.base, c.url_path)),
@@ -227,5 +245,6 @@ pub(crate) fn example_view<'a>(
         summary: &ex.meta.summary,
         tags: tag_links(&site.base, &ex.meta.tags),
         content: &site.examples[team_index][example_index].html,
+        extra: ex.meta.extra.as_ref(),
     }
 }

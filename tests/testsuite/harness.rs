@@ -23,7 +23,11 @@ pub fn gen_playbook() -> PathBuf {
         return PathBuf::from(p);
     }
     let p = repo().join("../shared/bench/gen-playbook");
-    assert!(p.exists(), "gen-playbook not found at {} (set PLAYBOOK_GEN)", p.display());
+    assert!(
+        p.exists(),
+        "gen-playbook not found at {} (set PLAYBOOK_GEN)",
+        p.display()
+    );
     p
 }
 
@@ -45,13 +49,21 @@ impl Run {
 
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn fails(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "wrong exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "wrong exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -63,7 +75,12 @@ pub struct Fixture {
 
 impl Fixture {
     pub fn empty() -> Fixture {
-        Fixture { tmp: tempfile::Builder::new().prefix("playbook-test").tempdir().unwrap() }
+        Fixture {
+            tmp: tempfile::Builder::new()
+                .prefix("playbook-test")
+                .tempdir()
+                .unwrap(),
+        }
     }
 
     /// A copy of the repository's bundled playbook (without its output).
@@ -88,7 +105,11 @@ impl Fixture {
             cmd.arg("--force");
         }
         let out = cmd.arg(self.root()).output().expect("run gen-playbook");
-        assert!(out.status.success(), "gen-playbook failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "gen-playbook failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -127,7 +148,14 @@ impl Fixture {
 
     /// Runs `playbook ARGS` with the root as the current folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(Command::new(bin()).args(args).current_dir(self.root()).env("NO_COLOR", "1").output().unwrap())
+        Run::from(
+            Command::new(bin())
+                .args(args)
+                .current_dir(self.root())
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap(),
+        )
     }
 
     pub fn build(&self, extra: &[&str]) -> Run {
@@ -158,13 +186,19 @@ pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 walk(base, &p, out);
             } else {
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -197,7 +231,13 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
     for (path, bytes) in &files {
         if path.ends_with(".html") {
             let html = std::str::from_utf8(bytes).unwrap();
-            ids.insert(path, attr_values(html, "id").into_iter().map(|s| s.to_string()).collect());
+            ids.insert(
+                path,
+                attr_values(html, "id")
+                    .into_iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            );
         }
     }
     let mut problems = Vec::new();
@@ -210,7 +250,10 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
             Some(i) => &path[..i + 1],
             None => "",
         };
-        for link in attr_values(html, "href").into_iter().chain(attr_values(html, "src")) {
+        for link in attr_values(html, "href")
+            .into_iter()
+            .chain(attr_values(html, "src"))
+        {
             let link = link.replace("&amp;", "&");
             if link.contains("://") || link.starts_with("mailto:") {
                 continue;
@@ -223,7 +266,11 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
                 path.clone()
             } else if let Some(rest) = target.strip_prefix(base) {
                 let rest = rest.split('?').next().unwrap();
-                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() }
+                if rest.is_empty() || rest.ends_with('/') {
+                    format!("{rest}index.html")
+                } else {
+                    rest.to_string()
+                }
             } else if target.starts_with('/') {
                 problems.push(format!("{path}: `{link}` is outside the base `{base}`"));
                 continue;
@@ -236,7 +283,9 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
             }
             if let Some(frag) = fragment
                 && !frag.is_empty()
-                && !ids.get(file.as_str()).is_some_and(|set| set.contains(&frag))
+                && !ids
+                    .get(file.as_str())
+                    .is_some_and(|set| set.contains(&frag))
             {
                 problems.push(format!("{path}: `{link}` -> no id `{frag}` in {file}"));
             }
