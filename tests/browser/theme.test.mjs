@@ -1,0 +1,98 @@
+// The default theme on the bundled playbook, in a real browser: valid HTML,
+// accessible in light and dark, no console errors or off-site requests,
+// the onboarding checklist and theme choice survive a reload, and the
+// layout holds at phone width and without JavaScript.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { axeViolations, buildBundled, launch, serveStatic, vnuErrors, watch } from "./helpers.mjs";
+
+let site, server, browser;
+const PAGES = ["", "principles/own-the-roadmap/", "teams/payments/", "onboarding/"];
+
+before(async () => {
+  site = buildBundled();
+  server = await serveStatic(site.out);
+  browser = await launch();
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+test("every page of the bundled site is valid HTML (Nu Html Checker)", () => {
+  const errors = vnuErrors(site.out);
+  assert.deepEqual(errors, []);
+});
+
+for (const scheme of ["light", "dark"]) {
+  test(`no serious or critical axe violations, ${scheme} mode, and no console or network errors`, async () => {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    const problems = watch(page, server.url.replace(/\/$/, ""));
+    for (const path of PAGES) {
+      await page.goto(server.url + path, { waitUntil: "networkidle" });
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg === "rgb(255, 255, 255)", scheme === "light", `${path}: background ${bg} in ${scheme} mode`);
+      assert.deepEqual(await axeViolations(page), [], `axe on /${path} (${scheme})`);
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test("an onboarding checklist tick survives a reload", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + "onboarding/");
+  const boxes = page.locator(".checklist input[type=checkbox]");
+  assert.ok((await boxes.count()) >= 8, "the path has checklist items");
+  assert.equal(await boxes.nth(2).isChecked(), false);
+  await boxes.nth(2).check();
+  await page.reload();
+  assert.equal(await page.locator(".checklist input[type=checkbox]").nth(2).isChecked(), true);
+  assert.equal(await page.locator(".checklist input[type=checkbox]").nth(1).isChecked(), false);
+  await context.close();
+});
+
+test("the theme toggle is remembered across pages", async () => {
+  const context = await browser.newContext({ colorScheme: "light" });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.click(".theme-toggle");
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  await page.goto(server.url + "principles/own-the-roadmap/");
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(bg, "rgb(255, 255, 255)");
+  await context.close();
+});
+
+test("at 360 px the sidebar folds behind a button and nothing overflows", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(server.url + "principles/own-the-roadmap/");
+  assert.equal(await page.isVisible("#pb-sidebar"), false);
+  await page.click(".nav-toggle");
+  assert.equal(await page.isVisible("#pb-sidebar"), true);
+  assert.equal(await page.getAttribute(".nav-toggle", "aria-expanded"), "true");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 360, `page is ${overflow}px wide`);
+  await context.close();
+});
+
+test("without JavaScript the chapter and its navigation still show", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(server.url + "principles/own-the-roadmap/");
+  assert.equal(await page.isVisible("#pb-sidebar"), true);
+  assert.ok(await page.isVisible("text=A roadmap is a list of bets."));
+  await context.close();
+});
+
+test("keyboard: the skip link is the first stop and moves focus to the content", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + "principles/own-the-roadmap/");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "pb-main");
+  await context.close();
+});
