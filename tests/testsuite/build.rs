@@ -353,3 +353,15 @@ fn aliases_write_redirects_that_keep_the_fragment() {
         run.stderr
     );
 }
+
+#[test]
+fn chapters_past_their_review_date_are_marked() {
+    let f = Fixture::bundled();
+    let path = "chapters/03-practice/01-the-cost-of-opting-out.md";
+    f.write(path, f.read(path).replace("reviewed = 2026-04-03", "reviewed = 2020-01-01"));
+    f.build(&[]).ok();
+    let stale = f.page("practice/the-cost-of-opting-out/index.html");
+    assert!(stale.contains("class=\"reviewed stale\"") && stale.contains("(due for review)"), "stale mark missing");
+    let fresh = f.page("principles/own-the-roadmap/index.html");
+    assert!(fresh.contains("class=\"reviewed\"") && !fresh.contains("due for review"));
+}
