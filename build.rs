@@ -26,17 +26,8 @@ fn main() {
         files.sort();
         writeln!(code, "pub(crate) static {name}: &[(&str, &[u8])] = &[").unwrap();
         for path in files {
-            let rel = path
-                .strip_prefix(&base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            writeln!(
-                code,
-                "    ({rel:?}, include_bytes!({:?})),",
-                path.display().to_string()
-            )
-            .unwrap();
+            let rel = path.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
+            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
         }
         writeln!(code, "];").unwrap();
     }

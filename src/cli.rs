@@ -6,11 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "playbook",
-    version,
-    about = "Publish an engineering leadership playbook as a static site"
-)]
+#[command(name = "playbook", version, about = "Publish an engineering leadership playbook as a static site")]
 pub(crate) struct Cli {
     /// Print nothing but errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -28,6 +24,8 @@ pub(crate) enum Command {
     Init(InitArgs),
     /// Build the site into the output folder
     Build(BuildArgs),
+    /// Serve the site, rebuild on every save and reload open browser tabs
+    Serve(ServeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -65,4 +63,25 @@ pub(crate) struct BuildArgs {
     /// Replace an output folder even if it holds files playbook did not write
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Address to listen on; anything but loopback exposes the site to your network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on [default: 3000, or the next free one]
+    #[arg(long, short)]
+    pub port: Option<u16>,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+    /// Serve one team's edition
+    #[arg(long, value_name = "ID")]
+    pub team: Option<String>,
+    /// Include drafts
+    #[arg(long)]
+    pub drafts: bool,
 }

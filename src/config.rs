@@ -8,16 +8,8 @@ use crate::toml_fields::{self, Fields};
 
 pub(crate) const FILE: &str = "playbook.toml";
 
-const KNOWN: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "theme",
-    "edit_url",
-    "review_after_days",
-    "language",
-    "extra",
-];
+const KNOWN: &[&str] =
+    &["title", "description", "base_url", "theme", "edit_url", "review_after_days", "language", "extra"];
 
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -49,13 +41,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let Some(table) = toml_fields::parse(FILE, text, 0..text.len(), &mut diags) else {
         return Err(diags);
     };
-    let mut f = Fields {
-        file: FILE,
-        text,
-        base: 0,
-        table: &table,
-        diags: &mut diags,
-    };
+    let mut f = Fields { file: FILE, text, base: 0, table: &table, diags: &mut diags };
     f.deny_unknown(KNOWN, FILE);
     let title = f.required_string("title", 0);
     let description = f.string("description").unwrap_or_default();
@@ -64,33 +50,20 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let edit_url = f.string("edit_url");
     let review_after_days = f.integer("review_after_days");
     let language = f.string("language").unwrap_or_else(|| "en".into());
-    let extra = f
-        .table("extra")
-        .unwrap_or(tera::Value::Object(Default::default()));
+    let extra = f.table("extra").unwrap_or(tera::Value::Object(Default::default()));
     if let Some(days) = review_after_days
         && days <= 0
     {
         let at = table.get("review_after_days").map_or(0, |v| v.span().start);
         diags.push(
-            Diagnostic::error(
-                "bad-value",
-                FILE,
-                "`review_after_days` must be a positive number of days",
-            )
-            .at_offset(text, at),
+            Diagnostic::error("bad-value", FILE, "`review_after_days` must be a positive number of days")
+                .at_offset(text, at),
         );
     }
     match title {
-        Some(title) if diags.is_empty() => Ok(Config {
-            title,
-            description,
-            base_url,
-            theme,
-            edit_url,
-            review_after_days,
-            language,
-            extra,
-        }),
+        Some(title) if diags.is_empty() => {
+            Ok(Config { title, description, base_url, theme, edit_url, review_after_days, language, extra })
+        }
         _ => Err(diags),
     }
 }
@@ -124,10 +97,7 @@ mod tests {
     #[test]
     fn base_path_comes_from_a_path_or_a_url() {
         assert_eq!(base_path_of(&normalize_base("handbook")), "/handbook/");
-        assert_eq!(
-            base_path_of(&normalize_base("https://x.org/docs")),
-            "/docs/"
-        );
+        assert_eq!(base_path_of(&normalize_base("https://x.org/docs")), "/docs/");
         assert_eq!(base_path_of(&normalize_base("https://x.org")), "/");
     }
 
@@ -138,11 +108,7 @@ mod tests {
         assert!(lines.contains(&(1, "wrong-type")), "{errs:?}");
         assert!(lines.contains(&(3, "unknown-key")), "{errs:?}");
         assert_eq!(
-            errs.iter()
-                .find(|d| d.code == "unknown-key")
-                .unwrap()
-                .help
-                .as_deref(),
+            errs.iter().find(|d| d.code == "unknown-key").unwrap().help.as_deref(),
             Some("did you mean `base_url`?")
         );
     }

@@ -36,11 +36,7 @@ pub(crate) struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub(crate) fn error(
-        code: &'static str,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -53,15 +49,8 @@ impl Diagnostic {
         }
     }
 
-    pub(crate) fn warning(
-        code: &'static str,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, message)
-        }
+    pub(crate) fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, message) }
     }
 
     pub(crate) fn at(mut self, pos: Pos) -> Self {
@@ -122,11 +111,7 @@ fn memchr_count(s: &str) -> usize {
 
 /// Sorts by file and position and drops exact repeats.
 pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.message.cmp(&b.message))
-    });
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
     diags.dedup();
 }
 
@@ -137,17 +122,8 @@ pub(crate) fn count_errors(diags: &[Diagnostic]) -> usize {
 /// `path:line:col: error: message`, then the source line with a caret and a
 /// help line where there is one.
 pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
-    let (bold, red, yellow, blue, reset) = if color {
-        (
-            "\x1b[1m",
-            "\x1b[1;31m",
-            "\x1b[1;33m",
-            "\x1b[1;34m",
-            "\x1b[0m",
-        )
-    } else {
-        ("", "", "", "", "")
-    };
+    let (bold, red, yellow, blue, reset) =
+        if color { ("\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m") } else { ("", "", "", "", "") };
     let mut out = String::new();
     let path = display_path(root, &d.file);
     let _ = write!(out, "{bold}{path}");
@@ -161,19 +137,12 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
         Severity::Error => ("error", red),
         Severity::Warning => ("warning", yellow),
     };
-    let _ = write!(
-        out,
-        ":{reset} {tint}{label}{reset}{bold}:{reset} {}",
-        d.message
-    );
+    let _ = write!(out, ":{reset} {tint}{label}{reset}{bold}:{reset} {}", d.message);
     if let Some(src) = &d.source_line {
         let gutter = d.line.to_string();
         let pad = " ".repeat(gutter.len());
         let (shown, caret_column) = excerpt(src, d.column);
-        let _ = write!(
-            out,
-            "\n{blue}{pad} |{reset}\n{blue}{gutter} |{reset} {shown}"
-        );
+        let _ = write!(out, "\n{blue}{pad} |{reset}\n{blue}{gutter} |{reset} {shown}");
         if d.column > 0 {
             let caret_pad = " ".repeat(caret_column - 1);
             let _ = write!(out, "\n{blue}{pad} |{reset} {caret_pad}{tint}^{reset}");
@@ -189,11 +158,7 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
 /// the column's place in that excerpt.
 fn excerpt(line: &str, column: usize) -> (String, usize) {
     const WIDTH: usize = 100;
-    let chars: Vec<char> = line
-        .trim_end_matches('\r')
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
+    let chars: Vec<char> = line.trim_end_matches('\r').chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
     if chars.len() <= WIDTH {
         return (chars.into_iter().collect(), column.max(1));
     }

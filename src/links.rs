@@ -22,12 +22,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     let book = &site.book;
     let mut out = Vec::with_capacity(book.chapters.len() + 1);
     for (c, r) in book.chapters.iter().zip(&site.chapters) {
-        out.push(Source {
-            file: &c.doc.file,
-            text: &c.doc.text,
-            rendered: r,
-            prefix: String::new(),
-        });
+        out.push(Source { file: &c.doc.file, text: &c.doc.text, rendered: r, prefix: String::new() });
     }
     for (team, rendered) in book.teams.iter().zip(&site.examples) {
         for (ex, r) in team.examples.iter().zip(rendered) {
@@ -40,12 +35,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
         }
     }
     if let (Some(d), Some(r)) = (&book.onboarding, &site.onboarding) {
-        out.push(Source {
-            file: &d.file,
-            text: &d.text,
-            rendered: r,
-            prefix: String::new(),
-        });
+        out.push(Source { file: &d.file, text: &d.text, rendered: r, prefix: String::new() });
     }
     out
 }
@@ -56,24 +46,14 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
     {
         let sources = sources(site);
         let by_file: HashMap<&str, &Source<'_>> = sources.iter().map(|s| (s.file, s)).collect();
-        let ids: HashMap<&str, HashSet<&str>> = sources
-            .iter()
-            .map(|s| {
-                (
-                    s.file,
-                    s.rendered.headings.iter().map(|h| h.id.as_str()).collect(),
-                )
-            })
-            .collect();
+        let ids: HashMap<&str, HashSet<&str>> =
+            sources.iter().map(|s| (s.file, s.rendered.headings.iter().map(|h| h.id.as_str()).collect())).collect();
         let drafts: HashSet<&str> = site.book.drafts.iter().map(String::as_str).collect();
         let broken: HashSet<&str> = site.book.broken.iter().map(String::as_str).collect();
 
         for src in &sources {
             for link in &src.rendered.links {
-                let target = link
-                    .file
-                    .as_deref()
-                    .map_or(Some(src), |f| by_file.get(f).copied());
+                let target = link.file.as_deref().map_or(Some(src), |f| by_file.get(f).copied());
                 let Some(target) = target else {
                     let file = link.file.as_deref().unwrap_or_default();
                     if broken.contains(file) {
@@ -92,10 +72,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                 let mut d = Diagnostic::error(
                     "broken-anchor",
                     src.file,
-                    format!(
-                        "`{}` has no heading with the anchor `#{fragment}`",
-                        target.file
-                    ),
+                    format!("`{}` has no heading with the anchor `#{fragment}`", target.file),
                 )
                 .at_offset(src.text, link.offset);
                 let plain: Vec<&str> = target
@@ -116,12 +93,8 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     assets.push(asset.file.clone());
                 } else {
                     diags.push(
-                        Diagnostic::warning(
-                            "missing-file",
-                            src.file,
-                            format!("`{}` does not exist", asset.file),
-                        )
-                        .at_offset(src.text, asset.offset),
+                        Diagnostic::warning("missing-file", src.file, format!("`{}` does not exist", asset.file))
+                            .at_offset(src.text, asset.offset),
                     );
                 }
             }
@@ -147,27 +120,17 @@ fn missing_file(
         .at_offset(src.text, offset)
         .with_help("build with --drafts, or remove the link until the chapter is published");
     }
-    let d = Diagnostic::error(
-        "broken-link",
-        src.file,
-        format!("links to `{file}`, which is not a page of this playbook"),
-    )
-    .at_offset(src.text, offset);
+    let d =
+        Diagnostic::error("broken-link", src.file, format!("links to `{file}`, which is not a page of this playbook"))
+            .at_offset(src.text, offset);
     match did_you_mean_owned(file, pages.keys().copied()) {
         Some(best) => d.with_help(format!("did you mean `{best}`?")),
-        None => {
-            d.with_help("link to a chapter, a team example or onboarding.md, relative to this file")
-        }
+        None => d.with_help("link to a chapter, a team example or onboarding.md, relative to this file"),
     }
 }
 
 fn shorten(items: &[&str]) -> String {
-    let mut s = items
-        .iter()
-        .take(10)
-        .map(|a| format!("#{a}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut s = items.iter().take(10).map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ");
     if items.len() > 10 {
         s.push_str(", ...");
     }

@@ -17,12 +17,15 @@ mod links;
 mod markdown;
 mod output;
 mod pipeline;
+mod rebuild;
 mod render;
+mod serve;
 mod site;
 mod slug;
 mod source;
 mod templates;
 mod toml_fields;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -36,11 +39,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     let verbosity = if cli.quiet {
@@ -53,16 +52,14 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Init(args) => cmd::init::run(args, verbosity),
         Command::Build(args) => cmd::build::run(args, verbosity),
+        Command::Serve(args) => cmd::serve::run(args, verbosity),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Content { root, diags }) => {
             cmd::print_diagnostics(&root, &diags);
             let errors = diagnostics::count_errors(&diags);
-            eprintln!(
-                "error: {errors} error{} found; nothing was written",
-                if errors == 1 { "" } else { "s" }
-            );
+            eprintln!("error: {errors} error{} found; nothing was written", if errors == 1 { "" } else { "s" });
             ExitCode::from(1)
         }
         Err(Failure::Usage(msg)) => {

@@ -8,9 +8,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::slug::{self, Anchors};
 
@@ -86,9 +84,7 @@ pub(crate) struct Doc<'a> {
 
 pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
     let body = &doc.text[doc.body_offset..];
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, parser_options())
-        .into_offset_iter()
-        .collect();
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, parser_options()).into_offset_iter().collect();
     let mut out = Rendered::default();
     let mut anchors = Anchors::default();
     let dir = doc.file.rsplit_once('/').map_or("", |(d, _)| d);
@@ -101,30 +97,15 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
     while i < events.len() {
         let (event, range) = &events[i];
         let offset = doc.body_offset + range.start;
-        let sink = if in_footnote > 0 {
-            &mut notes
-        } else {
-            &mut main
-        };
+        let sink = if in_footnote > 0 { &mut notes } else { &mut main };
         match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let end = find_end(&events, i);
                 let text = plain_text(&events[i + 1..end]);
-                let wanted = id
-                    .as_ref()
-                    .map_or_else(|| slug::anchor(&text), |s| s.to_string());
+                let wanted = id.as_ref().map_or_else(|| slug::anchor(&text), |s| s.to_string());
                 let unique = anchors.unique(wanted);
                 let full_id = format!("{}{unique}", doc.id_prefix);
-                out.headings.push(Heading {
-                    level: *level as u8,
-                    id: full_id.clone(),
-                    text,
-                });
+                out.headings.push(Heading { level: *level as u8, id: full_id.clone(), text });
                 sink.push(Event::Start(Tag::Heading {
                     level: shift(*level, doc.heading_shift),
                     id: Some(full_id.into()),
@@ -133,28 +114,13 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let id = &out
-                    .headings
-                    .last()
-                    .map(|h| h.id.clone())
-                    .unwrap_or_default();
+                let id = &out.headings.last().map(|h| h.id.clone()).unwrap_or_default();
                 sink.push(Event::InlineHtml(
-                    format!(
-                        r##"<a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1">#</a>"##
-                    )
-                    .into(),
+                    format!(r##"<a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1">#</a>"##).into(),
                 ));
-                sink.push(Event::End(TagEnd::Heading(shift(
-                    *level,
-                    doc.heading_shift,
-                ))));
+                sink.push(Event::End(TagEnd::Heading(shift(*level, doc.heading_shift))));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let href = rewrite_link(dest_url, dir, offset, doc, resolve, &mut out);
                 sink.push(Event::Start(Tag::Link {
                     link_type: *link_type,
@@ -163,12 +129,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                     id: id.clone(),
                 }));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let src = rewrite_asset(dest_url, dir, offset, resolve, &mut out);
                 sink.push(Event::Start(Tag::Image {
                     link_type: *link_type,
@@ -180,8 +141,10 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert(*kind);
                 sink.push(Event::Html(
-                    format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n")
-                        .into(),
+                    format!(
+                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n"
+                    )
+                    .into(),
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => sink.push(Event::Html("</div>\n".into())),
@@ -197,8 +160,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 let label = escape_attr(&item_text(&events, i + 1));
                 let checked = if *checked { " checked" } else { "" };
                 sink.push(Event::InlineHtml(
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
-                        .into(),
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
                 ));
             }
             Event::FootnoteReference(label) => {
@@ -212,9 +174,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 in_footnote += 1;
                 let n = footnote_number(&mut footnote_numbers, label);
                 let id = footnote_id(doc.id_prefix, label);
-                notes.push(Event::Html(
-                    format!("<li id=\"{id}\" value=\"{n}\">").into(),
-                ));
+                notes.push(Event::Html(format!("<li id=\"{id}\" value=\"{n}\">").into()));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 in_footnote -= 1;
@@ -225,9 +185,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
         i += 1;
     }
     if !notes.is_empty() {
-        main.push(Event::Html(
-            "<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>\n".into(),
-        ));
+        main.push(Event::Html("<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>\n".into()));
         main.append(&mut notes);
         main.push(Event::Html("</ol></section>\n".into()));
     }
@@ -273,9 +231,7 @@ fn item_text(events: &[(Event<'_>, Range<usize>)], from: usize) -> String {
         match e {
             Event::Text(t) | Event::Code(t) => s.push_str(t),
             Event::SoftBreak => s.push(' '),
-            Event::End(TagEnd::Item)
-            | Event::Start(Tag::List(_))
-            | Event::End(TagEnd::Paragraph) => break,
+            Event::End(TagEnd::Item) | Event::Start(Tag::List(_)) | Event::End(TagEnd::Paragraph) => break,
             _ => {}
         }
     }
@@ -322,10 +278,7 @@ fn is_external(dest: &str) -> bool {
     dest.starts_with('/')
         || dest.starts_with("//")
         || dest.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         })
 }
 
@@ -349,11 +302,7 @@ fn rewrite_link(
     if path.is_empty() {
         let fragment = fragment?;
         let href = format!("#{}{fragment}", doc.id_prefix);
-        out.links.push(LinkRef {
-            file: None,
-            fragment: Some(fragment),
-            offset,
-        });
+        out.links.push(LinkRef { file: None, fragment: Some(fragment), offset });
         return Some(href);
     }
     let path = path.split_once('?').map_or(path, |(p, _)| p);
@@ -371,21 +320,11 @@ fn rewrite_link(
         }),
         (None, _) => None,
     };
-    out.links.push(LinkRef {
-        file: Some(file.unwrap_or_else(|| path.to_string())),
-        fragment,
-        offset,
-    });
+    out.links.push(LinkRef { file: Some(file.unwrap_or_else(|| path.to_string())), fragment, offset });
     href
 }
 
-fn rewrite_asset(
-    dest: &str,
-    dir: &str,
-    offset: usize,
-    resolve: &dyn Resolve,
-    out: &mut Rendered,
-) -> Option<String> {
+fn rewrite_asset(dest: &str, dir: &str, offset: usize, resolve: &dyn Resolve, out: &mut Rendered) -> Option<String> {
     if dest.is_empty() || is_external(dest) || dest.starts_with('#') {
         return None;
     }
@@ -424,9 +363,7 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(b);
             i += 3;
@@ -463,9 +400,7 @@ pub(crate) fn inline(text: &str) -> String {
     let mut html_out = String::with_capacity(text.len() + 16);
     html::push_html(&mut html_out, Parser::new_ext(text, parser_options()));
     let trimmed = html_out.trim();
-    let single = trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"));
+    let single = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"));
     match single {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
@@ -479,11 +414,7 @@ mod tests {
     struct Urls;
     impl Resolve for Urls {
         fn target(&self, file: &str) -> Option<Target> {
-            (file == "chapters/b.md").then(|| Target {
-                url: "/b/".into(),
-                anchor_prefix: String::new(),
-                anchor: None,
-            })
+            (file == "chapters/b.md").then(|| Target { url: "/b/".into(), anchor_prefix: String::new(), anchor: None })
         }
         fn media_base(&self) -> &str {
             "/media/"
@@ -492,13 +423,7 @@ mod tests {
 
     fn run(body: &str) -> Rendered {
         let text = format!("+++\n+++\n{body}");
-        let doc = Doc {
-            file: "chapters/a.md",
-            text: &text,
-            body_offset: 8,
-            id_prefix: "",
-            heading_shift: 0,
-        };
+        let doc = Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0 };
         render(&doc, &Urls)
     }
 
@@ -512,8 +437,7 @@ mod tests {
 
     #[test]
     fn links_to_sources_are_rewritten_and_recorded() {
-        let r =
-            run("See [b](b.md#x) and [c](../c.md) and [web](https://x.org).\n\n![d](img/d.png)\n");
+        let r = run("See [b](b.md#x) and [c](../c.md) and [web](https://x.org).\n\n![d](img/d.png)\n");
         assert!(r.html.contains("href=\"/b/#x\""), "{}", r.html);
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[0].file.as_deref(), Some("chapters/b.md"));
@@ -532,10 +456,7 @@ mod tests {
 
     #[test]
     fn joins_stay_inside_the_root() {
-        assert_eq!(
-            join("chapters/a", "../b.md").as_deref(),
-            Some("chapters/b.md")
-        );
+        assert_eq!(join("chapters/a", "../b.md").as_deref(), Some("chapters/b.md"));
         assert_eq!(join("chapters", "../../x.md"), None);
     }
 }

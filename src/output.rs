@@ -14,6 +14,34 @@ pub(crate) trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
 }
 
+/// The site in memory, for the dev server: path -> bytes. Values are shared
+/// so that an incremental rebuild copies the map, not the pages.
+pub(crate) type Files = std::collections::HashMap<String, std::sync::Arc<[u8]>>;
+
+/// A `Sink` that collects into `Files`.
+#[derive(Default)]
+pub(crate) struct Memory {
+    pub files: std::sync::Mutex<Files>,
+}
+
+impl Memory {
+    pub(crate) fn from(files: Files) -> Memory {
+        Memory { files: std::sync::Mutex::new(files) }
+    }
+
+    pub(crate) fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.insert(path.to_string(), bytes.into());
+        Ok(())
+    }
+}
+
 /// Written into every output folder so a later build knows it may replace it.
 pub(crate) const MARKER: &str = ".playbook-output";
 
@@ -46,14 +74,10 @@ pub(crate) fn check_target(root: &Path, target: &Path, force: bool) -> Result<()
         }
     }
     if target.is_file() {
-        return Err(format!(
-            "refusing to write the site to `{}`: it is a file",
-            target.display()
-        ));
+        return Err(format!("refusing to write the site to `{}`: it is a file", target.display()));
     }
     if !force && target.is_dir() && !target.join(MARKER).exists() {
-        let mut entries = std::fs::read_dir(target)
-            .map_err(|e| format!("cannot read `{}`: {e}", target.display()))?;
+        let mut entries = std::fs::read_dir(target).map_err(|e| format!("cannot read `{}`: {e}", target.display()))?;
         if entries.next().is_some() {
             return Err(format!(
                 "refusing to replace `{}`: it holds files that playbook did not write (use --force to replace it)",
@@ -78,18 +102,14 @@ fn absolute(path: &Path) -> PathBuf {
             _ => break,
         }
     }
-    let mut out = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
+    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
     out.extend(rest.iter().rev());
     out
 }
 
 impl Staging {
     pub(crate) fn begin(target: &Path) -> io::Result<Staging> {
-        let name = target
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -101,11 +121,7 @@ impl Staging {
             std::fs::remove_dir_all(&tmp)?;
         }
         std::fs::create_dir(&tmp)?;
-        Ok(Staging {
-            target: target.to_path_buf(),
-            tmp,
-            committed: false,
-        })
+        Ok(Staging { target: target.to_path_buf(), tmp, committed: false })
     }
 
     /// Swaps the finished site in for the old one.

@@ -33,7 +33,7 @@ pub(crate) struct Compiled {
 
 /// Loads and compiles the playbook at `root`. Every problem is returned,
 /// sorted; the `Err` side holds at least one error.
-pub(crate) fn compile(root: &Path, opts: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+pub(crate) fn compile(root: &Path, opts: &Options, prev: Option<&Site>) -> Result<Compiled, Vec<Diagnostic>> {
     let start = Instant::now();
     let mut cfg = config::load(root)?;
     if let Some(url) = &opts.base_url {
@@ -41,7 +41,7 @@ pub(crate) fn compile(root: &Path, opts: &Options) -> Result<Compiled, Vec<Diagn
     }
     let (book, mut diags) = content::load(root, cfg, &opts.load);
     let load = start.elapsed();
-    let (site, mut more) = site::compile(book);
+    let (site, mut more) = site::compile(book, prev);
     diags.append(&mut more);
     diags.extend(render::check_paths(&site));
     let compile = start.elapsed() - load;
@@ -49,11 +49,7 @@ pub(crate) fn compile(root: &Path, opts: &Options) -> Result<Compiled, Vec<Diagn
     if diagnostics::count_errors(&diags) > 0 {
         return Err(diags);
     }
-    Ok(Compiled {
-        site,
-        warnings: diags,
-        timings: Timings { load, compile },
-    })
+    Ok(Compiled { site, warnings: diags, timings: Timings { load, compile } })
 }
 
 /// The playbook root: `--root`, else the current folder, `./playbook`, or
@@ -70,8 +66,7 @@ pub(crate) fn find_root(given: Option<&Path>) -> Result<PathBuf, String> {
             return Ok(candidate.to_path_buf());
         }
     }
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     for dir in cwd.ancestors().skip(1) {
         if dir.join(config::FILE).is_file() {
             return Ok(dir.to_path_buf());

@@ -3,6 +3,8 @@
 //! the rendering produced. Pages, print view and search read from here.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -28,15 +30,17 @@ impl Card {
 pub(crate) struct Site {
     pub book: Playbook,
     /// Parallel to `book.chapters`.
-    pub chapters: Vec<Rendered>,
+    pub chapters: Vec<Arc<Rendered>>,
     pub cards: Vec<Card>,
     /// Parallel to `book.teams` and their `examples`.
-    pub examples: Vec<Vec<Rendered>>,
-    pub onboarding: Option<Rendered>,
+    pub examples: Vec<Vec<Arc<Rendered>>>,
+    pub onboarding: Option<Arc<Rendered>>,
     /// Root-relative files that pages reference and that exist.
     pub assets: BTreeSet<String>,
     /// Base path every URL starts with (`/` or `/handbook/`).
     pub base: String,
+    /// Identifies the source-to-URL map the HTML was rendered against.
+    url_map: u64,
 }
 
 /// Maps source files to where they land in the output.
@@ -55,18 +59,11 @@ impl Urls {
     pub(crate) fn new(book: &Playbook, base: &str) -> Urls {
         let mut targets = HashMap::new();
         for c in &book.chapters {
-            let spec = TargetSpec {
-                url: format!("{base}{}", c.url_path),
-                anchor_prefix: String::new(),
-                anchor: None,
-            };
+            let spec = TargetSpec { url: format!("{base}{}", c.url_path), anchor_prefix: String::new(), anchor: None };
             targets.insert(c.doc.file.clone(), spec);
         }
-        let chapter_url: HashMap<&str, &str> = book
-            .chapters
-            .iter()
-            .map(|c| (c.slug.as_str(), c.url_path.as_str()))
-            .collect();
+        let chapter_url: HashMap<&str, &str> =
+            book.chapters.iter().map(|c| (c.slug.as_str(), c.url_path.as_str())).collect();
         for team in &book.teams {
             let shown = book.shows_team(&team.id);
             for ex in &team.examples {
@@ -80,31 +77,29 @@ impl Urls {
                 } else {
                     // Another team's example in a team edition: its chapter
                     // is the closest page this edition has.
-                    let chapter = chapter_url
-                        .get(ex.meta.chapter.as_str())
-                        .copied()
-                        .unwrap_or("");
-                    TargetSpec {
-                        url: format!("{base}{chapter}"),
-                        anchor_prefix: format!("{anchor}-"),
-                        anchor: None,
-                    }
+                    let chapter = chapter_url.get(ex.meta.chapter.as_str()).copied().unwrap_or("");
+                    TargetSpec { url: format!("{base}{chapter}"), anchor_prefix: format!("{anchor}-"), anchor: None }
                 };
                 targets.insert(ex.doc.file.clone(), spec);
             }
         }
         if let Some(doc) = &book.onboarding {
-            let spec = TargetSpec {
-                url: format!("{base}onboarding/"),
-                anchor_prefix: String::new(),
-                anchor: None,
-            };
+            let spec = TargetSpec { url: format!("{base}onboarding/"), anchor_prefix: String::new(), anchor: None };
             targets.insert(doc.file.clone(), spec);
         }
-        Urls {
-            targets,
-            media_base: format!("{base}media/"),
+        Urls { targets, media_base: format!("{base}media/") }
+    }
+
+    /// A hash of the whole map: rendered links stay valid while it holds.
+    fn fingerprint(&self) -> u64 {
+        let mut entries: Vec<_> = self.targets.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut h = DefaultHasher::new();
+        self.media_base.hash(&mut h);
+        for (file, t) in entries {
+            (file, &t.url, &t.anchor_prefix, &t.anchor).hash(&mut h);
         }
+        h.finish()
     }
 }
 
@@ -124,22 +119,29 @@ impl Resolve for Urls {
 /// Example headings sit under the page's h2 section and h3 group and h4 title.
 const EXAMPLE_HEADING_SHIFT: u8 = 3;
 
-pub(crate) fn compile(book: Playbook) -> (Site, Vec<Diagnostic>) {
+/// Renders every document's markdown and checks links. With `prev` (the
+/// dev server's last good site), a document whose text is unchanged reuses
+/// its earlier rendering, as long as no URL moved.
+pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnostic>) {
     let base = book.config.base_path();
     let urls = Urls::new(&book, &base);
+    let url_map = urls.fingerprint();
+    let reuse = Reuse::new(prev.filter(|p| p.url_map == url_map));
 
-    let chapters: Vec<Rendered> = book
+    let chapters: Vec<Arc<Rendered>> = book
         .chapters
         .par_iter()
         .map(|c| {
-            let doc = markdown::Doc {
-                file: &c.doc.file,
-                text: &c.doc.text,
-                body_offset: c.doc.body_offset,
-                id_prefix: "",
-                heading_shift: 0,
-            };
-            markdown::render(&doc, &urls)
+            reuse.get(&c.doc.file, &c.doc.text).unwrap_or_else(|| {
+                let doc = markdown::Doc {
+                    file: &c.doc.file,
+                    text: &c.doc.text,
+                    body_offset: c.doc.body_offset,
+                    id_prefix: "",
+                    heading_shift: 0,
+                };
+                Arc::new(markdown::render(&doc, &urls))
+            })
         })
         .collect();
     let cards: Vec<Card> = book
@@ -151,39 +153,62 @@ pub(crate) fn compile(book: Playbook) -> (Site, Vec<Diagnostic>) {
             why: c.meta.why.as_deref().map(markdown::inline),
         })
         .collect();
-    let examples: Vec<Vec<Rendered>> = book
-        .teams
-        .par_iter()
-        .map(|t| render_examples(t, &urls))
-        .collect();
+    let examples: Vec<Vec<Arc<Rendered>>> = book.teams.par_iter().map(|t| render_examples(t, &urls, &reuse)).collect();
     let onboarding = book.onboarding.as_ref().map(|d| {
-        let doc = markdown::Doc {
-            file: &d.file,
-            text: &d.text,
-            body_offset: d.body_offset,
-            id_prefix: "",
-            heading_shift: 0,
-        };
-        markdown::render(&doc, &urls)
+        reuse.get(&d.file, &d.text).unwrap_or_else(|| {
+            let doc = markdown::Doc {
+                file: &d.file,
+                text: &d.text,
+                body_offset: d.body_offset,
+                id_prefix: "",
+                heading_shift: 0,
+            };
+            Arc::new(markdown::render(&doc, &urls))
+        })
     });
 
-    let mut site = Site {
-        book,
-        chapters,
-        cards,
-        examples,
-        onboarding,
-        assets: BTreeSet::new(),
-        base,
-    };
+    let mut site = Site { book, chapters, cards, examples, onboarding, assets: BTreeSet::new(), base, url_map };
     let diags = links::check(&mut site);
     (site, diags)
 }
 
-fn render_examples(team: &Team, urls: &Urls) -> Vec<Rendered> {
+/// Earlier renderings by source file, with the text they came from.
+struct Reuse<'a> {
+    docs: HashMap<&'a str, (&'a str, &'a Arc<Rendered>)>,
+}
+
+impl<'a> Reuse<'a> {
+    fn new(prev: Option<&'a Site>) -> Reuse<'a> {
+        let mut docs = HashMap::new();
+        if let Some(site) = prev {
+            let book = &site.book;
+            for (c, r) in book.chapters.iter().zip(&site.chapters) {
+                docs.insert(c.doc.file.as_str(), (c.doc.text.as_str(), r));
+            }
+            for (t, rs) in book.teams.iter().zip(&site.examples) {
+                for (ex, r) in t.examples.iter().zip(rs) {
+                    docs.insert(ex.doc.file.as_str(), (ex.doc.text.as_str(), r));
+                }
+            }
+            if let (Some(d), Some(r)) = (&book.onboarding, &site.onboarding) {
+                docs.insert(d.file.as_str(), (d.text.as_str(), r));
+            }
+        }
+        Reuse { docs }
+    }
+
+    fn get(&self, file: &str, text: &str) -> Option<Arc<Rendered>> {
+        self.docs.get(file).filter(|(old, _)| *old == text).map(|(_, r)| Arc::clone(r))
+    }
+}
+
+fn render_examples(team: &Team, urls: &Urls, reuse: &Reuse<'_>) -> Vec<Arc<Rendered>> {
     team.examples
         .iter()
         .map(|ex| {
+            if let Some(r) = reuse.get(&ex.doc.file, &ex.doc.text) {
+                return r;
+            }
             let prefix = format!("{}-", ex.anchor());
             let doc = markdown::Doc {
                 file: &ex.doc.file,
@@ -192,7 +217,7 @@ fn render_examples(team: &Team, urls: &Urls) -> Vec<Rendered> {
                 id_prefix: &prefix,
                 heading_shift: EXAMPLE_HEADING_SHIFT,
             };
-            markdown::render(&doc, urls)
+            Arc::new(markdown::render(&doc, urls))
         })
         .collect()
 }

@@ -10,11 +10,7 @@ use std::collections::{HashMap, HashSet};
 /// are kept, so `2024.md` still has a slug.
 pub(crate) fn from_file_stem(stem: &str) -> String {
     let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit());
-    let rest = if rest.len() != stem.len() {
-        rest.trim_start_matches(['-', '_', '.', ' '])
-    } else {
-        rest
-    };
+    let rest = if rest.len() != stem.len() { rest.trim_start_matches(['-', '_', '.', ' ']) } else { rest };
     let slug = slugify(rest);
     if slug.is_empty() { slugify(stem) } else { slug }
 }
@@ -47,11 +43,7 @@ pub(crate) fn anchor(text: &str) -> String {
             out.push('-');
         }
     }
-    if out.is_empty() {
-        "section".to_string()
-    } else {
-        out
-    }
+    if out.is_empty() { "section".to_string() } else { out }
 }
 
 /// Hands out anchors unique within one page: a repeat gets `-1`, `-2`, ...

@@ -34,9 +34,7 @@ pub(crate) fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic
 pub(crate) fn io_error(rel: &str, e: &std::io::Error) -> Diagnostic {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "file not found".to_string(),
-        std::io::ErrorKind::PermissionDenied => {
-            "cannot read the file: permission denied".to_string()
-        }
+        std::io::ErrorKind::PermissionDenied => "cannot read the file: permission denied".to_string(),
         _ => format!("cannot read the file: {e}"),
     };
     Diagnostic::error("io", rel, what)

@@ -35,10 +35,7 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic
     if config.theme == "default" {
         for (name, bytes) in embedded::theme_files("templates/") {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            sources.insert(
-                name.to_string(),
-                (format!("(default theme) templates/{name}"), text),
-            );
+            sources.insert(name.to_string(), (format!("(default theme) templates/{name}"), text));
         }
         for (name, bytes) in embedded::theme_files("static/") {
             assets.insert(name.to_string(), Asset::Embedded(bytes));
@@ -48,7 +45,9 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic
         if !dir.join("templates").is_dir() {
             return Err(vec![
                 Diagnostic::error("unknown-theme", crate::config::FILE, format!("theme `{}` not found", config.theme))
-                    .with_help("use \"default\", or a path (relative to the playbook root) to a folder with templates/"),
+                    .with_help(
+                        "use \"default\", or a path (relative to the playbook root) to a folder with templates/",
+                    ),
             ]);
         }
         read_templates(root, &dir.join("templates"), &mut sources, &mut diags);
@@ -65,21 +64,12 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic
     // Tera's default also escapes `/`, which bloats every URL; in quoted
     // attributes and text these five characters are the ones that matter.
     tera.set_escape_fn(escape_html);
-    let all = sources
-        .iter()
-        .map(|(name, (_, text))| (name.as_str(), text.as_str()));
+    let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     if let Err(e) = tera.add_raw_templates(all) {
         return Err(template_errors(&sources, &e));
     }
-    let origins = sources
-        .into_iter()
-        .map(|(name, (origin, _))| (name, origin))
-        .collect();
-    Ok(Theme {
-        tera,
-        assets,
-        origins,
-    })
+    let origins = sources.into_iter().map(|(name, (origin, _))| (name, origin)).collect();
+    Ok(Theme { tera, assets, origins })
 }
 
 fn read_templates(
@@ -95,29 +85,15 @@ fn read_templates(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(
-                    "io",
-                    dir.display().to_string(),
-                    e.to_string(),
-                ));
+                diags.push(Diagnostic::error("io", dir.display().to_string(), e.to_string()));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        let origin = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let origin = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
         match std::fs::read(entry.path()).map_err(|e| crate::source::io_error(&origin, &e)) {
             Ok(bytes) => match crate::source::decode(&origin, bytes) {
                 Ok(text) => {
@@ -136,12 +112,7 @@ fn read_assets(dir: &Path, assets: &mut BTreeMap<String, Asset>) {
     }
     for entry in WalkDir::new(dir).follow_links(true).into_iter().flatten() {
         if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             assets.insert(rel, Asset::File(entry.path().to_path_buf()));
         }
     }
@@ -149,17 +120,13 @@ fn read_assets(dir: &Path, assets: &mut BTreeMap<String, Asset>) {
 
 /// Tera stops at the first broken template; parse each one alone to report
 /// every syntax error with its file, line and column.
-fn template_errors(
-    sources: &BTreeMap<String, (String, String)>,
-    first: &tera::Error,
-) -> Vec<Diagnostic> {
+fn template_errors(sources: &BTreeMap<String, (String, String)>, first: &tera::Error) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (name, (origin, text)) in sources {
         let mut alone = Tera::default();
         if let Err(e) = alone.add_raw_template(name, text) {
             let chain = error_chain(&e);
-            let needs_others =
-                chain.contains("which doesn't exist") || chain.contains("isn't present in Tera");
+            let needs_others = chain.contains("which doesn't exist") || chain.contains("isn't present in Tera");
             if matches!(e.kind, tera::ErrorKind::MissingParent { .. }) || needs_others {
                 continue;
             }
@@ -167,27 +134,17 @@ fn template_errors(
         }
     }
     if diags.is_empty() {
-        diags.push(Diagnostic::error(
-            "template",
-            "templates",
-            error_chain(first),
-        ));
+        diags.push(Diagnostic::error("template", "templates", error_chain(first)));
     }
     diags
 }
 
 /// Builds a diagnostic from Tera's message, which carries ` --> line:col`.
 fn located(origin: &str, chain: &str) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        "template",
-        origin,
-        format!("template error: {}", chain.trim()),
-    );
+    let mut d = Diagnostic::error("template", origin, format!("template error: {}", chain.trim()));
     if let Some(at) = chain.find("--> ") {
         let rest = &chain[at + 4..];
-        let mut nums = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
+        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
         if let (Some(l), Some(c)) = (nums.next(), nums.next()) {
             d.line = l.parse().unwrap_or(0);
             d.column = c.parse().unwrap_or(0);
@@ -215,11 +172,7 @@ impl Theme {
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
             let origin = self.origins.get(name).map_or(name, String::as_str);
-            Diagnostic::error(
-                "template",
-                origin,
-                format!("template error: {}", error_chain(&e)),
-            )
+            Diagnostic::error("template", origin, format!("template error: {}", error_chain(&e)))
         })
     }
 }

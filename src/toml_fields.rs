@@ -30,10 +30,7 @@ pub(crate) fn parse<'i>(
     for e in errors {
         let offset = base + e.span().map_or(0, |s| s.start);
         let message = e.message().trim().trim_end_matches('.').to_string();
-        diags.push(
-            Diagnostic::error("toml-syntax", file, format!("invalid TOML: {message}"))
-                .at_offset(text, offset),
-        );
+        diags.push(Diagnostic::error("toml-syntax", file, format!("invalid TOML: {message}")).at_offset(text, offset));
     }
     None
 }
@@ -50,9 +47,7 @@ pub(crate) struct Fields<'a, 'i> {
 
 impl<'a, 'i> Fields<'a, 'i> {
     fn get(&self, key: &str) -> Option<(&'a DeValue<'i>, usize)> {
-        self.table
-            .get(key)
-            .map(|v| (v.get_ref(), self.base + v.span().start))
+        self.table.get(key).map(|v| (v.get_ref(), self.base + v.span().start))
     }
 
     fn wrong_type(&mut self, key: &str, offset: usize, expected: &str, found: &DeValue<'_>) {
@@ -77,12 +72,8 @@ impl<'a, 'i> Fields<'a, 'i> {
             if known.contains(&name) {
                 continue;
             }
-            let mut d = Diagnostic::error(
-                "unknown-key",
-                self.file,
-                format!("unknown key `{name}` in {what}"),
-            )
-            .at_offset(self.text, self.base + key.span().start);
+            let mut d = Diagnostic::error("unknown-key", self.file, format!("unknown key `{name}` in {what}"))
+                .at_offset(self.text, self.base + key.span().start);
             d = match did_you_mean(name, known) {
                 Some(best) => d.with_help(format!("did you mean `{best}`?")),
                 None => d.with_help(format!("known keys are: {}", known.join(", "))),
@@ -106,13 +97,9 @@ impl<'a, 'i> Fields<'a, 'i> {
     pub(crate) fn required_string(&mut self, key: &str, missing_at: usize) -> Option<String> {
         if self.table.get(key).is_none() {
             self.diags.push(
-                Diagnostic::error(
-                    "missing-key",
-                    self.file,
-                    format!("missing required key `{key}`"),
-                )
-                .at_offset(self.text, missing_at)
-                .with_help(format!("add a line: {key} = \"...\"")),
+                Diagnostic::error("missing-key", self.file, format!("missing required key `{key}`"))
+                    .at_offset(self.text, missing_at)
+                    .with_help(format!("add a line: {key} = \"...\"")),
             );
             return None;
         }
@@ -122,9 +109,7 @@ impl<'a, 'i> Fields<'a, 'i> {
     pub(crate) fn integer(&mut self, key: &str) -> Option<i64> {
         let (value, at) = self.get(key)?;
         let parsed = match value {
-            DeValue::Integer(i) => {
-                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
-            }
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
             _ => None,
         };
         if parsed.is_none() {
@@ -168,11 +153,7 @@ impl<'a, 'i> Fields<'a, 'i> {
         let (value, at) = self.get(key)?;
         let date = match value {
             DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
-                dt.date.map(|d| Date {
-                    year: d.year as i32,
-                    month: d.month,
-                    day: d.day,
-                })
+                dt.date.map(|d| Date { year: d.year as i32, month: d.month, day: d.day })
             }
             _ => None,
         };
@@ -211,28 +192,16 @@ fn to_template_value(v: &DeValue<'_>) -> tera::Value {
     use tera::Value;
     match v {
         DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-            .map(Value::from)
-            .unwrap_or(Value::Null),
-        DeValue::Float(f) => f
-            .as_str()
-            .replace('_', "")
-            .parse::<f64>()
-            .map(Value::from)
-            .unwrap_or(Value::Null),
+        DeValue::Integer(i) => {
+            i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).map(Value::from).unwrap_or(Value::Null)
+        }
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().map(Value::from).unwrap_or(Value::Null),
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::String(d.to_string()),
-        DeValue::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|i| to_template_value(i.get_ref()))
-                .collect(),
-        ),
-        DeValue::Table(t) => Value::Object(
-            t.iter()
-                .map(|(k, v)| (k.get_ref().to_string(), to_template_value(v.get_ref())))
-                .collect(),
-        ),
+        DeValue::Array(items) => Value::Array(items.iter().map(|i| to_template_value(i.get_ref())).collect()),
+        DeValue::Table(t) => {
+            Value::Object(t.iter().map(|(k, v)| (k.get_ref().to_string(), to_template_value(v.get_ref()))).collect())
+        }
     }
 }
 
@@ -246,10 +215,7 @@ pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c
         .map(|(_, c)| c)
 }
 
-pub(crate) fn did_you_mean_owned<'c>(
-    word: &str,
-    candidates: impl Iterator<Item = &'c str>,
-) -> Option<&'c str> {
+pub(crate) fn did_you_mean_owned<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let all: Vec<&str> = candidates.collect();
     did_you_mean(word, &all)
 }
@@ -303,9 +269,7 @@ impl Date {
     }
 
     pub(crate) fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         Date::from_days(secs.div_euclid(86_400))
     }
 }
@@ -331,32 +295,13 @@ mod tests {
         for z in [-1000, 0, 59, 365 * 56 + 300, 20_000] {
             assert_eq!(Date::from_days(z).days(), z);
         }
-        assert_eq!(
-            Date {
-                year: 2026,
-                month: 10,
-                day: 1
-            }
-            .to_string(),
-            "2026-10-01"
-        );
-        assert_eq!(
-            Date {
-                year: 1970,
-                month: 1,
-                day: 2
-            }
-            .days(),
-            1
-        );
+        assert_eq!(Date { year: 2026, month: 10, day: 1 }.to_string(), "2026-10-01");
+        assert_eq!(Date { year: 1970, month: 1, day: 2 }.days(), 1);
     }
 
     #[test]
     fn typos_find_the_nearest_key() {
-        assert_eq!(
-            did_you_mean("owner", &["title", "owners", "weight"]),
-            Some("owners")
-        );
+        assert_eq!(did_you_mean("owner", &["title", "owners", "weight"]), Some("owners"));
         assert_eq!(did_you_mean("colour", &["title", "owners"]), None);
     }
 }

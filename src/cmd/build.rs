@@ -21,35 +21,21 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     output::check_target(&root, &out, args.force).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
 
-    let opts = Options {
-        load: LoadOptions {
-            drafts: args.drafts,
-            team: args.team.clone(),
-        },
-        base_url: args.base_url.clone(),
-    };
-    let compiled = pipeline::compile(&root, &opts).map_err(|diags| Failure::Content {
-        root: shown_root.clone(),
-        diags,
-    })?;
+    let opts =
+        Options { load: LoadOptions { drafts: args.drafts, team: args.team.clone() }, base_url: args.base_url.clone() };
+    let compiled =
+        pipeline::compile(&root, &opts, None).map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     if verbosity != Verbosity::Quiet {
         print_diagnostics(&shown_root, &compiled.warnings);
     }
     let theme_start = Instant::now();
-    let theme =
-        templates::load(&root, &compiled.site.book.config).map_err(|diags| Failure::Content {
-            root: shown_root.clone(),
-            diags,
-        })?;
+    let theme = templates::load(&root, &compiled.site.book.config)
+        .map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     let theme_time = theme_start.elapsed();
 
     let render_start = Instant::now();
-    let staging = Staging::begin(&out).map_err(|e| {
-        Failure::Io(format!(
-            "cannot create the output folder next to `{}`: {e}",
-            out.display()
-        ))
-    })?;
+    let staging = Staging::begin(&out)
+        .map_err(|e| Failure::Io(format!("cannot create the output folder next to `{}`: {e}", out.display())))?;
     let book = &compiled.site.book;
     let total = (book.chapters.len() + book.parts.len() + book.teams.len() + 8) as u64;
     let bar = if verbosity == Verbosity::Quiet || total < 500 {
@@ -61,21 +47,13 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
         }
         bar
     };
-    let stats = render::render(&compiled.site, &theme, &staging, &|| bar.inc(1));
+    let stats = render::render(&compiled.site, &theme, &staging, &render::Selection::All, &|| bar.inc(1));
     bar.finish_and_clear();
     let stats = stats.map_err(|mut diags| {
         diagnostics::sort(&mut diags);
-        Failure::Content {
-            root: shown_root.clone(),
-            diags,
-        }
+        Failure::Content { root: shown_root.clone(), diags }
     })?;
-    staging.commit().map_err(|e| {
-        Failure::Io(format!(
-            "cannot move the new site into `{}`: {e}",
-            out.display()
-        ))
-    })?;
+    staging.commit().map_err(|e| Failure::Io(format!("cannot move the new site into `{}`: {e}", out.display())))?;
     let render_time = render_start.elapsed();
 
     if verbosity == Verbosity::Verbose {

@@ -28,11 +28,7 @@ pub(crate) fn run(args: &InitArgs, verbosity: Verbosity) -> Result<(), Failure> 
     }
     if verbosity != Verbosity::Quiet {
         eprintln!("Created a playbook in {} ({written} files).", dir.display());
-        let cd = if dir == Path::new(".") {
-            String::new()
-        } else {
-            format!("cd {} && ", dir.display())
-        };
+        let cd = if dir == Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
         eprintln!("Next: {cd}playbook serve   (or `playbook build` to write the site to public/)");
     }
     Ok(())
@@ -47,6 +43,5 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         std::fs::create_dir_all(parent)
             .map_err(|e| Failure::Io(format!("cannot create `{}`: {e}", parent.display())))?;
     }
-    std::fs::write(path, bytes)
-        .map_err(|e| Failure::Io(format!("cannot write `{}`: {e}", path.display())))
+    std::fs::write(path, bytes).map_err(|e| Failure::Io(format!("cannot write `{}`: {e}", path.display())))
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod build;
 pub(crate) mod init;
+pub(crate) mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -12,10 +13,7 @@ use crate::diagnostics::{self, Diagnostic};
 /// Why a command did not succeed.
 pub(crate) enum Failure {
     /// Problems in the user's content (exit 1), printed against `root`.
-    Content {
-        root: PathBuf,
-        diags: Vec<Diagnostic>,
-    },
+    Content { root: PathBuf, diags: Vec<Diagnostic> },
     /// The command was asked for something it will not do (exit 2).
     Usage(String),
     /// The machine got in the way: a write failed (exit 1).

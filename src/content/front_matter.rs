@@ -19,33 +19,20 @@ pub(crate) fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
     match lines.next() {
         Some((_, line)) if is_fence(line) => {}
         _ => {
-            return Err(Diagnostic::error(
-                "no-front-matter",
-                file,
-                "the file does not start with `+++` front matter",
-            )
-            .at_offset(text, 0)
-            .with_help(
-                "start the file with a `+++` line, then `title = \"...\"`, then another `+++` line",
-            ));
+            return Err(Diagnostic::error("no-front-matter", file, "the file does not start with `+++` front matter")
+                .at_offset(text, 0)
+                .with_help("start the file with a `+++` line, then `title = \"...\"`, then another `+++` line"));
         }
     }
     let toml_start = lines.pos;
     while let Some((start, line)) = lines.next() {
         if is_fence(line) {
-            return Ok(Split {
-                toml: toml_start..start,
-                body: lines.pos,
-            });
+            return Ok(Split { toml: toml_start..start, body: lines.pos });
         }
     }
-    Err(Diagnostic::error(
-        "unclosed-front-matter",
-        file,
-        "the front matter is not closed",
-    )
-    .at_offset(text, 0)
-    .with_help("add a line with `+++` after the last front-matter key"))
+    Err(Diagnostic::error("unclosed-front-matter", file, "the front matter is not closed")
+        .at_offset(text, 0)
+        .with_help("add a line with `+++` after the last front-matter key"))
 }
 
 fn is_fence(line: &str) -> bool {
@@ -91,14 +78,8 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_fences_are_errors() {
-        assert_eq!(
-            split("a.md", "# hi\n").err().unwrap().code,
-            "no-front-matter"
-        );
-        assert_eq!(
-            split("a.md", "+++\ntitle = 1\n").err().unwrap().code,
-            "unclosed-front-matter"
-        );
+        assert_eq!(split("a.md", "# hi\n").err().unwrap().code, "no-front-matter");
+        assert_eq!(split("a.md", "+++\ntitle = 1\n").err().unwrap().code, "unclosed-front-matter");
         assert_eq!(split("a.md", "").err().unwrap().code, "no-front-matter");
     }
 }

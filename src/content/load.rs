@@ -35,11 +35,7 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
     let tree = walk_chapters(root, &mut diags);
     let parts = load_parts(root, &tree.dirs, &mut diags);
 
-    let parsed: Vec<_> = tree
-        .files
-        .par_iter()
-        .map(|file| parse_chapter(root, file))
-        .collect();
+    let parsed: Vec<_> = tree.files.par_iter().map(|file| parse_chapter(root, file)).collect();
     let mut chapters = Vec::new();
     // Files that exist but could not be read: their own error is reported,
     // and links or references to them are not reported again.
@@ -73,7 +69,7 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
     }
 
     let mut teams = load_teams(root, &mut broken, &mut diags);
-    attach_examples(&mut teams, &chapters, &drafts, &broken, opts, &mut diags);
+    attach_examples(&mut teams, &chapters, &drafts, &mut broken, opts, &mut diags);
 
     let onboarding = if root.join(ONBOARDING).exists() {
         match parse_onboarding(root) {
@@ -88,17 +84,8 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
     };
 
     let edition = opts.team.clone();
-    let playbook = Playbook {
-        root: root.to_path_buf(),
-        config,
-        parts,
-        chapters,
-        teams,
-        onboarding,
-        drafts,
-        broken,
-        edition,
-    };
+    let playbook =
+        Playbook { root: root.to_path_buf(), config, parts, chapters, teams, onboarding, drafts, broken, edition };
     (playbook, diags)
 }
 
@@ -109,19 +96,12 @@ struct ChapterTree {
 }
 
 fn walk_chapters(root: &Path, diags: &mut Vec<Diagnostic>) -> ChapterTree {
-    let mut tree = ChapterTree {
-        dirs: Vec::new(),
-        files: Vec::new(),
-    };
+    let mut tree = ChapterTree { dirs: Vec::new(), files: Vec::new() };
     let top = root.join("chapters");
     if !top.is_dir() {
         diags.push(
-            Diagnostic::error(
-                "no-chapters",
-                "chapters",
-                "the playbook has no `chapters/` folder",
-            )
-            .with_help("create chapters/ and put one markdown file per chapter in it"),
+            Diagnostic::error("no-chapters", "chapters", "the playbook has no `chapters/` folder")
+                .with_help("create chapters/ and put one markdown file per chapter in it"),
         );
         return tree;
     }
@@ -161,17 +141,10 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
     let rel = e
         .path()
         .and_then(|p| p.strip_prefix(root).ok())
-        .map_or_else(
-            || "chapters".to_string(),
-            |p| p.to_string_lossy().replace('\\', "/"),
-        );
+        .map_or_else(|| "chapters".to_string(), |p| p.to_string_lossy().replace('\\', "/"));
     if e.loop_ancestor().is_some() {
-        return Diagnostic::error(
-            "symlink-loop",
-            rel,
-            "this symbolic link loops back to a folder that contains it",
-        )
-        .with_help("remove the link or point it somewhere outside its own parent folders");
+        return Diagnostic::error("symlink-loop", rel, "this symbolic link loops back to a folder that contains it")
+            .with_help("remove the link or point it somewhere outside its own parent folders");
     }
     match e.io_error() {
         Some(io) => source::io_error(&rel, io),
@@ -186,12 +159,8 @@ fn relative(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Str
         Some(s) => Some(s.replace('\\', "/")),
         None => {
             diags.push(
-                Diagnostic::error(
-                    "bad-file-name",
-                    rel.to_string_lossy(),
-                    "the file name is not valid UTF-8",
-                )
-                .with_help("rename the file using UTF-8 characters"),
+                Diagnostic::error("bad-file-name", rel.to_string_lossy(), "the file name is not valid UTF-8")
+                    .with_help("rename the file using UTF-8 characters"),
             );
             None
         }
@@ -229,15 +198,8 @@ fn load_parts(root: &Path, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<
         if root.join(&toml_file).exists() {
             match source::read_text(root, &toml_file) {
                 Ok(text) => {
-                    if let Some(table) = toml_fields::parse(&toml_file, &text, 0..text.len(), diags)
-                    {
-                        let mut f = Fields {
-                            file: &toml_file,
-                            text: &text,
-                            base: 0,
-                            table: &table,
-                            diags,
-                        };
+                    if let Some(table) = toml_fields::parse(&toml_file, &text, 0..text.len(), diags) {
+                        let mut f = Fields { file: &toml_file, text: &text, base: 0, table: &table, diags };
                         f.deny_unknown(&["title", "description", "weight"], "part.toml");
                         if let Some(t) = f.string("title") {
                             part.title = t;
@@ -258,15 +220,9 @@ fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let table = toml_fields::parse(file, &text, split.toml.clone(), &mut diags)
-        .ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields {
-        file,
-        text: &text,
-        base: split.toml.start,
-        table: &table,
-        diags: &mut diags,
-    };
+    let table =
+        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
     let meta = meta::chapter(&mut f, 0);
     drop(table);
     match meta {
@@ -289,11 +245,7 @@ fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
 
 /// Reports every chapter whose slug an earlier file (by path) already has,
 /// and drops it so that nothing downstream reports the clash again.
-fn remove_duplicate_slugs(
-    chapters: &mut Vec<Chapter>,
-    broken: &mut Vec<String>,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn remove_duplicate_slugs(chapters: &mut Vec<Chapter>, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
     chapters.sort_by(|a, b| a.doc.file.cmp(&b.doc.file));
     let mut first_of: HashMap<String, String> = HashMap::new();
     chapters.retain(|c| {
@@ -302,9 +254,13 @@ fn remove_duplicate_slugs(
             return true;
         };
         diags.push(
-            Diagnostic::error("duplicate-slug", &c.doc.file, format!("duplicate slug `{}`: `{first}` already uses it", c.slug))
-                .at_offset(&c.doc.text, 0)
-                .with_help("chapter slugs come from file names without their leading digits; rename one of the files"),
+            Diagnostic::error(
+                "duplicate-slug",
+                &c.doc.file,
+                format!("duplicate slug `{}`: `{first}` already uses it", c.slug),
+            )
+            .at_offset(&c.doc.text, 0)
+            .with_help("chapter slugs come from file names without their leading digits; rename one of the files"),
         );
         broken.push(c.doc.file.clone());
         false
@@ -325,16 +281,10 @@ fn reading_order(parts: Vec<Part>, chapters: Vec<Chapter>) -> (Vec<Part>, Vec<Ch
     let mut children: HashMap<&str, Entries<'_>> = HashMap::new();
     for (i, c) in chapters.iter().enumerate() {
         let dir = parent_dir(&c.doc.file);
-        children
-            .entry(dir)
-            .or_default()
-            .push((c.meta.weight, &c.doc.file, Node::Chapter(i)));
+        children.entry(dir).or_default().push((c.meta.weight, &c.doc.file, Node::Chapter(i)));
     }
     for (i, p) in parts.iter().enumerate() {
-        children
-            .entry(parent_dir(&p.dir))
-            .or_default()
-            .push((p.weight, &p.dir, Node::Part(i)));
+        children.entry(parent_dir(&p.dir)).or_default().push((p.weight, &p.dir, Node::Part(i)));
     }
     for list in children.values_mut() {
         list.sort_by(|a, b| by_weight(a.0, b.0).then_with(|| a.1.cmp(b.1)));
@@ -420,14 +370,8 @@ fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>
         }
     }
 
-    let mut teams: Vec<Team> = team_dirs
-        .iter()
-        .filter_map(|d| parse_team(root, d, diags))
-        .collect();
-    let parsed: Vec<_> = example_files
-        .par_iter()
-        .map(|f| parse_example(root, f))
-        .collect();
+    let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(root, d, diags)).collect();
+    let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(root, f)).collect();
     for (file, result) in example_files.iter().zip(parsed) {
         match result {
             Ok(ex) => {
@@ -443,9 +387,7 @@ fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>
     }
     teams.sort_by(|a, b| by_weight(a.weight, b.weight).then_with(|| a.id.cmp(&b.id)));
     for team in &mut teams {
-        team.examples.sort_by(|a, b| {
-            by_weight(a.meta.weight, b.meta.weight).then_with(|| a.doc.file.cmp(&b.doc.file))
-        });
+        team.examples.sort_by(|a, b| by_weight(a.meta.weight, b.meta.weight).then_with(|| a.doc.file.cmp(&b.doc.file)));
     }
     teams
 }
@@ -455,27 +397,15 @@ fn parse_team(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Tea
     let file = format!("{dir}/team.toml");
     if !root.join(&file).exists() {
         diags.push(
-            Diagnostic::error(
-                "missing-team-toml",
-                dir,
-                "a team folder needs a `team.toml`",
-            )
-            .with_help("add team.toml with at least: name = \"...\""),
+            Diagnostic::error("missing-team-toml", dir, "a team folder needs a `team.toml`")
+                .with_help("add team.toml with at least: name = \"...\""),
         );
         return None;
     }
-    let text = source::read_text(root, &file)
-        .map_err(|d| diags.push(d))
-        .ok()?;
+    let text = source::read_text(root, &file).map_err(|d| diags.push(d)).ok()?;
     let table = toml_fields::parse(&file, &text, 0..text.len(), diags)?;
     let before = diags.len();
-    let mut f = Fields {
-        file: &file,
-        text: &text,
-        base: 0,
-        table: &table,
-        diags,
-    };
+    let mut f = Fields { file: &file, text: &text, base: 0, table: &table, diags };
     let meta = meta::team(&mut f)?;
     if diags.len() > before {
         return None;
@@ -495,15 +425,9 @@ fn parse_example(root: &Path, file: &str) -> Result<Example, Vec<Diagnostic>> {
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let table = toml_fields::parse(file, &text, split.toml.clone(), &mut diags)
-        .ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields {
-        file,
-        text: &text,
-        base: split.toml.start,
-        table: &table,
-        diags: &mut diags,
-    };
+    let table =
+        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
     let meta = meta::example(&mut f, 0);
     let chapter_at = split.toml.start + value_offset(&table, "chapter").unwrap_or(0);
     drop(table);
@@ -517,10 +441,7 @@ fn parse_example(root: &Path, file: &str) -> Result<Example, Vec<Diagnostic>> {
                 text,
             },
             slug: slug::from_file_stem(file_stem(file)),
-            team: parent_dir(file)
-                .rsplit_once('/')
-                .map_or("", |(_, t)| t)
-                .to_string(),
+            team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
             meta,
             chapter_at,
         }),
@@ -533,24 +454,15 @@ fn attach_examples(
     teams: &mut [Team],
     chapters: &[Chapter],
     drafts: &[String],
-    broken: &[String],
+    broken: &mut Vec<String>,
     opts: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let slugs: HashMap<&str, usize> = chapters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.slug.as_str(), i))
-        .collect();
-    let draft_slugs: Vec<String> = drafts
-        .iter()
-        .map(|f| slug::from_file_stem(file_stem(f)))
-        .collect();
-    let broken_slugs: Vec<String> = broken
-        .iter()
-        .filter(|f| f.starts_with("chapters/"))
-        .map(|f| slug::from_file_stem(file_stem(f)))
-        .collect();
+    let slugs: HashMap<&str, usize> = chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
+    let draft_slugs: Vec<String> = drafts.iter().map(|f| slug::from_file_stem(file_stem(f))).collect();
+    let broken_slugs: Vec<String> =
+        broken.iter().filter(|f| f.starts_with("chapters/")).map(|f| slug::from_file_stem(file_stem(f))).collect();
+    let mut newly_broken = Vec::new();
     for team in teams.iter_mut() {
         team.examples.retain(|ex| {
             if ex.meta.draft && !opts.drafts {
@@ -561,6 +473,9 @@ fn attach_examples(
             }
             let wanted = &ex.meta.chapter;
             if broken_slugs.contains(wanted) {
+                // Its chapter failed to load: that error is reported, and
+                // links to this example should not be reported again.
+                newly_broken.push(ex.doc.file.clone());
                 return false;
             }
             if draft_slugs.iter().any(|s| s == wanted) {
@@ -575,8 +490,9 @@ fn attach_examples(
                 );
                 return false;
             }
-            let mut d = Diagnostic::error("unknown-chapter", &ex.doc.file, format!("no chapter has the slug `{wanted}`"))
-                .at_offset(&ex.doc.text, ex.chapter_at);
+            let mut d =
+                Diagnostic::error("unknown-chapter", &ex.doc.file, format!("no chapter has the slug `{wanted}`"))
+                    .at_offset(&ex.doc.text, ex.chapter_at);
             d = match did_you_mean_owned(wanted, slugs.keys().copied()) {
                 Some(best) => d.with_help(format!("did you mean `{best}`?")),
                 None => {
@@ -591,17 +507,14 @@ fn attach_examples(
             false
         });
     }
+    broken.append(&mut newly_broken);
     if let Some(id) = &opts.team
         && !teams.iter().any(|t| &t.id == id)
     {
         let names: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
         diags.push(
-            Diagnostic::error(
-                "unknown-team",
-                "teams",
-                format!("no team `{id}` (for --team)"),
-            )
-            .with_help(format!("teams are: {}", names.join(", "))),
+            Diagnostic::error("unknown-team", "teams", format!("no team `{id}` (for --team)"))
+                .with_help(format!("teams are: {}", names.join(", "))),
         );
     }
 }
@@ -611,27 +524,17 @@ fn parse_onboarding(root: &Path) -> Result<Doc, Vec<Diagnostic>> {
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let table = toml_fields::parse(file, &text, split.toml.clone(), &mut diags)
-        .ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields {
-        file,
-        text: &text,
-        base: split.toml.start,
-        table: &table,
-        diags: &mut diags,
-    };
+    let table =
+        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
+    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
     f.deny_unknown(&["title", "summary"], "onboarding front matter");
     let title = f.required_string("title", 0);
     let summary = f.string("summary").unwrap_or_default();
     drop(table);
     match title {
-        Some(title) if diags.is_empty() => Ok(Doc {
-            file: file.to_string(),
-            title,
-            summary,
-            body_offset: split.body,
-            text,
-        }),
+        Some(title) if diags.is_empty() => {
+            Ok(Doc { file: file.to_string(), title, summary, body_offset: split.body, text })
+        }
         _ => Err(diags),
     }
 }

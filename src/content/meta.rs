@@ -4,17 +4,13 @@ use toml::de::DeTable;
 
 use crate::toml_fields::{Date, Fields};
 
-pub(crate) const CHAPTER_KEYS: &[&str] = &[
-    "title", "summary", "do", "dont", "why", "weight", "owners", "reviewed", "tags", "draft",
-    "aliases", "extra",
-];
+pub(crate) const CHAPTER_KEYS: &[&str] =
+    &["title", "summary", "do", "dont", "why", "weight", "owners", "reviewed", "tags", "draft", "aliases", "extra"];
 
-pub(crate) const EXAMPLE_KEYS: &[&str] = &[
-    "title", "chapter", "author", "date", "weight", "draft", "tags", "summary", "extra",
-];
+pub(crate) const EXAMPLE_KEYS: &[&str] =
+    &["title", "chapter", "author", "date", "weight", "draft", "tags", "summary", "extra"];
 
-pub(crate) const TEAM_KEYS: &[&str] =
-    &["name", "description", "lead", "channel", "weight", "extra"];
+pub(crate) const TEAM_KEYS: &[&str] = &["name", "description", "lead", "channel", "weight", "extra"];
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ChapterMeta {
@@ -71,10 +67,7 @@ pub(crate) fn chapter(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<Chapt
         aliases: f.strings("aliases"),
         extra: f.table("extra"),
     };
-    Some(ChapterMeta {
-        title: title?,
-        ..meta
-    })
+    Some(ChapterMeta { title: title?, ..meta })
 }
 
 pub(crate) fn example(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<ExampleMeta> {
@@ -92,11 +85,7 @@ pub(crate) fn example(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<Examp
         tags: f.strings("tags"),
         extra: f.table("extra"),
     };
-    Some(ExampleMeta {
-        title: title?,
-        chapter: chapter?,
-        ..meta
-    })
+    Some(ExampleMeta { title: title?, chapter: chapter?, ..meta })
 }
 
 pub(crate) fn team(f: &mut Fields<'_, '_>) -> Option<TeamMeta> {
@@ -109,10 +98,7 @@ pub(crate) fn team(f: &mut Fields<'_, '_>) -> Option<TeamMeta> {
         channel: f.string("channel"),
         weight: f.integer("weight"),
     };
-    Some(TeamMeta {
-        name: name?,
-        ..meta
-    })
+    Some(TeamMeta { name: name?, ..meta })
 }
 
 /// The span of a key's value in the table, relative to the TOML text.

@@ -63,58 +63,38 @@ struct Shared<'a> {
 pub(crate) fn check_paths(site: &Site) -> Vec<Diagnostic> {
     let book = &site.book;
     let mut claimed: HashMap<String, String> = HashMap::new();
-    for generated in [
-        "index.html",
-        "404.html",
-        "teams/index.html",
-        "tags/index.html",
-        "print/index.html",
-    ] {
+    for generated in ["index.html", "404.html", "teams/index.html", "tags/index.html", "print/index.html"] {
         claimed.insert(generated.to_string(), "the generator".to_string());
     }
     if book.onboarding.is_some() {
         claimed.insert("onboarding/index.html".into(), "the onboarding page".into());
     }
     for t in &book.teams {
-        claimed.insert(
-            format!("teams/{}/index.html", t.id),
-            format!("team `{}`", t.id),
-        );
+        claimed.insert(format!("teams/{}/index.html", t.id), format!("team `{}`", t.id));
     }
     for key in TagIndex::new(site).tags.keys() {
         claimed.insert(format!("tags/{key}/index.html"), format!("tag `{key}`"));
     }
     let mut diags = Vec::new();
     for p in &book.parts {
-        if let Some(other) =
-            claimed.insert(format!("{}index.html", p.url_path), format!("`{}`", p.dir))
-        {
+        if let Some(other) = claimed.insert(format!("{}index.html", p.url_path), format!("`{}`", p.dir)) {
             diags.push(
                 Diagnostic::error(
                     "duplicate-url",
                     &p.dir,
-                    format!(
-                        "the part's URL `/{}` is already used by {other}",
-                        p.url_path
-                    ),
+                    format!("the part's URL `/{}` is already used by {other}", p.url_path),
                 )
                 .with_help("rename the folder"),
             );
         }
     }
     for c in &book.chapters {
-        if let Some(other) = claimed.insert(
-            format!("{}index.html", c.url_path),
-            format!("`{}`", c.doc.file),
-        ) {
+        if let Some(other) = claimed.insert(format!("{}index.html", c.url_path), format!("`{}`", c.doc.file)) {
             diags.push(
                 Diagnostic::error(
                     "duplicate-url",
                     &c.doc.file,
-                    format!(
-                        "the chapter's URL `/{}` is already used by {other}",
-                        c.url_path
-                    ),
+                    format!("the chapter's URL `/{}` is already used by {other}", c.url_path),
                 )
                 .at_offset(&c.doc.text, 0)
                 .with_help("rename the file or its part folder"),
@@ -132,9 +112,7 @@ pub(crate) fn check_paths(site: &Site) -> Vec<Diagnostic> {
                 );
                 continue;
             };
-            if let Some(other) =
-                claimed.insert(format!("{path}index.html"), format!("`{}`", c.doc.file))
-            {
+            if let Some(other) = claimed.insert(format!("{path}index.html"), format!("`{}`", c.doc.file)) {
                 diags.push(
                     Diagnostic::error(
                         "alias-collision",
@@ -156,47 +134,57 @@ fn alias_path(alias: &str) -> Option<String> {
     let trimmed = alias.trim().trim_matches('/');
     let ok = !trimmed.is_empty()
         && !trimmed.contains("://")
-        && trimmed.split('/').all(|seg| {
-            !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', '#', '?'])
-        });
+        && trimmed
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', '#', '?']));
     ok.then(|| format!("{trimmed}/"))
+}
+
+/// Which pages to render: all of them, or the ones a body edit touches.
+#[derive(Clone, Debug)]
+pub(crate) enum Selection {
+    All,
+    Pages(Changed),
+}
+
+/// Documents whose text changed while the playbook's structure (every
+/// title, slug, card, tag, order and URL) stayed the same.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Changed {
+    pub chapters: Vec<usize>,
+    pub teams: Vec<usize>,
+    pub onboarding: bool,
 }
 
 pub(crate) fn render(
     site: &Site,
     theme: &Theme,
     sink: &dyn Sink,
+    selection: &Selection,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, Vec<Diagnostic>> {
     let shared = Shared::new(site, theme);
-    let mut jobs = vec![Job::Home, Job::Teams, Job::Tags, Job::Print, Job::NotFound];
-    jobs.extend((0..site.book.chapters.len()).map(Job::Chapter));
-    jobs.extend((0..site.book.parts.len()).map(Job::Part));
-    jobs.extend(
-        site.book
-            .teams
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| site.book.shows_team(&t.id))
-            .map(|(i, _)| Job::Team(i)),
-    );
-    jobs.extend(shared.tags.tags.keys().cloned().map(Job::Tag));
-    if site.onboarding.is_some() {
-        jobs.push(Job::Onboarding);
-    }
-    for (ci, c) in site.book.chapters.iter().enumerate() {
-        jobs.extend((0..c.meta.aliases.len()).map(|ai| Job::Alias(ci, ai)));
-    }
-    if nav::window(&site.book, &shared.chains, &site.base, None, None).partial {
-        jobs.push(Job::FullNav);
-    }
-
+    let jobs = match selection {
+        Selection::All => all_jobs(site, &shared),
+        Selection::Pages(changed) => {
+            // A chapter body shows on its page and in the print view; an
+            // example's on its chapter's page and its team's page.
+            let mut jobs: Vec<Job> = changed.chapters.iter().copied().map(Job::Chapter).collect();
+            jobs.extend(changed.teams.iter().copied().map(Job::Team));
+            if changed.onboarding {
+                jobs.push(Job::Onboarding);
+            }
+            if !changed.chapters.is_empty() {
+                jobs.push(Job::Print);
+            }
+            jobs
+        }
+    };
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let (path, html) = shared.page(job)?;
-            sink.put(&path, html.into_bytes())
-                .map_err(|e| write_error(&path, &e))?;
+            sink.put(&path, html.into_bytes()).map_err(|e| write_error(&path, &e))?;
             tick();
             Ok(())
         })
@@ -205,6 +193,9 @@ pub(crate) fn render(
     diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
     diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
 
+    if let Selection::Pages(_) = selection {
+        return if diags.is_empty() { Ok(Stats { pages: jobs.len(), files: jobs.len() }) } else { Err(diags) };
+    }
     let mut files = 0;
     match sink.put("sitemap.xml", sitemap(site).into_bytes()) {
         Ok(()) => files += 1,
@@ -216,14 +207,14 @@ pub(crate) fn render(
         .map(|(path, asset)| {
             let bytes = match asset {
                 Asset::Embedded(b) => b.to_vec(),
-                Asset::File(p) => std::fs::read(p)
-                    .map_err(|e| crate::source::io_error(&p.display().to_string(), &e))?,
+                Asset::File(p) => {
+                    std::fs::read(p).map_err(|e| crate::source::io_error(&p.display().to_string(), &e))?
+                }
             };
             sink.put(path, bytes).map_err(|e| write_error(path, &e))
         })
         .chain(site.assets.par_iter().map(|file| {
-            let bytes = std::fs::read(site.book.root.join(file))
-                .map_err(|e| crate::source::io_error(file, &e))?;
+            let bytes = std::fs::read(site.book.root.join(file)).map_err(|e| crate::source::io_error(file, &e))?;
             let out = format!("media/{file}");
             sink.put(&out, bytes).map_err(|e| write_error(&out, &e))
         }))
@@ -234,40 +225,39 @@ pub(crate) fn render(
             Err(d) => diags.push(d),
         }
     }
-    if diags.is_empty() {
-        Ok(Stats {
-            pages: jobs.len(),
-            files: files + jobs.len(),
-        })
-    } else {
-        Err(diags)
+    if diags.is_empty() { Ok(Stats { pages: jobs.len(), files: files + jobs.len() }) } else { Err(diags) }
+}
+
+fn all_jobs(site: &Site, shared: &Shared<'_>) -> Vec<Job> {
+    let book = &site.book;
+    let mut jobs = vec![Job::Home, Job::Teams, Job::Tags, Job::Print, Job::NotFound];
+    jobs.extend((0..book.chapters.len()).map(Job::Chapter));
+    jobs.extend((0..book.parts.len()).map(Job::Part));
+    jobs.extend(book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)).map(|(i, _)| Job::Team(i)));
+    jobs.extend(shared.tags.tags.keys().cloned().map(Job::Tag));
+    if site.onboarding.is_some() {
+        jobs.push(Job::Onboarding);
     }
+    for (ci, c) in book.chapters.iter().enumerate() {
+        jobs.extend((0..c.meta.aliases.len()).map(|ai| Job::Alias(ci, ai)));
+    }
+    if nav::window(book, &shared.chains, &site.base, None, None).partial {
+        jobs.push(Job::FullNav);
+    }
+    jobs
 }
 
 fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(
-        "output",
-        "",
-        format!("cannot write `{path}` to the output folder: {e}"),
-    )
+    Diagnostic::error("output", "", format!("cannot write `{path}` to the output folder: {e}"))
 }
 
 impl<'a> Shared<'a> {
     fn new(site: &'a Site, theme: &'a Theme) -> Shared<'a> {
         let book = &site.book;
-        let chapter_of: HashMap<&str, usize> = book
-            .chapters
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.slug.as_str(), i))
-            .collect();
+        let chapter_of: HashMap<&str, usize> =
+            book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
         let mut examples_of = vec![Vec::new(); book.chapters.len()];
-        for (ti, team) in book
-            .teams
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| book.shows_team(&t.id))
-        {
+        for (ti, team) in book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)) {
             for (ei, ex) in team.examples.iter().enumerate() {
                 if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
                     examples_of[ci].push((ti, ei));
@@ -284,23 +274,20 @@ impl<'a> Shared<'a> {
             language: &config.language,
             extra: &config.extra,
             edition: book.edition.as_ref().and_then(|id| {
-                book.teams.iter().find(|t| &t.id == id).map(|t| Link {
-                    title: &t.name,
-                    url: format!("{}teams/{}/", site.base, t.id),
-                })
+                book.teams
+                    .iter()
+                    .find(|t| &t.id == id)
+                    .map(|t| Link { title: &t.name, url: format!("{}teams/{}/", site.base, t.id) })
             }),
-            onboarding: book.onboarding.as_ref().map(|d| Link {
-                title: &d.title,
-                url: format!("{}onboarding/", site.base),
-            }),
+            onboarding: book
+                .onboarding
+                .as_ref()
+                .map(|d| Link { title: &d.title, url: format!("{}onboarding/", site.base) }),
             teams: book
                 .teams
                 .iter()
                 .filter(|t| site.book.shows_team(&t.id))
-                .map(|t| Link {
-                    title: &t.name,
-                    url: format!("{}teams/{}/", site.base, t.id),
-                })
+                .map(|t| Link { title: &t.name, url: format!("{}teams/{}/", site.base, t.id) })
                 .collect(),
             has_tags: !tags.tags.is_empty(),
             print_url: format!("{}print/", site.base),
@@ -335,32 +322,16 @@ impl<'a> Shared<'a> {
                     .filter(|&i| !site.cards[i].is_empty())
                     .map(|i| chapter_item(site, i))
                     .collect();
-                let chapters: Vec<_> = (0..book.chapters.len())
-                    .map(|i| chapter_item(site, i))
-                    .collect();
-                ctx.insert(
-                    "page",
-                    &Home {
-                        title: &book.config.title,
-                        url: self.url(""),
-                        principles,
-                        chapters,
-                    },
-                );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, None, None),
-                );
+                let chapters: Vec<_> = (0..book.chapters.len()).map(|i| chapter_item(site, i)).collect();
+                ctx.insert("page", &Home { title: &book.config.title, url: self.url(""), principles, chapters });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("index.html", "index.html".to_string())
             }
             Job::Chapter(i) => {
                 let i = *i;
                 let c = &book.chapters[i];
                 ctx.insert("page", &self.chapter(i));
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, Some(i), None),
-                );
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, Some(i), None));
                 ("chapter.html", format!("{}index.html", c.url_path))
             }
             Job::Part(p) => {
@@ -380,45 +351,20 @@ impl<'a> Shared<'a> {
                         chapters,
                     },
                 );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, first, Some(*p)),
-                );
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, first, Some(*p)));
                 ("part.html", format!("{}index.html", part.url_path))
             }
             Job::Teams => {
-                let teams: Vec<_> = book
-                    .teams
-                    .iter()
-                    .filter(|t| site.book.shows_team(&t.id))
-                    .map(|t| team_view(site, t))
-                    .collect();
-                ctx.insert(
-                    "page",
-                    &TeamsPage {
-                        title: "Teams",
-                        url: self.url("teams/"),
-                        teams,
-                    },
-                );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, None, None),
-                );
+                let teams: Vec<_> =
+                    book.teams.iter().filter(|t| site.book.shows_team(&t.id)).map(|t| team_view(site, t)).collect();
+                ctx.insert("page", &TeamsPage { title: "Teams", url: self.url("teams/"), teams });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("teams.html", "teams/index.html".to_string())
             }
             Job::Team(ti) => {
                 let team = &book.teams[*ti];
                 let mut order: Vec<(usize, usize)> = (0..team.examples.len())
-                    .map(|ei| {
-                        (
-                            self.chapter_of
-                                .get(team.examples[ei].meta.chapter.as_str())
-                                .copied()
-                                .unwrap_or(0),
-                            ei,
-                        )
-                    })
+                    .map(|ei| (self.chapter_of.get(team.examples[ei].meta.chapter.as_str()).copied().unwrap_or(0), ei))
                     .collect();
                 order.sort();
                 let mut groups: Vec<ExampleGroup> = Vec::new();
@@ -435,18 +381,8 @@ impl<'a> Shared<'a> {
                         }),
                     }
                 }
-                ctx.insert(
-                    "page",
-                    &TeamPage {
-                        team: team_view(site, team),
-                        title: &team.name,
-                        groups,
-                    },
-                );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, None, None),
-                );
+                ctx.insert("page", &TeamPage { team: team_view(site, team), title: &team.name, groups });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("team.html", format!("teams/{}/index.html", team.id))
             }
             Job::Tags => {
@@ -460,18 +396,8 @@ impl<'a> Shared<'a> {
                         count: t.chapters.len() + t.examples.len(),
                     })
                     .collect();
-                ctx.insert(
-                    "page",
-                    &TagsPage {
-                        title: "Tags",
-                        url: self.url("tags/"),
-                        tags,
-                    },
-                );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, None, None),
-                );
+                ctx.insert("page", &TagsPage { title: "Tags", url: self.url("tags/"), tags });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("tags.html", "tags/index.html".to_string())
             }
             Job::Tag(key) => {
@@ -480,9 +406,7 @@ impl<'a> Shared<'a> {
                 let examples: Vec<_> = t
                     .examples
                     .iter()
-                    .map(|&(ti, ei)| {
-                        example_view(site, ti, ei, &|s| self.chapter_of.get(s).copied())
-                    })
+                    .map(|&(ti, ei)| example_view(site, ti, ei, &|s| self.chapter_of.get(s).copied()))
                     .collect();
                 ctx.insert(
                     "page",
@@ -494,31 +418,17 @@ impl<'a> Shared<'a> {
                         examples,
                     },
                 );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, None, None),
-                );
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("tag.html", format!("tags/{key}/index.html"))
             }
             Job::Print => {
-                let chapters: Vec<_> = (0..book.chapters.len())
-                    .map(|i| self.print_chapter(i))
-                    .collect();
-                ctx.insert(
-                    "page",
-                    &PrintPage {
-                        title: &book.config.title,
-                        url: self.url("print/"),
-                        chapters,
-                    },
-                );
+                let chapters: Vec<_> = (0..book.chapters.len()).map(|i| self.print_chapter(i)).collect();
+                ctx.insert("page", &PrintPage { title: &book.config.title, url: self.url("print/"), chapters });
                 ("print.html", "print/index.html".to_string())
             }
             Job::Onboarding => {
-                let (doc, rendered) = (
-                    book.onboarding.as_ref().unwrap_or_else(|| unreachable!()),
-                    site.onboarding.as_ref(),
-                );
+                let (doc, rendered) =
+                    (book.onboarding.as_ref().unwrap_or_else(|| unreachable!()), site.onboarding.as_ref());
                 let rendered = rendered.unwrap_or_else(|| unreachable!());
                 ctx.insert(
                     "page",
@@ -531,36 +441,18 @@ impl<'a> Shared<'a> {
                         edit_url: self.edit_url(&doc.file),
                     },
                 );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, None, None),
-                );
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("onboarding.html", "onboarding/index.html".to_string())
             }
             Job::NotFound => {
-                ctx.insert(
-                    "page",
-                    &Titled {
-                        title: "Page not found",
-                        url: self.url("404.html"),
-                    },
-                );
-                ctx.insert(
-                    "nav",
-                    &nav::window(book, &self.chains, &site.base, None, None),
-                );
+                ctx.insert("page", &Titled { title: "Page not found", url: self.url("404.html") });
+                ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("404.html", "404.html".to_string())
             }
             Job::Alias(ci, ai) => {
                 let c = &book.chapters[*ci];
                 let path = alias_path(&c.meta.aliases[*ai]).unwrap_or_default();
-                ctx.insert(
-                    "page",
-                    &Titled {
-                        title: &c.meta.title,
-                        url: self.url(&c.url_path),
-                    },
-                );
+                ctx.insert("page", &Titled { title: &c.meta.title, url: self.url(&c.url_path) });
                 ("redirect.html", format!("{path}index.html"))
             }
             Job::FullNav => {
@@ -578,10 +470,7 @@ impl<'a> Shared<'a> {
         let book = &site.book;
         let c = &book.chapters[i];
         let rendered = &site.chapters[i];
-        let link = |j: usize| Link {
-            title: &book.chapters[j].meta.title,
-            url: self.url(&book.chapters[j].url_path),
-        };
+        let link = |j: usize| Link { title: &book.chapters[j].meta.title, url: self.url(&book.chapters[j].url_path) };
         let mut groups: Vec<ExampleGroup> = Vec::new();
         for &(ti, ei) in &self.examples_of[i] {
             let team = &book.teams[ti];
@@ -628,27 +517,16 @@ impl<'a> Shared<'a> {
         let mut chain = Vec::new();
         let mut at = part;
         while let Some(p) = at {
-            chain.push(Link {
-                title: &book.parts[p].title,
-                url: self.url(&book.parts[p].url_path),
-            });
+            chain.push(Link { title: &book.parts[p].title, url: self.url(&book.parts[p].url_path) });
             at = book.parts[p].parent;
         }
-        chain.push(Link {
-            title: "Home",
-            url: self.url(""),
-        });
+        chain.push(Link { title: "Home", url: self.url("") });
         chain.reverse();
         chain
     }
 
     fn edit_url(&self, file: &str) -> Option<String> {
-        self.site
-            .book
-            .config
-            .edit_url
-            .as_ref()
-            .map(|u| u.replace("{path}", file))
+        self.site.book.config.edit_url.as_ref().map(|u| u.replace("{path}", file))
     }
 
     fn print_chapter(&self, i: usize) -> PrintChapter<'_> {
@@ -662,36 +540,17 @@ impl<'a> Shared<'a> {
         let new_part = (i == 0 || site.book.chapters[i - 1].part != c.part)
             .then(|| c.part.map(|p| site.book.parts[p].title.as_str()))
             .flatten();
-        PrintChapter {
-            title: &c.meta.title,
-            id: c.slug.clone(),
-            content,
-            card: CardView::of(&site.cards[i]),
-            new_part,
-        }
+        PrintChapter { title: &c.meta.title, id: c.slug.clone(), content, card: CardView::of(&site.cards[i]), new_part }
     }
 }
 
 fn sitemap(site: &Site) -> String {
     let book = &site.book;
-    let root = if book.config.base_url.contains("://") {
-        book.config.base_url.as_str()
-    } else {
-        site.base.as_str()
-    };
+    let root = if book.config.base_url.contains("://") { book.config.base_url.as_str() } else { site.base.as_str() };
     let mut urls: Vec<(String, Option<Date>)> = vec![(String::new(), None)];
-    urls.extend(
-        book.chapters
-            .iter()
-            .map(|c| (c.url_path.clone(), c.meta.reviewed)),
-    );
+    urls.extend(book.chapters.iter().map(|c| (c.url_path.clone(), c.meta.reviewed)));
     urls.extend(book.parts.iter().map(|p| (p.url_path.clone(), None)));
-    urls.extend(
-        book.teams
-            .iter()
-            .filter(|t| site.book.shows_team(&t.id))
-            .map(|t| (format!("teams/{}/", t.id), None)),
-    );
+    urls.extend(book.teams.iter().filter(|t| site.book.shows_team(&t.id)).map(|t| (format!("teams/{}/", t.id), None)));
     if book.onboarding.is_some() {
         urls.push(("onboarding/".into(), None));
     }

@@ -59,9 +59,7 @@ pub(crate) fn window<'a>(
         (0, n)
     } else {
         let centre = current.unwrap_or(0);
-        let start = centre
-            .saturating_sub(HALF_WINDOW)
-            .min(n - (2 * HALF_WINDOW + 1));
+        let start = centre.saturating_sub(HALF_WINDOW).min(n - (2 * HALF_WINDOW + 1));
         (start, start + 2 * HALF_WINDOW + 1)
     };
     NavView {

@@ -73,11 +73,7 @@ pub(crate) fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
     headings
         .iter()
         .filter(|h| (2..=3).contains(&h.level))
-        .map(|h| TocEntry {
-            level: h.level,
-            id: &h.id,
-            title: &h.text,
-        })
+        .map(|h| TocEntry { level: h.level, id: &h.id, title: &h.text })
         .collect()
 }
 
@@ -151,10 +147,7 @@ pub(crate) struct TagEntry<'a> {
 impl<'a> TagIndex<'a> {
     pub(crate) fn new(site: &'a Site) -> TagIndex<'a> {
         let mut tags: BTreeMap<String, TagEntry<'a>> = BTreeMap::new();
-        fn entry<'m, 'a>(
-            tags: &'m mut BTreeMap<String, TagEntry<'a>>,
-            name: &'a str,
-        ) -> &'m mut TagEntry<'a> {
+        fn entry<'m, 'a>(tags: &'m mut BTreeMap<String, TagEntry<'a>>, name: &'a str) -> &'m mut TagEntry<'a> {
             tags.entry(slug::slugify(name)).or_insert_with(|| TagEntry {
                 name,
                 chapters: Vec::new(),
@@ -190,10 +183,7 @@ impl<'a> TagIndex<'a> {
 pub(crate) fn tag_links<'a>(base: &str, tags: &'a [String]) -> Vec<Link<'a>> {
     tags.iter()
         .filter(|t| !slug::slugify(t).is_empty())
-        .map(|t| Link {
-            title: t,
-            url: format!("{base}tags/{}/", slug::slugify(t)),
-        })
+        .map(|t| Link { title: t, url: format!("{base}tags/{}/", slug::slugify(t)) })
         .collect()
 }
 
@@ -232,10 +222,7 @@ pub(crate) fn example_view<'a>(
     ExampleView {
         title: &ex.meta.title,
         anchor: ex.anchor(),
-        team: Link {
-            title: &team.name,
-            url: format!("{}teams/{}/", site.base, team.id),
-        },
+        team: Link { title: &team.name, url: format!("{}teams/{}/", site.base, team.id) },
         chapter: Link {
             title: chapter.map_or("", |c| c.meta.title.as_str()),
             url: chapter.map_or_else(String::new, |c| format!("{}{}", site.base, c.url_path)),

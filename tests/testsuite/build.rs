@@ -6,11 +6,7 @@ use crate::harness::*;
 fn bundled_playbook_builds_every_page_of_the_spec() {
     let f = Fixture::bundled();
     let run = f.build(&[]).ok();
-    assert!(
-        run.stderr.contains("Built "),
-        "one summary line: {}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("Built "), "one summary line: {}", run.stderr);
     for page in [
         "index.html",
         "the-shift/breakthrough/index.html",
@@ -30,32 +26,14 @@ fn bundled_playbook_builds_every_page_of_the_spec() {
     }
     let chapter = f.page("principles/own-the-roadmap/index.html");
     // the chapter's body, rendered from markdown
-    assert!(
-        chapter.contains("A roadmap is a list of bets."),
-        "body missing"
-    );
-    assert!(
-        chapter.contains("<h2 id=\"questions-to-ask-in-a-roadmap-review\">"),
-        "heading anchor missing"
-    );
-    assert!(
-        chapter.contains("class=\"callout callout-tip\""),
-        "GitHub alert not rendered as a callout"
-    );
+    assert!(chapter.contains("A roadmap is a list of bets."), "body missing");
+    assert!(chapter.contains("<h2 id=\"questions-to-ask-in-a-roadmap-review\">"), "heading anchor missing");
+    assert!(chapter.contains("class=\"callout callout-tip\""), "GitHub alert not rendered as a callout");
     // the principle card from front matter
-    assert!(
-        chapter.contains("Bring options, costs and risks"),
-        "card missing"
-    );
+    assert!(chapter.contains("Bring options, costs and risks"), "card missing");
     // team examples grouped by team
-    assert!(
-        chapter.contains("id=\"ex-payments-roadmap-we-inherited\""),
-        "team example missing"
-    );
-    assert!(
-        chapter.contains("id=\"ex-platform-the-migration-nobody-asked-for\""),
-        "second team's example missing"
-    );
+    assert!(chapter.contains("id=\"ex-payments-roadmap-we-inherited\""), "team example missing");
+    assert!(chapter.contains("id=\"ex-platform-the-migration-nobody-asked-for\""), "second team's example missing");
     // owners, reviewed date, edit link, prev/next, sidebar with the current page marked
     assert!(chapter.contains("tomas.eriksen") && chapter.contains("2026-10-02"));
     assert!(chapter.contains(
@@ -74,20 +52,11 @@ fn bundled_playbook_builds_every_page_of_the_spec() {
     let team = f.page("teams/payments/index.html");
     assert!(team.contains("Chargebacks, counted in euros"));
     let print = f.page("print/index.html");
-    assert!(
-        print.contains("A roadmap is a list of bets.") && print.contains("The cost of opting out")
-    );
-    assert!(
-        f.page("sitemap.xml")
-            .contains("<loc>/principles/own-the-roadmap/</loc>")
-    );
+    assert!(print.contains("A roadmap is a list of bets.") && print.contains("The cost of opting out"));
+    assert!(f.page("sitemap.xml").contains("<loc>/principles/own-the-roadmap/</loc>"));
 
     let problems = broken_links(&f.out(), "/");
-    assert!(
-        problems.is_empty(),
-        "broken links:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
 }
 
 #[test]
@@ -105,10 +74,7 @@ fn generated_playbook_of_300_chapters_has_no_broken_link() {
         "7",
     ]);
     f.build(&[]).ok();
-    let pages = snapshot(&f.out())
-        .keys()
-        .filter(|k| k.ends_with("index.html"))
-        .count();
+    let pages = snapshot(&f.out()).keys().filter(|k| k.ends_with("index.html")).count();
     assert!(pages >= 300 + 6 + 3, "only {pages} pages");
     let problems = broken_links(&f.out(), "/");
     assert!(
@@ -125,47 +91,21 @@ fn generated_playbook_of_300_chapters_has_no_broken_link() {
 
 #[test]
 fn sidebar_size_does_not_grow_with_the_playbook() {
-    let small = Fixture::generated(&[
-        "--chapters",
-        "40",
-        "--parts",
-        "2",
-        "--teams",
-        "0",
-        "--seed",
-        "3",
-    ]);
-    let large = Fixture::generated(&[
-        "--chapters",
-        "400",
-        "--parts",
-        "8",
-        "--teams",
-        "0",
-        "--seed",
-        "3",
-    ]);
+    let small = Fixture::generated(&["--chapters", "40", "--parts", "2", "--teams", "0", "--seed", "3"]);
+    let large = Fixture::generated(&["--chapters", "400", "--parts", "8", "--teams", "0", "--seed", "3"]);
     small.build(&[]).ok();
     large.build(&[]).ok();
     let count = |f: &Fixture| {
         let files = snapshot(&f.out());
         let chapter_pages: Vec<_> = files
             .iter()
-            .filter(|(k, v)| {
-                k.ends_with("/index.html") && String::from_utf8_lossy(v).contains("kind-chapter")
-            })
+            .filter(|(k, v)| k.ends_with("/index.html") && String::from_utf8_lossy(v).contains("kind-chapter"))
             .collect();
-        let links: usize = chapter_pages
-            .iter()
-            .map(|(_, v)| String::from_utf8_lossy(v).matches("nav-chapter").count())
-            .sum();
+        let links: usize =
+            chapter_pages.iter().map(|(_, v)| String::from_utf8_lossy(v).matches("nav-chapter").count()).sum();
         links / chapter_pages.len()
     };
-    assert_eq!(
-        count(&small),
-        count(&large),
-        "sidebar entries per page must be bounded"
-    );
+    assert_eq!(count(&small), count(&large), "sidebar entries per page must be bounded");
 }
 
 #[test]
@@ -173,33 +113,16 @@ fn team_edition_shows_only_that_team() {
     let f = Fixture::bundled();
     f.build(&["--team", "growth"]).ok();
     let chapter = f.page("principles/ship-small-ship-fast/index.html");
-    assert!(
-        chapter.contains("A pricing page in five slices"),
-        "growth example missing"
-    );
-    assert!(
-        !chapter.contains("A partial rollout that saved a launch"),
-        "payments example leaked"
-    );
+    assert!(chapter.contains("A pricing page in five slices"), "growth example missing");
+    assert!(!chapter.contains("A partial rollout that saved a launch"), "payments example leaked");
     assert!(f.out().join("teams/growth/index.html").is_file());
-    assert!(
-        !f.out().join("teams/payments").exists(),
-        "other team pages must not be built"
-    );
+    assert!(!f.out().join("teams/payments").exists(), "other team pages must not be built");
     assert!(chapter.contains("Growth edition"));
     let problems = broken_links(&f.out(), "/");
-    assert!(
-        problems.is_empty(),
-        "broken links:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
 
     let unknown = f.build(&["--team", "nope"]).fails(1);
-    assert!(
-        unknown.stderr.contains("no team `nope`") && unknown.stderr.contains("growth"),
-        "{}",
-        unknown.stderr
-    );
+    assert!(unknown.stderr.contains("no team `nope`") && unknown.stderr.contains("growth"), "{}", unknown.stderr);
 }
 
 #[test]
@@ -213,10 +136,7 @@ fn drafts_are_left_out_unless_asked_for() {
     assert!(!f.out().join("practice/draft-notes").exists());
     assert!(!f.page("index.html").contains("Work in progress"));
     f.build(&["--drafts"]).ok();
-    assert!(
-        f.page("practice/draft-notes/index.html")
-            .contains("Not ready yet.")
-    );
+    assert!(f.page("practice/draft-notes/index.html").contains("Not ready yet."));
 }
 
 #[test]
@@ -227,24 +147,14 @@ fn a_sub_path_base_url_prefixes_every_link_and_asset() {
     assert!(chapter.contains("href=\"/handbook/assets/playbook.css\""));
     assert!(chapter.contains("href=\"/handbook/principles/ship-small-ship-fast/\""));
     let problems = broken_links(&f.out(), "/handbook/");
-    assert!(
-        problems.is_empty(),
-        "broken links:\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
 
     f.write(
         "playbook.toml",
-        f.read("playbook.toml").replace(
-            "base_url = \"/\"",
-            "base_url = \"https://docs.example.com/lead/\"",
-        ),
+        f.read("playbook.toml").replace("base_url = \"/\"", "base_url = \"https://docs.example.com/lead/\""),
     );
     f.build(&[]).ok();
-    assert!(
-        f.page("sitemap.xml")
-            .contains("<loc>https://docs.example.com/lead/principles/own-the-roadmap/</loc>")
-    );
+    assert!(f.page("sitemap.xml").contains("<loc>https://docs.example.com/lead/principles/own-the-roadmap/</loc>"));
     assert!(broken_links(&f.out(), "/lead/").is_empty());
 }
 
@@ -256,10 +166,7 @@ fn templates_in_the_root_override_the_theme_by_name() {
         "{% extends \"base.html\" %}{% block main %}<h1>Lost? Ask in {{ site.title }}</h1>{% endblock main %}",
     );
     f.build(&[]).ok();
-    assert!(
-        f.page("404.html")
-            .contains("<h1>Lost? Ask in Engineering Leadership Playbook</h1>")
-    );
+    assert!(f.page("404.html").contains("<h1>Lost? Ask in Engineering Leadership Playbook</h1>"));
     // the rest of the theme is untouched
     assert!(f.page("index.html").contains("The principles at a glance"));
 }
@@ -267,85 +174,49 @@ fn templates_in_the_root_override_the_theme_by_name() {
 #[test]
 fn a_theme_can_be_a_folder_in_the_root() {
     let f = Fixture::bundled();
-    copy_tree(
-        &repo().join("themes/default"),
-        &f.root().join("mytheme"),
-        &[],
-    );
-    f.write("mytheme/templates/part.html", "{% extends \"base.html\" %}{% block main %}<p>PART {{ page.title }}</p>{% endblock main %}");
+    copy_tree(&repo().join("themes/default"), &f.root().join("mytheme"), &[]);
     f.write(
-        "playbook.toml",
-        f.read("playbook.toml")
-            .replace("theme = \"default\"", "theme = \"mytheme\""),
+        "mytheme/templates/part.html",
+        "{% extends \"base.html\" %}{% block main %}<p>PART {{ page.title }}</p>{% endblock main %}",
     );
+    f.write("playbook.toml", f.read("playbook.toml").replace("theme = \"default\"", "theme = \"mytheme\""));
     f.build(&[]).ok();
-    assert!(
-        f.page("principles/index.html")
-            .contains("<p>PART Principles</p>")
-    );
+    assert!(f.page("principles/index.html").contains("<p>PART Principles</p>"));
 }
 
 #[test]
 fn parts_take_title_and_order_from_part_toml() {
     let f = Fixture::with_files(&[
         ("playbook.toml", "title = \"T\"\n"),
-        (
-            "chapters/01-first/part.toml",
-            "title = \"Shown second\"\nweight = 2\n",
-        ),
+        ("chapters/01-first/part.toml", "title = \"Shown second\"\nweight = 2\n"),
         ("chapters/01-first/x.md", "+++\ntitle = \"X\"\n+++\nx\n"),
-        (
-            "chapters/02-second/part.toml",
-            "title = \"Shown first\"\nweight = 1\n",
-        ),
+        ("chapters/02-second/part.toml", "title = \"Shown first\"\nweight = 1\n"),
         ("chapters/02-second/y.md", "+++\ntitle = \"Y\"\n+++\ny\n"),
-        (
-            "chapters/03-plain-name/z.md",
-            "+++\ntitle = \"Z\"\n+++\nz\n",
-        ),
+        ("chapters/03-plain-name/z.md", "+++\ntitle = \"Z\"\n+++\nz\n"),
     ]);
     f.build(&[]).ok();
     let home = f.page("index.html");
     let at = |s: &str| home.find(s).unwrap_or_else(|| panic!("{s} missing"));
     assert!(at(">Shown first<") < at(">Shown second<"));
     assert!(home.contains(">Plain name<"), "title from folder name");
-    assert!(
-        f.out().join("second/y/index.html").is_file(),
-        "URL from folder name without order prefix"
-    );
+    assert!(f.out().join("second/y/index.html").is_file(), "URL from folder name without order prefix");
 }
 
 #[test]
 fn aliases_write_redirects_that_keep_the_fragment() {
     let f = Fixture::bundled();
     let path = "chapters/02-principles/01-own-the-roadmap.md";
-    f.write(
-        path,
-        f.read(path).replacen(
-            "weight = 10",
-            "weight = 10\naliases = [\"roadmaps\", \"/old/own-it/\"]",
-            1,
-        ),
-    );
+    f.write(path, f.read(path).replacen("weight = 10", "weight = 10\naliases = [\"roadmaps\", \"/old/own-it/\"]", 1));
     f.build(&[]).ok();
     for old in ["roadmaps/index.html", "old/own-it/index.html"] {
         let page = f.page(old);
         assert!(
-            page.contains(
-                "<meta http-equiv=\"refresh\" content=\"0; url=/principles/own-the-roadmap/\">"
-            ),
+            page.contains("<meta http-equiv=\"refresh\" content=\"0; url=/principles/own-the-roadmap/\">"),
             "{page}"
         );
-        assert!(
-            page.contains("location.replace(\"/principles/own-the-roadmap/\" + location.hash)"),
-            "{page}"
-        );
+        assert!(page.contains("location.replace(\"/principles/own-the-roadmap/\" + location.hash)"), "{page}");
     }
-    f.write(
-        path,
-        f.read(path)
-            .replace("\"roadmaps\"", "\"principles/ship-small-ship-fast\""),
-    );
+    f.write(path, f.read(path).replace("\"roadmaps\"", "\"principles/ship-small-ship-fast\""));
     let run = f.build(&[]).fails(1);
     assert!(
         run.stderr.contains(&format!("{path}:8:1: error: the alias `principles/ship-small-ship-fast` is the URL of `chapters/02-principles/05-ship-small-ship-fast.md`")),

@@ -23,11 +23,7 @@ pub fn gen_playbook() -> PathBuf {
         return PathBuf::from(p);
     }
     let p = repo().join("../shared/bench/gen-playbook");
-    assert!(
-        p.exists(),
-        "gen-playbook not found at {} (set PLAYBOOK_GEN)",
-        p.display()
-    );
+    assert!(p.exists(), "gen-playbook not found at {} (set PLAYBOOK_GEN)", p.display());
     p
 }
 
@@ -49,21 +45,13 @@ impl Run {
 
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     #[track_caller]
     pub fn fails(self, code: i32) -> Run {
-        assert_eq!(
-            self.code, code,
-            "wrong exit code\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, code, "wrong exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 }
@@ -75,12 +63,7 @@ pub struct Fixture {
 
 impl Fixture {
     pub fn empty() -> Fixture {
-        Fixture {
-            tmp: tempfile::Builder::new()
-                .prefix("playbook-test")
-                .tempdir()
-                .unwrap(),
-        }
+        Fixture { tmp: tempfile::Builder::new().prefix("playbook-test").tempdir().unwrap() }
     }
 
     /// A copy of the repository's bundled playbook (without its output).
@@ -105,11 +88,7 @@ impl Fixture {
             cmd.arg("--force");
         }
         let out = cmd.arg(self.root()).output().expect("run gen-playbook");
-        assert!(
-            out.status.success(),
-            "gen-playbook failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "gen-playbook failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
@@ -148,14 +127,7 @@ impl Fixture {
 
     /// Runs `playbook ARGS` with the root as the current folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(
-            Command::new(bin())
-                .args(args)
-                .current_dir(self.root())
-                .env("NO_COLOR", "1")
-                .output()
-                .unwrap(),
-        )
+        Run::from(Command::new(bin()).args(args).current_dir(self.root()).env("NO_COLOR", "1").output().unwrap())
     }
 
     pub fn build(&self, extra: &[&str]) -> Run {
@@ -194,11 +166,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 walk(base, &p, out);
             } else {
-                let rel = p
-                    .strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -231,13 +199,7 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
     for (path, bytes) in &files {
         if path.ends_with(".html") {
             let html = std::str::from_utf8(bytes).unwrap();
-            ids.insert(
-                path,
-                attr_values(html, "id")
-                    .into_iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-            );
+            ids.insert(path, attr_values(html, "id").into_iter().map(|s| s.to_string()).collect());
         }
     }
     let mut problems = Vec::new();
@@ -250,10 +212,7 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
             Some(i) => &path[..i + 1],
             None => "",
         };
-        for link in attr_values(html, "href")
-            .into_iter()
-            .chain(attr_values(html, "src"))
-        {
+        for link in attr_values(html, "href").into_iter().chain(attr_values(html, "src")) {
             let link = link.replace("&amp;", "&");
             if link.contains("://") || link.starts_with("mailto:") {
                 continue;
@@ -266,11 +225,7 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
                 path.clone()
             } else if let Some(rest) = target.strip_prefix(base) {
                 let rest = rest.split('?').next().unwrap();
-                if rest.is_empty() || rest.ends_with('/') {
-                    format!("{rest}index.html")
-                } else {
-                    rest.to_string()
-                }
+                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() }
             } else if target.starts_with('/') {
                 problems.push(format!("{path}: `{link}` is outside the base `{base}`"));
                 continue;
@@ -283,13 +238,156 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
             }
             if let Some(frag) = fragment
                 && !frag.is_empty()
-                && !ids
-                    .get(file.as_str())
-                    .is_some_and(|set| set.contains(&frag))
+                && !ids.get(file.as_str()).is_some_and(|set| set.contains(&frag))
             {
                 problems.push(format!("{path}: `{link}` -> no id `{frag}` in {file}"));
             }
         }
     }
     problems
+}
+
+/// A running `playbook serve`, killed when dropped.
+pub struct Served {
+    child: std::process::Child,
+    pub addr: String,
+    pub base: String,
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Fixture {
+    /// Starts `playbook serve --port 0 ARGS` and waits for its address.
+    pub fn serve(&self, extra: &[&str]) -> Served {
+        use std::io::BufRead;
+        let mut child = Command::new(bin())
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.split(" at http://").nth(1) {
+                    let _ = tx.send(url.split(' ').next().unwrap_or("").to_string());
+                }
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let url = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("serve did not start:\n{}", log.lock().unwrap())
+        });
+        let (addr, base) = url.split_at(url.find('/').unwrap());
+        Served { child, addr: addr.to_string(), base: base.to_string(), log }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP response.
+pub struct Http {
+    pub status: u16,
+    pub headers: String,
+    pub body: Vec<u8>,
+}
+
+impl Http {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+impl Served {
+    /// GET a raw path (sent as is: no normalisation of `..`).
+    pub fn get(&self, path: &str) -> Http {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("HTTP head");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut body = raw[split + 4..].to_vec();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+            body = dechunk(&body);
+        }
+        Http { status, headers: head, body }
+    }
+
+    /// Opens the live-reload event stream; events arrive on the receiver as
+    /// `(event, data)`.
+    pub fn events(&self) -> std::sync::mpsc::Receiver<(String, String)> {
+        use std::io::{BufRead, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(s, "GET {}__playbook/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.base, self.addr).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut event = String::new();
+            for line in std::io::BufReader::new(s).lines().map_while(Result::ok) {
+                if let Some(e) = line.strip_prefix("event: ") {
+                    event = e.to_string();
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    if tx.send((event.clone(), d.to_string())).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        rx
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// Waits for the next event named `name`, skipping others.
+pub fn wait_for(rx: &std::sync::mpsc::Receiver<(String, String)>, name: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((e, d)) if e == name => return d,
+            Ok(_) => continue,
+            Err(_) => panic!("no `{name}` event within 20 s"),
+        }
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = body.windows(2).position(|w| w == b"\r\n") else { return out };
+        let size = usize::from_str_radix(std::str::from_utf8(&body[..eol]).unwrap().trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[eol + 2..eol + 2 + size]);
+        body = &body[eol + 2 + size + 2..];
+    }
+}
+
+/// The exact tag the dev server adds to HTML pages.
+pub fn without_live_script(html: &str, base: &str) -> String {
+    html.replace(&format!("<script src=\"{base}__playbook/live.js\" data-base=\"{base}\"></script>"), "")
 }

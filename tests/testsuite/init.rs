@@ -9,34 +9,14 @@ fn init_then_build_works_in_an_empty_folder_without_a_theme_folder() {
     assert!(run.stderr.contains("Created a playbook in handbook"));
     let root = f.root().join("handbook");
     assert!(root.join("playbook.toml").is_file());
-    assert!(
-        root.join("chapters/02-principles/01-own-the-roadmap.md")
-            .is_file()
-    );
-    assert!(
-        !root.join("public").exists(),
-        "the bundled output is not part of the scaffold"
-    );
+    assert!(root.join("chapters/02-principles/01-own-the-roadmap.md").is_file());
+    assert!(!root.join("public").exists(), "the bundled output is not part of the scaffold");
     assert!(!f.root().join("themes").exists());
 
-    let built = std::process::Command::new(bin())
-        .arg("build")
-        .current_dir(&root)
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    assert!(
-        root.join("public/principles/own-the-roadmap/index.html")
-            .is_file()
-    );
-    assert!(
-        root.join("public/assets/playbook.css").is_file(),
-        "theme assets come from the binary"
-    );
+    let built = std::process::Command::new(bin()).arg("build").current_dir(&root).output().unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(root.join("public/principles/own-the-roadmap/index.html").is_file());
+    assert!(root.join("public/assets/playbook.css").is_file(), "theme assets come from the binary");
 }
 
 #[test]
@@ -45,19 +25,12 @@ fn init_refuses_a_non_empty_folder_without_force_and_never_deletes() {
     f.write("notes.txt", "mine");
     f.write("playbook.toml", "title = \"Mine\"\n");
     let run = f.run(&["init", "."]).fails(2);
-    assert!(
-        run.stderr.contains("not empty") && run.stderr.contains("--force"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("not empty") && run.stderr.contains("--force"), "{}", run.stderr);
     assert_eq!(f.read("playbook.toml"), "title = \"Mine\"\n");
 
     f.run(&["init", ".", "--force"]).ok();
     assert_eq!(f.read("notes.txt"), "mine", "unrelated files stay");
-    assert!(
-        f.read("playbook.toml")
-            .contains("Engineering Leadership Playbook")
-    );
+    assert!(f.read("playbook.toml").contains("Engineering Leadership Playbook"));
 }
 
 #[test]
@@ -65,10 +38,6 @@ fn every_command_has_help() {
     let f = Fixture::empty();
     for cmd in ["init", "build"] {
         let run = f.run(&[cmd, "--help"]).ok();
-        assert!(
-            run.stdout.contains("Usage: playbook"),
-            "{cmd}: {}",
-            run.stdout
-        );
+        assert!(run.stdout.contains("Usage: playbook"), "{cmd}: {}", run.stdout);
     }
 }

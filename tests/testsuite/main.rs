@@ -7,3 +7,4 @@ mod build;
 mod errors;
 mod init;
 mod output;
+mod serve;

@@ -10,11 +10,7 @@ fn refuses_output_folders_that_hold_the_sources() {
         let run = f.build(&["--out", out]).fails(2);
         assert!(run.stderr.contains("refusing"), "{out}: {}", run.stderr);
     }
-    assert!(
-        f.root()
-            .join("chapters/01-the-shift/01-breakthrough.md")
-            .is_file()
-    );
+    assert!(f.root().join("chapters/01-the-shift/01-breakthrough.md").is_file());
 }
 
 #[test]
@@ -36,10 +32,7 @@ fn a_rebuild_replaces_the_site_and_leaves_no_staging_folder() {
     f.build(&[]).ok();
     f.write("public/stale.html", "old");
     f.build(&[]).ok();
-    assert!(
-        !f.out().join("stale.html").exists(),
-        "the new site replaces the old one whole"
-    );
+    assert!(!f.out().join("stale.html").exists(), "the new site replaces the old one whole");
     let leftovers: Vec<_> = std::fs::read_dir(f.root())
         .unwrap()
         .flatten()
@@ -52,28 +45,13 @@ fn a_rebuild_replaces_the_site_and_leaves_no_staging_folder() {
 fn static_files_and_relative_images_are_copied() {
     let f = Fixture::bundled();
     f.write("static/robots.txt", "User-agent: *\n");
-    f.write(
-        "chapters/02-principles/img/slices.svg",
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-    );
+    f.write("chapters/02-principles/img/slices.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
     let path = "chapters/02-principles/05-ship-small-ship-fast.md";
-    f.write(
-        path,
-        f.read(path) + "\n![Five slices](img/slices.svg)\n\n![Gone](img/missing.png)\n",
-    );
+    f.write(path, f.read(path) + "\n![Five slices](img/slices.svg)\n\n![Gone](img/missing.png)\n");
     let run = f.build(&[]).ok();
-    assert!(
-        run.stderr
-            .contains("warning: `chapters/02-principles/img/missing.png` does not exist"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("warning: `chapters/02-principles/img/missing.png` does not exist"), "{}", run.stderr);
     assert_eq!(f.page("robots.txt"), "User-agent: *\n");
-    assert!(
-        f.out()
-            .join("media/chapters/02-principles/img/slices.svg")
-            .is_file()
-    );
+    assert!(f.out().join("media/chapters/02-principles/img/slices.svg").is_file());
     assert!(
         f.page("principles/ship-small-ship-fast/index.html")
             .contains("src=\"/media/chapters/02-principles/img/slices.svg\"")

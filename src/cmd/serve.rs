@@ -1,0 +1,129 @@
+//! `playbook serve`: build into memory, serve, watch, rebuild, reload tabs.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use super::{Failure, Verbosity, display_root};
+use crate::cli::ServeArgs;
+use crate::config;
+use crate::content::LoadOptions;
+use crate::diagnostics::{self, Diagnostic};
+use crate::pipeline::{self, Options};
+use crate::rebuild::Rebuilder;
+use crate::serve::{self, Shared};
+use crate::watch::Watcher;
+
+const DEFAULT_PORT: u16 = 3000;
+
+pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure> {
+    let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
+    let shown_root = display_root(&root);
+    let opts = Options { load: LoadOptions { drafts: args.drafts, team: args.team.clone() }, base_url: None };
+    // The base path and theme folder come from the config; a broken config
+    // still gets a server that shows the error.
+    let cfg = config::load(&root).ok();
+    let base = cfg.as_ref().map_or_else(|| "/".to_string(), |c| c.base_path());
+    let theme_dir = cfg.as_ref().filter(|c| c.theme != "default").map(|c| root.join(&c.theme));
+
+    let (server, addr) = bind(args)?;
+    if !args.bind.is_loopback() {
+        eprintln!("warning: serving on {} makes the site reachable from other machines", args.bind);
+    }
+    let shared = Shared::new(base.clone());
+    let mut rebuilder = Rebuilder::new(root.clone(), opts);
+    match rebuilder.rebuild(true) {
+        Ok(outcome) => {
+            if verbosity != Verbosity::Quiet {
+                super::print_diagnostics(&shown_root, &outcome.warnings);
+                eprintln!("Built {} pages in {} ms", outcome.pages, outcome.took.as_millis());
+            }
+            shared.publish(outcome.files);
+        }
+        Err(diags) => report(&shared, &shown_root, &diags),
+    }
+    serve::run(server, Arc::clone(&shared));
+    let url = format!("http://{addr}{base}");
+    eprintln!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+    if args.open {
+        open_browser(&url);
+    }
+
+    let output = std::path::absolute(root.join("public")).unwrap_or_else(|_| root.join("public"));
+    let watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
+    while let Some(changes) = watcher.next() {
+        let what = describe(&changes.paths);
+        match rebuilder.rebuild(changes.theme) {
+            Ok(outcome) => {
+                if outcome.full || outcome.pages > 0 {
+                    shared.publish(Arc::clone(&outcome.files));
+                } else {
+                    shared.clear_error();
+                }
+                if verbosity != Verbosity::Quiet {
+                    super::print_diagnostics(&shown_root, &outcome.warnings);
+                    let scope = if outcome.full {
+                        "rebuilt the site".to_string()
+                    } else {
+                        format!("re-rendered {} pages", outcome.pages)
+                    };
+                    eprintln!("{what}: {scope} in {:.1} ms", outcome.took.as_secs_f64() * 1000.0);
+                }
+            }
+            Err(diags) => {
+                eprintln!("{what}: the build failed; still serving the last good site");
+                report(&shared, &shown_root, &diags);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn bind(args: &ServeArgs) -> Result<(Arc<tiny_http::Server>, SocketAddr), Failure> {
+    let wanted = args.port.unwrap_or(DEFAULT_PORT);
+    // An explicit --port is a promise to the user; the default may move on.
+    let tries = if args.port.is_some() { 1 } else { 20 };
+    let mut last_error = None;
+    for offset in 0..tries {
+        let port = wanted.saturating_add(offset);
+        match serve::bind(SocketAddr::new(args.bind, port)) {
+            Ok(bound) => {
+                if offset > 0 {
+                    eprintln!("Port {wanted} is in use; using {port} instead");
+                }
+                return Ok(bound);
+            }
+            Err(e) => last_error = Some((port, e)),
+        }
+    }
+    let (port, e) = last_error.unwrap_or((wanted, std::io::Error::other("no port tried")));
+    let reason =
+        if e.kind() == std::io::ErrorKind::AddrInUse { "is already in use".to_string() } else { e.to_string() };
+    Err(Failure::Usage(format!("cannot listen on {}:{port}: {reason} (choose another with --port)", args.bind)))
+}
+
+fn report(shared: &Shared, root: &std::path::Path, diags: &[Diagnostic]) {
+    super::print_diagnostics(root, diags);
+    let text: Vec<String> = diags.iter().map(|d| diagnostics::format_human(d, root, false)).collect();
+    shared.fail(text.join("\n"));
+}
+
+fn describe(paths: &[String]) -> String {
+    match paths {
+        [one] => format!("{one} changed"),
+        [first, rest @ ..] => format!("{first} and {} more changed", rest.len()),
+        [] => "changes".to_string(),
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("warning: could not open a browser ({opener}: {e}); open {url} yourself");
+    }
+}

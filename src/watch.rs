@@ -1,0 +1,162 @@
+//! File-system events for the dev server, reduced to what a rebuild needs to
+//! know: did a source change, and does the theme have to be read again.
+//!
+//! notify's debouncer folds an editor's burst (temp file, rename, backup) into
+//! one batch; paths that are not sources (the output folder, hidden files,
+//! swap and backup files) are dropped here, so a save that touches only those
+//! costs nothing.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use notify::event::{MetadataKind, ModifyKind};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// What a batch of events means for the build.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ChangeSet {
+    /// Source paths that changed, relative to the root where possible.
+    pub paths: Vec<String>,
+    /// A template, theme asset or `playbook.toml` changed: reload the theme.
+    pub theme: bool,
+}
+
+impl ChangeSet {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+}
+
+/// How long a burst of events must be quiet before a rebuild starts.
+const QUIET: Duration = Duration::from_millis(15);
+
+pub(crate) struct Watcher {
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    events: Receiver<DebounceEventResult>,
+    root: PathBuf,
+    ignore: Vec<PathBuf>,
+    theme_dir: Option<PathBuf>,
+}
+
+impl Watcher {
+    /// Watches the root (and the theme folder when it lies outside it),
+    /// ignoring the `ignore` folders (the output).
+    pub(crate) fn start(root: &Path, theme_dir: Option<&Path>, ignore: &[PathBuf]) -> Result<Watcher, String> {
+        let (tx, rx) = channel();
+        let mut debouncer =
+            new_debouncer(QUIET, Some(Duration::from_millis(5)), tx).map_err(|e| format!("cannot watch files: {e}"))?;
+        let root = root.canonicalize().map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
+        debouncer
+            .watch(&root, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
+        let theme_dir = theme_dir.and_then(|d| d.canonicalize().ok());
+        if let Some(dir) = &theme_dir
+            && !dir.starts_with(&root)
+        {
+            debouncer
+                .watch(dir, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch `{}`: {e}", dir.display()))?;
+        }
+        let ignore = ignore.iter().filter_map(|p| p.canonicalize().ok().or_else(|| Some(p.clone()))).collect();
+        Ok(Watcher { _debouncer: debouncer, events: rx, root, ignore, theme_dir })
+    }
+
+    /// Blocks until sources change; `None` when the watcher stopped.
+    pub(crate) fn next(&self) -> Option<ChangeSet> {
+        loop {
+            let batch = self.events.recv().ok()?;
+            let Ok(events) = batch else { continue };
+            // Reading a file raises access events; the rebuild itself reads
+            // every source, so only writes, creations and removals count.
+            let paths = events.iter().filter(|e| is_write(&e.event.kind)).flat_map(|e| e.event.paths.iter());
+            let set = classify(&self.root, self.theme_dir.as_deref(), &self.ignore, paths);
+            if !set.is_empty() {
+                return Some(set);
+            }
+        }
+    }
+}
+
+fn is_write(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        _ => true,
+    }
+}
+
+/// Turns raw paths into a `ChangeSet`, dropping everything that is not a source.
+pub(crate) fn classify<'a>(
+    root: &Path,
+    theme_dir: Option<&Path>,
+    ignore: &[PathBuf],
+    paths: impl Iterator<Item = &'a PathBuf>,
+) -> ChangeSet {
+    let mut set = ChangeSet::default();
+    for path in paths {
+        if ignore.iter().any(|i| path.starts_with(i)) || is_scratch(path) {
+            continue;
+        }
+        let in_theme = theme_dir.is_some_and(|d| path.starts_with(d));
+        let rel = path.strip_prefix(root).ok();
+        let first = rel.and_then(|r| r.components().next()).and_then(|c| c.as_os_str().to_str());
+        let source = match first {
+            Some("chapters" | "teams" | "static" | "onboarding.md") => true,
+            Some("templates" | "playbook.toml") => {
+                set.theme = true;
+                true
+            }
+            _ => false,
+        };
+        if in_theme {
+            set.theme = true;
+        }
+        if source || in_theme {
+            let shown = rel.unwrap_or(path).to_string_lossy().replace('\\', "/");
+            if !set.paths.contains(&shown) {
+                set.paths.push(shown);
+            }
+        }
+    }
+    set
+}
+
+/// Editor temporaries: hidden files, swap and backup files, vim's `4913`.
+fn is_scratch(path: &Path) -> bool {
+    if path.components().any(|c| matches!(c, Component::Normal(n) if n.to_str().is_some_and(|s| s.starts_with('.')))) {
+        return true;
+    }
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return true };
+    name.ends_with('~')
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".kate-swp", ".crswap"].iter().any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_files_and_output_are_ignored() {
+        let root = Path::new("/r");
+        let ignore = vec![PathBuf::from("/r/public")];
+        let paths: Vec<PathBuf> = [
+            "/r/chapters/.a.md.swp",
+            "/r/chapters/a.md~",
+            "/r/chapters/4913",
+            "/r/public/index.html",
+            "/r/README.md",
+            "/r/chapters/01-a.md",
+            "/r/templates/base.html",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let set = classify(root, None, &ignore, paths.iter());
+        assert_eq!(set.paths, ["chapters/01-a.md", "templates/base.html"]);
+        assert!(set.theme);
+    }
+}

@@ -1,0 +1,213 @@
+//! `playbook serve` over real HTTP on loopback: pages, live reload, errors
+//! while serving, incremental rebuilds that equal a clean build, path safety.
+
+use std::time::Duration;
+
+use crate::harness::*;
+
+const GEN: &[&str] = &["--chapters", "24", "--parts", "2", "--teams", "2", "--examples-per-team", "3", "--seed", "5"];
+
+fn first_chapter(f: &Fixture) -> (String, String) {
+    let file = "chapters/01-foundations/01-structure-reorgs.md";
+    let text = f.read(file);
+    (file.to_string(), text)
+}
+
+#[test]
+fn an_edit_reaches_open_tabs_and_the_served_page() {
+    let f = Fixture::generated(GEN);
+    let (file, text) = first_chapter(&f);
+    let s = f.serve(&[]);
+    let page = s.get("/foundations/structure-reorgs/");
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(page.text().contains("__playbook/live.js"), "reload script injected when serving");
+    assert!(!page.text().contains("A sentence written by the test."));
+
+    let events = s.events();
+    wait_for(&events, "hello");
+    f.write(&file, text.replacen("\n\n", "\n\nA sentence written by the test.\n\n", 1));
+    wait_for(&events, "reload");
+    assert!(s.get("/foundations/structure-reorgs/").text().contains("A sentence written by the test."));
+    assert!(s.log().contains(&format!("{file} changed: re-rendered 2 pages")), "{}", s.log());
+
+    // a no-op save (same bytes) renders nothing and reloads nothing
+    f.write(&file, f.read(&file));
+    assert!(events.recv_timeout(Duration::from_millis(800)).is_err(), "a no-op save must not reload");
+}
+
+#[test]
+fn chapters_created_renamed_and_deleted_follow_the_files() {
+    let f = Fixture::generated(GEN);
+    let s = f.serve(&[]);
+    let events = s.events();
+    wait_for(&events, "hello");
+
+    f.write("chapters/02-delivery/90-brand-new.md", "+++\ntitle = \"A brand new chapter\"\n+++\n\nFresh.\n");
+    wait_for(&events, "reload");
+    assert_eq!(s.get("/delivery/brand-new/").status, 200);
+    assert!(s.get("/").text().contains("A brand new chapter"), "new chapter in the navigation");
+
+    std::fs::rename(
+        f.root().join("chapters/02-delivery/90-brand-new.md"),
+        f.root().join("chapters/02-delivery/91-renamed.md"),
+    )
+    .unwrap();
+    wait_for(&events, "reload");
+    assert_eq!(s.get("/delivery/brand-new/").status, 404);
+    assert_eq!(s.get("/delivery/renamed/").status, 200);
+
+    std::fs::remove_file(f.root().join("chapters/02-delivery/91-renamed.md")).unwrap();
+    wait_for(&events, "reload");
+    assert_eq!(s.get("/delivery/renamed/").status, 404);
+    assert!(!s.get("/").text().contains("A brand new chapter"));
+    let not_found = s.get("/delivery/renamed/");
+    assert!(not_found.text().contains("Page not found"), "the site's 404 page");
+}
+
+#[test]
+fn a_broken_save_keeps_the_old_site_and_shows_the_error_until_fixed() {
+    let f = Fixture::generated(GEN);
+    let (file, text) = first_chapter(&f);
+    let s = f.serve(&[]);
+    let events = s.events();
+    wait_for(&events, "hello");
+
+    f.write(&file, text.replacen("title = \"", "title = \"Broken", 1).replacen("summary = ", "summary = \"", 1));
+    let error = wait_for(&events, "build-error");
+    assert!(error.contains(&format!("{file}:3:")), "error names file and line: {error}");
+    let page = s.get("/foundations/structure-reorgs/");
+    assert_eq!(page.status, 200, "the last good site stays served");
+    assert!(!page.text().contains("Broken"));
+    // a tab opened now learns about the error at once
+    let late = s.events();
+    assert!(wait_for(&late, "build-error").contains(&file));
+
+    f.write(&file, &text);
+    let next = events.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(next.0 == "ok" || next.0 == "reload", "{next:?}");
+    assert!(s.log().contains("the build failed; still serving the last good site"));
+}
+
+#[test]
+fn serve_starts_even_when_the_first_build_fails_and_recovers() {
+    let f = Fixture::generated(GEN);
+    let (file, text) = first_chapter(&f);
+    f.write(&file, text.replacen("+++\ntitle", "+++\ntitel", 1));
+    let s = f.serve(&[]);
+    let page = s.get("/foundations/structure-reorgs/");
+    assert_eq!(page.status, 503);
+    assert!(
+        page.text().contains("unknown key `titel`") && page.text().contains("__playbook/live.js"),
+        "{}",
+        page.text()
+    );
+    let events = s.events();
+    wait_for(&events, "build-error");
+    f.write(&file, &text);
+    wait_for(&events, "reload");
+    assert_eq!(s.get("/foundations/structure-reorgs/").status, 200);
+}
+
+#[test]
+fn after_a_series_of_edits_the_served_site_equals_a_clean_build() {
+    let f = Fixture::generated(GEN);
+    let s = f.serve(&[]);
+    let events = s.events();
+    wait_for(&events, "hello");
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = f.read(path);
+        assert!(text.contains(from), "{path} lacks {from:?}");
+        f.write(path, text.replacen(from, to, 1));
+        wait_for(&events, "reload");
+    };
+    let (file, _) = first_chapter(&f);
+    edit(&file, "\n\n", "\n\nA body edit.\n\n");
+    edit(&file, "title = \"Structure reorgs\"", "title = \"Structure the reorgs\"");
+    let example = std::fs::read_dir(f.root().join("teams/payments"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    let example = example.strip_prefix(f.root()).unwrap().to_string_lossy().into_owned();
+    edit(&example, "## What we did", "## What we did first");
+    f.write("chapters/02-delivery/99-late-addition.md", "+++\ntitle = \"Late addition\"\ntags = [\"new\"]\n+++\n\n## Hello\n\nSee [the first](../01-foundations/01-structure-reorgs.md).\n");
+    wait_for(&events, "reload");
+    edit("playbook.toml", "review_after_days = 180", "review_after_days = 90");
+    edit(&file, "A body edit.", "A second body edit.");
+
+    let listed: Vec<String> = serde_json_list(&s.get(&format!("{}__playbook/files", s.base)).text());
+    let clean = Fixture::empty();
+    let out = clean.root().join("site");
+    let run = std::process::Command::new(bin())
+        .args(["build", "-q", "--root"])
+        .arg(f.root())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut built = snapshot(&out);
+    built.remove(".playbook-output");
+    let built_names: Vec<&String> = built.keys().collect();
+    assert_eq!(listed.iter().collect::<Vec<_>>(), built_names, "same set of files");
+    for (path, bytes) in &built {
+        let served = s.get(&format!("{}{path}", s.base));
+        assert_eq!(served.status, 200, "{path}");
+        let body = if path.ends_with(".html") {
+            without_live_script(&served.text(), &s.base).into_bytes()
+        } else {
+            served.body.clone()
+        };
+        assert!(body == *bytes, "{path} differs from a clean build");
+    }
+}
+
+fn serde_json_list(text: &str) -> Vec<String> {
+    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let mut out: Vec<String> =
+        inner.split(',').filter(|s| !s.is_empty()).map(|s| s.trim().trim_matches('"').to_string()).collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn nothing_outside_the_site_is_served() {
+    let f = Fixture::bundled();
+    f.write("secret.txt", "do not serve");
+    std::os::unix::fs::symlink("/etc/passwd", f.root().join("static/passwd")).unwrap_or(());
+    let s = f.serve(&[]);
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/assets/..%2f..%2fsecret.txt",
+        "//etc/passwd",
+        "/secret.txt",
+        "/playbook.toml",
+        "/chapters/01-the-shift/01-breakthrough.md",
+        "/assets/",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text().contains("do not serve") && !r.text().contains("root:x:0"), "{path}");
+    }
+    let css = s.get("/assets/playbook.css");
+    assert_eq!((css.status, css.header("content-type").unwrap().as_str()), (200, "text/css; charset=utf-8"));
+    assert_eq!(s.get("/assets/favicon.svg").header("content-type").unwrap(), "image/svg+xml");
+    assert_eq!(s.get("/sitemap.xml").header("content-type").unwrap(), "application/xml");
+    let moved = s.get("/principles");
+    assert_eq!((moved.status, moved.header("location").unwrap().as_str()), (301, "/principles/"));
+    assert!(s.addr.starts_with("127.0.0.1:"), "binds loopback by default");
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let f = Fixture::bundled();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = f.run(&["serve", "--port", &port]).fails(2);
+    assert!(run.stderr.contains(&format!("127.0.0.1:{port}: is already in use")), "{}", run.stderr);
+}
