@@ -39,7 +39,7 @@ pub(crate) fn compile(root: &Path, opts: &Options, prev: Option<&Site>) -> Resul
     if let Some(url) = &opts.base_url {
         cfg.base_url = config::normalize_base(url);
     }
-    let (book, mut diags) = content::load(root, cfg, &opts.load);
+    let (book, mut diags) = content::load(root, cfg, &opts.load, prev.map(|s| &s.book));
     let load = start.elapsed();
     let (site, mut more) = site::compile(book, prev);
     diags.append(&mut more);

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostic;
 use crate::output::{Files, Memory};
 use crate::pipeline::{self, Options};
-use crate::render::{self, Changed, Selection};
+use crate::render::{self, Changed, PrintCache, Selection};
 use crate::site::Site;
 use crate::templates::{self, Theme};
 
@@ -31,6 +31,7 @@ pub(crate) struct Rebuilder {
     root: PathBuf,
     opts: Options,
     last: Option<Built>,
+    print: PrintCache,
 }
 
 pub(crate) struct Outcome {
@@ -45,7 +46,7 @@ pub(crate) struct Outcome {
 
 impl Rebuilder {
     pub(crate) fn new(root: PathBuf, opts: Options) -> Rebuilder {
-        Rebuilder { root, opts, last: None }
+        Rebuilder { root, opts, last: None, print: PrintCache::default() }
     }
 
     /// Rebuilds from the sources on disk. `theme_changed` forces the theme
@@ -71,7 +72,7 @@ impl Rebuilder {
             (Selection::Pages(_), Some(b)) => Memory::from(Files::clone(&b.files)),
             _ => Memory::default(),
         };
-        let stats = render::render(&site, &theme, &sink, &selection, &|| {})?;
+        let stats = render::render(&site, &theme, &sink, &selection, &self.print, &|| {})?;
         let files = Arc::new(sink.into_files());
         self.last = Some(Built { site, theme, structure, files: Arc::clone(&files) });
         Ok(Outcome {

@@ -128,34 +128,31 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
     let url_map = urls.fingerprint();
     let reuse = Reuse::new(prev.filter(|p| p.url_map == url_map));
 
-    let chapters: Vec<Arc<Rendered>> = book
+    let (chapters, cards): (Vec<Arc<Rendered>>, Vec<Card>) = book
         .chapters
         .par_iter()
         .map(|c| {
-            reuse.get(&c.doc.file, &c.doc.text).unwrap_or_else(|| {
-                let doc = markdown::Doc {
-                    file: &c.doc.file,
-                    text: &c.doc.text,
-                    body_offset: c.doc.body_offset,
-                    id_prefix: "",
-                    heading_shift: 0,
-                };
-                Arc::new(markdown::render(&doc, &urls))
-            })
+            if let Some((rendered, Some(card))) = reuse.get(&c.doc.file, &c.doc.text) {
+                return (rendered, card.clone());
+            }
+            let doc = markdown::Doc {
+                file: &c.doc.file,
+                text: &c.doc.text,
+                body_offset: c.doc.body_offset,
+                id_prefix: "",
+                heading_shift: 0,
+            };
+            let card = Card {
+                do_: c.meta.do_.as_deref().map(markdown::inline),
+                dont: c.meta.dont.as_deref().map(markdown::inline),
+                why: c.meta.why.as_deref().map(markdown::inline),
+            };
+            (Arc::new(markdown::render(&doc, &urls)), card)
         })
-        .collect();
-    let cards: Vec<Card> = book
-        .chapters
-        .par_iter()
-        .map(|c| Card {
-            do_: c.meta.do_.as_deref().map(markdown::inline),
-            dont: c.meta.dont.as_deref().map(markdown::inline),
-            why: c.meta.why.as_deref().map(markdown::inline),
-        })
-        .collect();
+        .unzip();
     let examples: Vec<Vec<Arc<Rendered>>> = book.teams.par_iter().map(|t| render_examples(t, &urls, &reuse)).collect();
     let onboarding = book.onboarding.as_ref().map(|d| {
-        reuse.get(&d.file, &d.text).unwrap_or_else(|| {
+        reuse.get(&d.file, &d.text).map(|(r, _)| r).unwrap_or_else(|| {
             let doc = markdown::Doc {
                 file: &d.file,
                 text: &d.text,
@@ -172,9 +169,10 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
     (site, diags)
 }
 
-/// Earlier renderings by source file, with the text they came from.
+/// Earlier renderings by source file, with the text they came from (and,
+/// for chapters, the principle card from the same front matter).
 struct Reuse<'a> {
-    docs: HashMap<&'a str, (&'a str, &'a Arc<Rendered>)>,
+    docs: HashMap<&'a str, (&'a str, &'a Arc<Rendered>, Option<&'a Card>)>,
 }
 
 impl<'a> Reuse<'a> {
@@ -182,23 +180,23 @@ impl<'a> Reuse<'a> {
         let mut docs = HashMap::new();
         if let Some(site) = prev {
             let book = &site.book;
-            for (c, r) in book.chapters.iter().zip(&site.chapters) {
-                docs.insert(c.doc.file.as_str(), (c.doc.text.as_str(), r));
+            for ((c, r), card) in book.chapters.iter().zip(&site.chapters).zip(&site.cards) {
+                docs.insert(c.doc.file.as_str(), (&c.doc.text[..], r, Some(card)));
             }
             for (t, rs) in book.teams.iter().zip(&site.examples) {
                 for (ex, r) in t.examples.iter().zip(rs) {
-                    docs.insert(ex.doc.file.as_str(), (ex.doc.text.as_str(), r));
+                    docs.insert(ex.doc.file.as_str(), (&ex.doc.text[..], r, None));
                 }
             }
             if let (Some(d), Some(r)) = (&book.onboarding, &site.onboarding) {
-                docs.insert(d.file.as_str(), (d.text.as_str(), r));
+                docs.insert(d.file.as_str(), (&d.text[..], r, None));
             }
         }
         Reuse { docs }
     }
 
-    fn get(&self, file: &str, text: &str) -> Option<Arc<Rendered>> {
-        self.docs.get(file).filter(|(old, _)| *old == text).map(|(_, r)| Arc::clone(r))
+    fn get(&self, file: &str, text: &str) -> Option<(Arc<Rendered>, Option<&'a Card>)> {
+        self.docs.get(file).filter(|(old, ..)| *old == text).map(|(_, r, card)| (Arc::clone(r), *card))
     }
 }
 
@@ -206,7 +204,7 @@ fn render_examples(team: &Team, urls: &Urls, reuse: &Reuse<'_>) -> Vec<Arc<Rende
     team.examples
         .iter()
         .map(|ex| {
-            if let Some(r) = reuse.get(&ex.doc.file, &ex.doc.text) {
+            if let Some((r, _)) = reuse.get(&ex.doc.file, &ex.doc.text) {
                 return r;
             }
             let prefix = format!("{}-", ex.anchor());

@@ -30,7 +30,7 @@ impl ChangeSet {
 }
 
 /// How long a burst of events must be quiet before a rebuild starts.
-const QUIET: Duration = Duration::from_millis(15);
+const QUIET: Duration = Duration::from_millis(10);
 
 pub(crate) struct Watcher {
     _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
@@ -46,7 +46,7 @@ impl Watcher {
     pub(crate) fn start(root: &Path, theme_dir: Option<&Path>, ignore: &[PathBuf]) -> Result<Watcher, String> {
         let (tx, rx) = channel();
         let mut debouncer =
-            new_debouncer(QUIET, Some(Duration::from_millis(5)), tx).map_err(|e| format!("cannot watch files: {e}"))?;
+            new_debouncer(QUIET, Some(Duration::from_millis(2)), tx).map_err(|e| format!("cannot watch files: {e}"))?;
         let root = root.canonicalize().map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
         debouncer
             .watch(&root, RecursiveMode::Recursive)

@@ -47,7 +47,14 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
         }
         bar
     };
-    let stats = render::render(&compiled.site, &theme, &staging, &render::Selection::All, &|| bar.inc(1));
+    let stats = render::render(
+        &compiled.site,
+        &theme,
+        &staging,
+        &render::Selection::All,
+        &render::PrintCache::default(),
+        &|| bar.inc(1),
+    );
     bar.finish_and_clear();
     let stats = stats.map_err(|mut diags| {
         diagnostics::sort(&mut diags);

@@ -30,12 +30,23 @@ pub(crate) struct LoadOptions {
     pub team: Option<String>,
 }
 
-pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook, Vec<Diagnostic>) {
+/// Loads the playbook at `root`. With `prev` (the dev server's last good
+/// load), files whose modification time and length are unchanged are not
+/// read or parsed again.
+pub(crate) fn load(
+    root: &Path,
+    config: Config,
+    opts: &LoadOptions,
+    prev: Option<&Playbook>,
+) -> (Playbook, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let tree = walk_chapters(root, &mut diags);
     let parts = load_parts(root, &tree.dirs, &mut diags);
 
-    let parsed: Vec<_> = tree.files.par_iter().map(|file| parse_chapter(root, file)).collect();
+    let earlier: HashMap<&str, &Chapter> =
+        prev.map(|p| p.chapters.iter().map(|c| (c.doc.file.as_str(), c)).collect()).unwrap_or_default();
+    let parsed: Vec<_> =
+        tree.files.par_iter().map(|file| parse_chapter(root, file, earlier.get(file.as_str()).copied())).collect();
     let mut chapters = Vec::new();
     // Files that exist but could not be read: their own error is reported,
     // and links or references to them are not reported again.
@@ -68,7 +79,10 @@ pub(crate) fn load(root: &Path, config: Config, opts: &LoadOptions) -> (Playbook
         });
     }
 
-    let mut teams = load_teams(root, &mut broken, &mut diags);
+    let earlier_examples: HashMap<&str, &Example> = prev
+        .map(|p| p.teams.iter().flat_map(|t| &t.examples).map(|e| (e.doc.file.as_str(), e)).collect())
+        .unwrap_or_default();
+    let mut teams = load_teams(root, &earlier_examples, &mut broken, &mut diags);
     attach_examples(&mut teams, &chapters, &drafts, &mut broken, opts, &mut diags);
 
     let onboarding = if root.join(ONBOARDING).exists() {
@@ -216,7 +230,20 @@ fn load_parts(root: &Path, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<
     parts
 }
 
-fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
+/// The modification time and length of a file, if it can be read.
+fn stamp(root: &Path, file: &str) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::metadata(root.join(file)).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+fn parse_chapter(root: &Path, file: &str, earlier: Option<&Chapter>) -> Result<Chapter, Vec<Diagnostic>> {
+    let stamp = stamp(root, file);
+    if let Some(c) = earlier
+        && stamp.is_some()
+        && c.doc.stamp == stamp
+    {
+        return Ok(c.clone());
+    }
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
@@ -232,7 +259,8 @@ fn parse_chapter(root: &Path, file: &str) -> Result<Chapter, Vec<Diagnostic>> {
                 title: meta.title.clone(),
                 summary: meta.summary.clone(),
                 body_offset: split.body,
-                text,
+                text: text.into(),
+                stamp,
             },
             slug: slug::from_file_stem(file_stem(file)),
             part: None,
@@ -339,7 +367,12 @@ fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
     a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX))
 }
 
-fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>) -> Vec<Team> {
+fn load_teams(
+    root: &Path,
+    earlier: &HashMap<&str, &Example>,
+    broken: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Team> {
     let dir = root.join("teams");
     if !dir.is_dir() {
         return Vec::new();
@@ -371,7 +404,8 @@ fn load_teams(root: &Path, broken: &mut Vec<String>, diags: &mut Vec<Diagnostic>
     }
 
     let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(root, d, diags)).collect();
-    let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(root, f)).collect();
+    let parsed: Vec<_> =
+        example_files.par_iter().map(|f| parse_example(root, f, earlier.get(f.as_str()).copied())).collect();
     for (file, result) in example_files.iter().zip(parsed) {
         match result {
             Ok(ex) => {
@@ -421,7 +455,14 @@ fn parse_team(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Tea
     })
 }
 
-fn parse_example(root: &Path, file: &str) -> Result<Example, Vec<Diagnostic>> {
+fn parse_example(root: &Path, file: &str, earlier: Option<&Example>) -> Result<Example, Vec<Diagnostic>> {
+    let stamp = stamp(root, file);
+    if let Some(ex) = earlier
+        && stamp.is_some()
+        && ex.doc.stamp == stamp
+    {
+        return Ok(ex.clone());
+    }
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
@@ -438,7 +479,8 @@ fn parse_example(root: &Path, file: &str) -> Result<Example, Vec<Diagnostic>> {
                 title: meta.title.clone(),
                 summary: meta.summary.clone(),
                 body_offset: split.body,
-                text,
+                text: text.into(),
+                stamp,
             },
             slug: slug::from_file_stem(file_stem(file)),
             team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
@@ -533,7 +575,7 @@ fn parse_onboarding(root: &Path) -> Result<Doc, Vec<Diagnostic>> {
     drop(table);
     match title {
         Some(title) if diags.is_empty() => {
-            Ok(Doc { file: file.to_string(), title, summary, body_offset: split.body, text })
+            Ok(Doc { file: file.to_string(), title, summary, body_offset: split.body, text: text.into(), stamp: None })
         }
         _ => Err(diags),
     }

@@ -6,6 +6,8 @@ mod load;
 mod meta;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 pub(crate) use load::{LoadOptions, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
@@ -45,15 +47,21 @@ pub(crate) struct Part {
 }
 
 /// A markdown source: its whole text and where the body starts.
+#[derive(Clone)]
 pub(crate) struct Doc {
     /// Path relative to the root, `/`-separated.
     pub file: String,
-    pub text: String,
+    /// Shared, so that `serve` can keep an unchanged file without copying it.
+    pub text: Arc<str>,
+    /// Modification time and length when read: an unchanged stamp lets a
+    /// rebuild reuse the parsed file.
+    pub stamp: Option<(SystemTime, u64)>,
     pub body_offset: usize,
     pub title: String,
     pub summary: String,
 }
 
+#[derive(Clone)]
 pub(crate) struct Chapter {
     pub doc: Doc,
     pub slug: String,
@@ -73,6 +81,7 @@ pub(crate) struct Team {
     pub examples: Vec<Example>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Example {
     pub doc: Doc,
     pub slug: String,

@@ -7,6 +7,7 @@
 //! what that page shows.
 
 mod nav;
+mod print;
 mod views;
 
 use std::collections::HashMap;
@@ -21,6 +22,8 @@ use crate::site::Site;
 use crate::templates::{Asset, Theme};
 use crate::toml_fields::Date;
 use views::*;
+
+pub(crate) use print::PrintCache;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Stats {
@@ -56,6 +59,9 @@ struct Shared<'a> {
     examples_of: Vec<Vec<(usize, usize)>>,
     tags: TagIndex<'a>,
     today: i64,
+    print_cache: &'a PrintCache,
+    /// Only bodies changed since `print_cache` was filled.
+    incremental: bool,
 }
 
 /// Every page path a build writes, with what claims it; a chapter or part
@@ -161,9 +167,11 @@ pub(crate) fn render(
     theme: &Theme,
     sink: &dyn Sink,
     selection: &Selection,
+    print_cache: &PrintCache,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let shared = Shared::new(site, theme);
+    let incremental = matches!(selection, Selection::Pages(_));
+    let shared = Shared::new(site, theme, print_cache, incremental);
     let jobs = match selection {
         Selection::All => all_jobs(site, &shared),
         Selection::Pages(changed) => {
@@ -252,7 +260,7 @@ fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, theme: &'a Theme) -> Shared<'a> {
+    fn new(site: &'a Site, theme: &'a Theme, print_cache: &'a PrintCache, incremental: bool) -> Shared<'a> {
         let book = &site.book;
         let chapter_of: HashMap<&str, usize> =
             book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
@@ -304,6 +312,8 @@ impl<'a> Shared<'a> {
             examples_of,
             tags,
             today: Date::today().days(),
+            print_cache,
+            incremental,
         }
     }
 
@@ -422,8 +432,8 @@ impl<'a> Shared<'a> {
                 ("tag.html", format!("tags/{key}/index.html"))
             }
             Job::Print => {
-                let chapters: Vec<_> = (0..book.chapters.len()).map(|i| self.print_chapter(i)).collect();
-                ctx.insert("page", &PrintPage { title: &book.config.title, url: self.url("print/"), chapters });
+                let (chapters, body) = print::body(self, self.incremental)?;
+                ctx.insert("page", &PrintPage { title: &book.config.title, url: self.url("print/"), chapters, body });
                 ("print.html", "print/index.html".to_string())
             }
             Job::Onboarding => {
@@ -528,20 +538,6 @@ impl<'a> Shared<'a> {
     fn edit_url(&self, file: &str) -> Option<String> {
         self.site.book.config.edit_url.as_ref().map(|u| u.replace("{path}", file))
     }
-
-    fn print_chapter(&self, i: usize) -> PrintChapter<'_> {
-        let site = self.site;
-        let c = &site.book.chapters[i];
-        let prefix = format!("{}--", c.slug);
-        let content = site.chapters[i]
-            .html
-            .replace(" id=\"", &format!(" id=\"{prefix}"))
-            .replace("href=\"#", &format!("href=\"#{prefix}"));
-        let new_part = (i == 0 || site.book.chapters[i - 1].part != c.part)
-            .then(|| c.part.map(|p| site.book.parts[p].title.as_str()))
-            .flatten();
-        PrintChapter { title: &c.meta.title, id: c.slug.clone(), content, card: CardView::of(&site.cards[i]), new_part }
-    }
 }
 
 fn sitemap(site: &Site) -> String {
@@ -625,20 +621,12 @@ struct TagPage<'a> {
 }
 
 #[derive(Serialize)]
-struct PrintChapter<'a> {
-    title: &'a str,
-    id: String,
-    content: String,
-    card: Option<CardView<'a>>,
-    /// The part's title when this chapter opens a new part.
-    new_part: Option<&'a str>,
-}
-
-#[derive(Serialize)]
 struct PrintPage<'a> {
     title: &'a str,
     url: String,
-    chapters: Vec<PrintChapter<'a>>,
+    chapters: Vec<print::TocItem<'a>>,
+    /// Every chapter's section, rendered by `print_chapter.html`.
+    body: String,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,85 @@
+//! The print view: the whole playbook on one page. Each chapter is a
+//! section rendered on its own (in parallel) by `print_chapter.html`; the
+//! dev server keeps the sections between rebuilds, because a body edit
+//! changes one section of a page that holds them all.
+
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::Shared;
+use super::views::CardView;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+
+/// A chapter's section with the rendering it came from.
+type Section = (Arc<Rendered>, Arc<str>);
+
+/// Rendered sections by chapter index.
+#[derive(Default)]
+pub(crate) struct PrintCache {
+    sections: Mutex<Vec<Option<Section>>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TocItem<'a> {
+    title: &'a str,
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    id: &'a str,
+    content: String,
+    card: Option<CardView<'a>>,
+    /// The part's title when this chapter opens a new part.
+    new_part: Option<&'a str>,
+}
+
+/// The table of contents and the concatenated chapter sections. With
+/// `reuse`, sections whose chapter rendering is unchanged come from `cache`
+/// (only valid when nothing but bodies changed since it was filled).
+pub(super) fn body<'a>(shared: &Shared<'a>, reuse: bool) -> Result<(Vec<TocItem<'a>>, String), Diagnostic> {
+    let site = shared.site;
+    let book = &site.book;
+    let cached: Vec<Option<(Arc<Rendered>, Arc<str>)>> =
+        if reuse { shared.print_cache.sections.lock().unwrap_or_else(|p| p.into_inner()).clone() } else { Vec::new() };
+    let sections: Vec<Arc<str>> = (0..book.chapters.len())
+        .into_par_iter()
+        .map(|i| match cached.get(i) {
+            Some(Some((rendered, html))) if Arc::ptr_eq(rendered, &site.chapters[i]) => Ok(Arc::clone(html)),
+            _ => section(shared, i).map(Arc::from),
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    let mut body = String::with_capacity(sections.iter().map(|s| s.len()).sum());
+    for s in &sections {
+        body.push_str(s);
+    }
+    *shared.print_cache.sections.lock().unwrap_or_else(|p| p.into_inner()) =
+        site.chapters.iter().zip(sections).map(|(r, s)| Some((Arc::clone(r), s))).collect();
+    let toc = book.chapters.iter().map(|c| TocItem { title: &c.meta.title, id: &c.slug }).collect();
+    Ok((toc, body))
+}
+
+fn section(shared: &Shared<'_>, i: usize) -> Result<String, Diagnostic> {
+    let site = shared.site;
+    let c = &site.book.chapters[i];
+    // Every chapter's ids share one page: prefix them with the slug.
+    let prefix = format!("{}--", c.slug);
+    let content = site.chapters[i]
+        .html
+        .replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace("href=\"#", &format!("href=\"#{prefix}"));
+    let new_part = (i == 0 || site.book.chapters[i - 1].part != c.part)
+        .then(|| c.part.map(|p| site.book.parts[p].title.as_str()))
+        .flatten();
+    let mut ctx: Context = shared.base_ctx.clone();
+    ctx.insert(
+        "chapter",
+        &SectionView { title: &c.meta.title, id: &c.slug, content, card: CardView::of(&site.cards[i]), new_part },
+    );
+    shared.theme.render("print_chapter.html", &ctx)
+}
