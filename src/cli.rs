@@ -26,6 +26,11 @@ pub(crate) enum Command {
     Build(BuildArgs),
     /// Serve the site, rebuild on every save and reload open browser tabs
     Serve(ServeArgs),
+    /// Validate everything a build would, plus review warnings; writes nothing
+    Check(CheckArgs),
+    /// Create a chapter or a team example with its front matter filled in
+    #[command(subcommand)]
+    New(NewCommand),
 }
 
 #[derive(Args, Debug)]
@@ -84,4 +89,59 @@ pub(crate) struct ServeArgs {
     /// Include drafts
     #[arg(long)]
     pub drafts: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// `path:line:col: error: message`, with the source line
+    Human,
+    /// GitHub Actions workflow commands (annotations on the pull request)
+    Github,
+    /// One JSON array of {severity, file, line, column, code, message, help}
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// Check one team's edition
+    #[arg(long, value_name = "ID")]
+    pub team: Option<String>,
+    /// Include drafts
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum NewCommand {
+    /// Create chapters/[PART/]NN-slug.md
+    Chapter {
+        #[command(flatten)]
+        root: RootArg,
+        /// Part folder to put it in: its folder name, slug or title
+        #[arg(long)]
+        part: Option<String>,
+        /// The chapter's title
+        title: String,
+    },
+    /// Create teams/ID/slug.md, attached to a chapter
+    Example {
+        #[command(flatten)]
+        root: RootArg,
+        /// Team id (its folder under teams/)
+        #[arg(long)]
+        team: String,
+        /// Slug of the chapter the example illustrates
+        #[arg(long)]
+        chapter: String,
+        /// The example's title
+        title: String,
+    },
 }

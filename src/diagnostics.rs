@@ -178,6 +178,54 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
     (s, caret)
 }
 
+/// A GitHub Actions workflow command, so the problem shows on the PR diff.
+pub(crate) fn format_github(d: &Diagnostic, root: &Path) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = format!("file={}", escape_property(&display_path(root, &d.file)));
+    if d.line > 0 {
+        props.push_str(&format!(",line={}", d.line));
+        if d.column > 0 {
+            props.push_str(&format!(",col={}", d.column));
+        }
+    }
+    props.push_str(&format!(",title={}", escape_property(&format!("playbook {}", d.code))));
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\n{help}"));
+    }
+    format!("::{kind} {props}::{}", escape_data(&message))
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One JSON array of every problem, with paths as the user can open them.
+pub(crate) fn format_json(diags: &[Diagnostic], root: &Path) -> String {
+    let items: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": d.severity,
+                "file": display_path(root, &d.file),
+                "line": d.line,
+                "column": d.column,
+                "code": d.code,
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+}
+
 /// The file as the user can open it from the current folder.
 pub(crate) fn display_path(root: &Path, file: &str) -> String {
     if file.is_empty() {

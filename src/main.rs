@@ -13,7 +13,9 @@ mod config;
 mod content;
 mod diagnostics;
 mod embedded;
+mod git;
 mod links;
+mod lint;
 mod markdown;
 mod output;
 mod pipeline;
@@ -53,20 +55,35 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args, verbosity),
         Command::Build(args) => cmd::build::run(args, verbosity),
         Command::Serve(args) => cmd::serve::run(args, verbosity),
+        Command::New(what) => cmd::new::run(what),
+        Command::Check(args) => {
+            return match cmd::check::run(args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(failure) => report(failure),
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Content { root, diags }) => {
+        Err(failure) => report(failure),
+    }
+}
+
+/// Prints a failure once and maps it to the exit code.
+fn report(failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Content { root, diags } => {
             cmd::print_diagnostics(&root, &diags);
             let errors = diagnostics::count_errors(&diags);
             eprintln!("error: {errors} error{} found; nothing was written", if errors == 1 { "" } else { "s" });
             ExitCode::from(1)
         }
-        Err(Failure::Usage(msg)) => {
+        Failure::Usage(msg) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)
         }
-        Err(Failure::Io(msg)) => {
+        Failure::Io(msg) => {
             eprintln!("error: {msg}");
             ExitCode::from(1)
         }

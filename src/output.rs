@@ -42,6 +42,16 @@ impl Sink for Memory {
     }
 }
 
+/// Discards everything: `check` renders every page to find template errors
+/// and writes nothing.
+pub(crate) struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _path: &str, _bytes: Vec<u8>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Written into every output folder so a later build knows it may replace it.
 pub(crate) const MARKER: &str = ".playbook-output";
 

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::config;
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{self, Diagnostic};
+use crate::git;
 use crate::render;
 use crate::site::{self, Site};
 
@@ -39,7 +40,16 @@ pub(crate) fn compile(root: &Path, opts: &Options, prev: Option<&Site>) -> Resul
     if let Some(url) = &opts.base_url {
         cfg.base_url = config::normalize_base(url);
     }
-    let (book, mut diags) = content::load(root, cfg, &opts.load, prev.map(|s| &s.book));
+    // The git walk is a separate process: let it run beside the load. The
+    // dev server keeps the dates it read at start.
+    let ((mut book, mut diags), updated) = rayon::join(
+        || content::load(root, cfg, &opts.load, prev.map(|s| &s.book)),
+        || match prev {
+            Some(p) => p.book.updated.clone(),
+            None => git::last_updated(root),
+        },
+    );
+    book.updated = updated;
     let load = start.elapsed();
     let (site, mut more) = site::compile(book, prev);
     diags.append(&mut more);

@@ -125,6 +125,9 @@ fn structure(site: &Site) -> u64 {
     let mut h = DefaultHasher::new();
     format!("{:?}", book.config).hash(&mut h);
     (&book.edition, &book.drafts, &book.broken, &site.assets, &site.base).hash(&mut h);
+    let mut updated: Vec<_> = book.updated.iter().map(|(f, d)| (f, d.to_string())).collect();
+    updated.sort();
+    updated.hash(&mut h);
     for p in &book.parts {
         (&p.dir, &p.url_path, &p.title, &p.description, p.parent, p.weight).hash(&mut h);
     }

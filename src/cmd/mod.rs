@@ -2,7 +2,9 @@
 //! a `Failure` instead of exiting; `main` prints it and picks the exit code.
 
 pub(crate) mod build;
+pub(crate) mod check;
 pub(crate) mod init;
+pub(crate) mod new;
 pub(crate) mod serve;
 
 use std::io::IsTerminal;

@@ -98,8 +98,18 @@ pub(crate) fn load(
     };
 
     let edition = opts.team.clone();
-    let playbook =
-        Playbook { root: root.to_path_buf(), config, parts, chapters, teams, onboarding, drafts, broken, edition };
+    let playbook = Playbook {
+        root: root.to_path_buf(),
+        config,
+        parts,
+        chapters,
+        teams,
+        onboarding,
+        drafts,
+        broken,
+        edition,
+        updated: HashMap::new(),
+    };
     (playbook, diags)
 }
 

@@ -32,6 +32,8 @@ pub(crate) struct Playbook {
     pub drafts: Vec<String>,
     /// Files that exist but failed to load (their error is already reported).
     pub broken: Vec<String>,
+    /// Root-relative path -> date of its last commit (empty outside git).
+    pub updated: std::collections::HashMap<String, crate::toml_fields::Date>,
 }
 
 pub(crate) struct Part {

@@ -511,6 +511,7 @@ impl<'a> Shared<'a> {
             owners: &c.meta.owners,
             reviewed: c.meta.reviewed,
             stale,
+            updated: book.updated.get(&c.doc.file).copied(),
             tags: tag_links(&site.base, &c.meta.tags),
             edit_url: self.edit_url(&c.doc.file),
             prev: i.checked_sub(1).map(link),

@@ -113,6 +113,8 @@ pub(crate) struct ChapterView<'a> {
     pub owners: &'a [String],
     pub reviewed: Option<Date>,
     pub stale: bool,
+    /// Date of the last commit to the chapter's file, when in git.
+    pub updated: Option<Date>,
     pub tags: Vec<Link<'a>>,
     pub edit_url: Option<String>,
     pub prev: Option<Link<'a>>,

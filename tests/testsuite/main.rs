@@ -4,6 +4,7 @@ mod harness;
 
 mod browser;
 mod build;
+mod check;
 mod errors;
 mod init;
 mod output;

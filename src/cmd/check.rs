@@ -1,0 +1,79 @@
+//! `playbook check`: every validation of a build (templates rendered too,
+//! into nothing) plus the review warnings; prints in the requested format.
+
+use std::io::IsTerminal;
+
+use super::{Failure, display_root};
+use crate::cli::{CheckArgs, Format};
+use crate::content::LoadOptions;
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::lint;
+use crate::output::Discard;
+use crate::pipeline::{self, Options};
+use crate::render::{self, PrintCache, Selection};
+use crate::templates;
+use crate::toml_fields::Date;
+
+/// Returns whether the check passed (exit 0) or not (exit 1).
+pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
+    let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
+    let shown_root = display_root(&root);
+    let opts = Options { load: LoadOptions { drafts: args.drafts, team: args.team.clone() }, base_url: None };
+    let mut diags = match pipeline::compile(&root, &opts, None) {
+        Err(diags) => diags,
+        Ok(compiled) => {
+            let mut diags = compiled.warnings;
+            diags.extend(lint::warnings(&compiled.site, Date::today()));
+            match templates::load(&root, &compiled.site.book.config) {
+                Ok(theme) => {
+                    let rendered = render::render(
+                        &compiled.site,
+                        &theme,
+                        &Discard,
+                        &Selection::All,
+                        &PrintCache::default(),
+                        &|| {},
+                    );
+                    if let Err(mut more) = rendered {
+                        diags.append(&mut more);
+                    }
+                }
+                Err(mut more) => diags.append(&mut more),
+            }
+            diags
+        }
+    };
+    diagnostics::sort(&mut diags);
+    print(&diags, &shown_root, args.format);
+    let errors = diagnostics::count_errors(&diags);
+    let warnings = diags.len() - errors;
+    Ok(errors == 0 && (!args.strict || warnings == 0))
+}
+
+fn print(diags: &[Diagnostic], root: &std::path::Path, format: Format) {
+    match format {
+        Format::Json => println!("{}", diagnostics::format_json(diags, root)),
+        Format::Github => {
+            for d in diags {
+                println!("{}", diagnostics::format_github(d, root));
+            }
+        }
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for d in diags {
+                println!("{}", diagnostics::format_human(d, root, color));
+            }
+            let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = diags.len() - errors;
+            if diags.is_empty() {
+                eprintln!("No problems found.");
+            } else {
+                eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+            }
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
