@@ -21,6 +21,7 @@ mod output;
 mod pipeline;
 mod rebuild;
 mod render;
+mod search;
 mod serve;
 mod site;
 mod slug;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostic;
 use crate::output::{Files, Memory};
 use crate::pipeline::{self, Options};
-use crate::render::{self, Changed, PrintCache, Selection};
+use crate::render::{self, Changed, Plan, PrintCache, Selection};
 use crate::site::Site;
 use crate::templates::{self, Theme};
 
@@ -36,6 +36,9 @@ pub(crate) struct Rebuilder {
 
 pub(crate) struct Outcome {
     pub files: Arc<Files>,
+    /// Pages the search index covers, in index order, and its language.
+    pub searchable: Vec<String>,
+    pub language: String,
     /// Pages rendered this time.
     pub pages: usize,
     /// True when the whole site was rendered.
@@ -72,13 +75,19 @@ impl Rebuilder {
             (Selection::Pages(_), Some(b)) => Memory::from(Files::clone(&b.files)),
             _ => Memory::default(),
         };
-        let stats = render::render(&site, &theme, &sink, &selection, &self.print, &|| {})?;
+        let plan = Plan { selection, print_cache: &self.print, search: false };
+        let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
         let files = Arc::new(sink.into_files());
+        let full = matches!(plan.selection, Selection::All);
+        let searchable = render::search_targets(&site);
+        let language = site.book.config.language.clone();
         self.last = Some(Built { site, theme, structure, files: Arc::clone(&files) });
         Ok(Outcome {
             files,
+            searchable,
+            language,
             pages: stats.pages,
-            full: matches!(selection, Selection::All),
+            full,
             warnings: compiled.warnings,
             took: start.elapsed(),
         })

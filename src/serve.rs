@@ -16,6 +16,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::output::Files;
+use crate::search;
 
 /// What the server shows right now.
 pub(crate) struct Live {
@@ -25,6 +26,8 @@ pub(crate) struct Live {
     pub error: Option<String>,
     /// Bumped on every successful rebuild that changed pages.
     pub generation: u64,
+    /// The generation whose search index is in `files`.
+    pub indexed: u64,
 }
 
 pub(crate) struct Shared {
@@ -39,22 +42,52 @@ const LIVE_JS: &str = include_str!("live.js");
 impl Shared {
     pub(crate) fn new(base: String) -> Arc<Shared> {
         Arc::new(Shared {
-            live: RwLock::new(Live { files: Arc::new(Files::new()), error: None, generation: 0 }),
+            live: RwLock::new(Live { files: Arc::new(Files::new()), error: None, generation: 0, indexed: 0 }),
             clients: Mutex::new(Vec::new()),
             base,
         })
     }
 
-    /// Publishes a new site and tells every tab to reload.
-    pub(crate) fn publish(&self, files: Arc<Files>) {
+    /// Publishes a new site and tells every tab to reload. Returns its
+    /// generation. Until its own search index is ready, the previous index
+    /// stays served (searches stay possible, a little behind).
+    pub(crate) fn publish(&self, mut files: Arc<Files>) -> u64 {
         let generation = {
             let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+            if !files.keys().any(|k| k.starts_with(search::DIR)) {
+                let old: Vec<_> = live
+                    .files
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(search::DIR))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                Arc::make_mut(&mut files).extend(old);
+            }
             live.files = files;
             live.error = None;
             live.generation += 1;
             live.generation
         };
         self.broadcast(&format!("event: reload\ndata: {generation}\n\n"));
+        generation
+    }
+
+    /// Swaps in the search index built for `generation`, unless a newer
+    /// site was published meanwhile (its own index is on the way).
+    pub(crate) fn set_search_index(&self, generation: u64, index: Vec<(String, Vec<u8>)>) {
+        let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+        if live.generation != generation {
+            return;
+        }
+        let mut files: Files = live
+            .files
+            .iter()
+            .filter(|(k, _)| !k.starts_with(search::DIR))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        files.extend(index.into_iter().map(|(k, v)| (k, Arc::from(v))));
+        live.files = Arc::new(files);
+        live.indexed = generation;
     }
 
     /// Shows a build error on every tab; the last good site stays served.
@@ -126,6 +159,15 @@ fn handle(request: Request, shared: &Arc<Shared>) {
             let _ = request.respond(bytes(LIVE_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8", 200));
         }
         Some("files") => {
+            // For tests and tools: the list once the search index has caught up.
+            for _ in 0..600 {
+                let live = shared.live.read().unwrap_or_else(|p| p.into_inner());
+                if live.indexed == live.generation || live.error.is_some() {
+                    break;
+                }
+                drop(live);
+                thread::sleep(Duration::from_millis(50));
+            }
             let live = shared.live.read().unwrap_or_else(|p| p.into_inner());
             let mut names: Vec<&String> = live.files.keys().collect();
             names.sort();

@@ -10,7 +10,7 @@ use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::lint;
 use crate::output::Discard;
 use crate::pipeline::{self, Options};
-use crate::render::{self, PrintCache, Selection};
+use crate::render::{self, Plan, PrintCache, Selection};
 use crate::templates;
 use crate::toml_fields::Date;
 
@@ -26,14 +26,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
             diags.extend(lint::warnings(&compiled.site, Date::today()));
             match templates::load(&root, &compiled.site.book.config) {
                 Ok(theme) => {
-                    let rendered = render::render(
-                        &compiled.site,
-                        &theme,
-                        &Discard,
-                        &Selection::All,
-                        &PrintCache::default(),
-                        &|| {},
-                    );
+                    let cache = PrintCache::default();
+                    let plan = Plan { selection: Selection::All, print_cache: &cache, search: false };
+                    let rendered = render::render(&compiled.site, &theme, &Discard, &plan, &|| {});
                     if let Err(mut more) = rendered {
                         diags.append(&mut more);
                     }

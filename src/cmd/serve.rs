@@ -9,7 +9,8 @@ use crate::config;
 use crate::content::LoadOptions;
 use crate::diagnostics::{self, Diagnostic};
 use crate::pipeline::{self, Options};
-use crate::rebuild::Rebuilder;
+use crate::rebuild::{Outcome, Rebuilder};
+use crate::search;
 use crate::serve::{self, Shared};
 use crate::watch::Watcher;
 
@@ -37,7 +38,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                 super::print_diagnostics(&shown_root, &outcome.warnings);
                 eprintln!("Built {} pages in {} ms", outcome.pages, outcome.took.as_millis());
             }
-            shared.publish(outcome.files);
+            publish(&shared, &outcome);
         }
         Err(diags) => report(&shared, &shown_root, &diags),
     }
@@ -55,7 +56,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
         match rebuilder.rebuild(changes.theme) {
             Ok(outcome) => {
                 if outcome.full || outcome.pages > 0 {
-                    shared.publish(Arc::clone(&outcome.files));
+                    publish(&shared, &outcome);
                 } else {
                     shared.clear_error();
                 }
@@ -76,6 +77,27 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
         }
     }
     Ok(())
+}
+
+/// Serves a new build at once and indexes it for search in the background,
+/// so a rebuild never waits for the index.
+fn publish(shared: &Arc<Shared>, outcome: &Outcome) {
+    let generation = shared.publish(Arc::clone(&outcome.files));
+    let shared = Arc::clone(shared);
+    let files = Arc::clone(&outcome.files);
+    let searchable = outcome.searchable.clone();
+    let language = outcome.language.clone();
+    std::thread::spawn(move || {
+        let pages = searchable.iter().filter_map(|path| {
+            let html = files.get(path)?;
+            let url = format!("/{}", path.trim_end_matches("index.html"));
+            Some(search::Page { url, html: String::from_utf8_lossy(html).into_owned() })
+        });
+        match search::build(pages, &language) {
+            Ok(index) => shared.set_search_index(generation, index),
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    });
 }
 
 fn bind(args: &ServeArgs) -> Result<(Arc<tiny_http::Server>, SocketAddr), Failure> {

@@ -18,6 +18,7 @@ use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
+use crate::search;
 use crate::site::Site;
 use crate::templates::{Asset, Theme};
 use crate::toml_fields::Date;
@@ -153,6 +154,15 @@ pub(crate) enum Selection {
     Pages(Changed),
 }
 
+/// What one `render` call does.
+pub(crate) struct Plan<'a> {
+    pub selection: Selection,
+    /// Print-view sections kept between dev-server rebuilds.
+    pub print_cache: &'a PrintCache,
+    /// Build the search index too (the dev server does it in the background).
+    pub search: bool,
+}
+
 /// Documents whose text changed while the playbook's structure (every
 /// title, slug, card, tag, order and URL) stayed the same.
 #[derive(Clone, Debug, Default)]
@@ -166,10 +176,11 @@ pub(crate) fn render(
     site: &Site,
     theme: &Theme,
     sink: &dyn Sink,
-    selection: &Selection,
-    print_cache: &PrintCache,
+    plan: &Plan<'_>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, Vec<Diagnostic>> {
+    let Plan { selection, print_cache, search } = plan;
+    let search = *search;
     let incremental = matches!(selection, Selection::Pages(_));
     let shared = Shared::new(site, theme, print_cache, incremental);
     let jobs = match selection {
@@ -188,21 +199,67 @@ pub(crate) fn render(
             jobs
         }
     };
+    let write = |path: &str, html: String| {
+        sink.put(path, html.into_bytes()).map_err(|e| write_error(path, &e))?;
+        tick();
+        Ok(())
+    };
+    let mut diags = Vec::new();
+    let pages = jobs.len();
+    let mut index_files = Ok(Vec::new());
+    let jobs = if search {
+        // Searchable pages go first, in batches rendered in parallel and fed
+        // in order to the indexer, which works on its own thread meanwhile.
+        let (searchable, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::is_searchable);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<search::Page>(256);
+        let language = site.book.config.language.clone();
+        let indexer = std::thread::spawn(move || search::build(rx, &language));
+        for batch in searchable.chunks(128) {
+            let pages: Vec<Result<(String, String), Diagnostic>> =
+                batch.par_iter().map(|job| shared.page(job)).collect();
+            for page in pages {
+                match page {
+                    Ok((path, html)) => {
+                        // Pagefind adds the base itself: it knows where its own script lives.
+                        let url = format!("/{}", path.trim_end_matches("index.html"));
+                        let _ = tx.send(search::Page { url, html: html.clone() });
+                        if let Err(d) = write(&path, html) {
+                            diags.push(d);
+                        }
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        drop(tx);
+        index_files = indexer.join().unwrap_or_else(|_| Err("the search indexer stopped".into()));
+        rest
+    } else {
+        jobs
+    };
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let (path, html) = shared.page(job)?;
-            sink.put(&path, html.into_bytes()).map_err(|e| write_error(&path, &e))?;
-            tick();
-            Ok(())
+            write(&path, html)
         })
         .collect();
-    let mut diags: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    diags.extend(results.into_iter().filter_map(Result::err));
+    match index_files {
+        Ok(files) => {
+            for (path, bytes) in files {
+                if let Err(e) = sink.put(&path, bytes) {
+                    diags.push(write_error(&path, &e));
+                }
+            }
+        }
+        Err(message) => diags.push(Diagnostic::error("search", "", message)),
+    }
     diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
     diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
 
     if let Selection::Pages(_) = selection {
-        return if diags.is_empty() { Ok(Stats { pages: jobs.len(), files: jobs.len() }) } else { Err(diags) };
+        return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };
     }
     let mut files = 0;
     match sink.put("sitemap.xml", sitemap(site).into_bytes()) {
@@ -233,7 +290,27 @@ pub(crate) fn render(
             Err(d) => diags.push(d),
         }
     }
-    if diags.is_empty() { Ok(Stats { pages: jobs.len(), files: files + jobs.len() }) } else { Err(diags) }
+    if diags.is_empty() { Ok(Stats { pages, files: files + pages }) } else { Err(diags) }
+}
+
+impl Job {
+    /// Pages the search index covers: chapters, team pages, onboarding.
+    fn is_searchable(&self) -> bool {
+        matches!(self, Job::Chapter(_) | Job::Team(_) | Job::Onboarding)
+    }
+}
+
+/// Output path and URL of every page the search index covers, in the order
+/// `render` feeds them to the indexer (so the dev server's index, built from
+/// its in-memory pages, is byte for byte a clean build's).
+pub(crate) fn search_targets(site: &Site) -> Vec<String> {
+    let book = &site.book;
+    let mut paths: Vec<String> = book.chapters.iter().map(|c| format!("{}index.html", c.url_path)).collect();
+    paths.extend(book.teams.iter().filter(|t| book.shows_team(&t.id)).map(|t| format!("teams/{}/index.html", t.id)));
+    if site.onboarding.is_some() {
+        paths.push("onboarding/index.html".into());
+    }
+    paths
 }
 
 fn all_jobs(site: &Site, shared: &Shared<'_>) -> Vec<Job> {
@@ -517,6 +594,7 @@ impl<'a> Shared<'a> {
             prev: i.checked_sub(1).map(link),
             next: (i + 1 < book.chapters.len()).then(|| link(i + 1)),
             breadcrumbs: self.breadcrumbs(c.part),
+            part: c.part.map(|p| book.parts[p].title.as_str()),
             examples: groups,
             extra: c.meta.extra.as_ref(),
         }

@@ -120,6 +120,8 @@ pub(crate) struct ChapterView<'a> {
     pub prev: Option<Link<'a>>,
     pub next: Option<Link<'a>>,
     pub breadcrumbs: Vec<Link<'a>>,
+    /// Title of the part holding the chapter.
+    pub part: Option<&'a str>,
     pub examples: Vec<ExampleGroup<'a>>,
     pub extra: Option<&'a tera::Value>,
 }

@@ -363,13 +363,13 @@ impl Served {
 
 /// Waits for the next event named `name`, skipping others.
 pub fn wait_for(rx: &std::sync::mpsc::Receiver<(String, String)>, name: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match rx.recv_timeout(left) {
             Ok((e, d)) if e == name => return d,
             Ok(_) => continue,
-            Err(_) => panic!("no `{name}` event within 20 s"),
+            Err(_) => panic!("no `{name}` event within 60 s"),
         }
     }
 }

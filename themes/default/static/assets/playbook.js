@@ -82,7 +82,97 @@
     }
   }
 
+  // Search: loads Pagefind's runtime on first use; results as you type, with
+  // the matching section and a highlighted excerpt; arrows and Enter pick.
+  function setupSearch() {
+    var input = document.getElementById("pb-search");
+    if (!input) return;
+    var panel = input.parentNode.querySelector(".search-panel");
+    var list = document.getElementById("pb-search-results");
+    var status = panel.querySelector(".search-status");
+    var engine = null, active = -1, seq = 0, timer = null;
+
+    function load() {
+      if (!engine) {
+        engine = import(input.dataset.index).then(function (pf) {
+          return pf.init ? Promise.resolve(pf.init()).then(function () { return pf; }) : pf;
+        });
+      }
+      return engine;
+    }
+    function open(show) {
+      panel.hidden = !show;
+      input.setAttribute("aria-expanded", show ? "true" : "false");
+    }
+    function select(i) {
+      var items = list.children;
+      if (!items.length) return;
+      active = (i + items.length) % items.length;
+      for (var k = 0; k < items.length; k++) items[k].setAttribute("aria-selected", k === active ? "true" : "false");
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function text(tag, cls, value, html) {
+      var el = document.createElement(tag);
+      el.className = cls;
+      if (html) el.innerHTML = value; else el.textContent = value;
+      return el;
+    }
+    function run() {
+      var query = input.value.trim();
+      var mine = ++seq;
+      if (!query) { list.innerHTML = ""; status.textContent = ""; open(false); return; }
+      load().then(function (pf) { return pf.search(query); }).then(function (search) {
+        if (mine !== seq || !search) return null;
+        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); }));
+      }).then(function (results) {
+        if (!results || mine !== seq) return;
+        list.innerHTML = "";
+        active = -1;
+        input.removeAttribute("aria-activedescendant");
+        results.forEach(function (data, i) {
+          var best = (data.sub_results || [])[0];
+          var li = document.createElement("li");
+          li.id = "pb-result-" + i;
+          li.setAttribute("role", "option");
+          li.setAttribute("aria-selected", "false");
+          var a = document.createElement("a");
+          a.href = best ? best.url : data.url;
+          a.tabIndex = -1;
+          a.appendChild(text("span", "r-title", (data.meta && data.meta.title) || data.url));
+          if (best && best.title && best.title !== (data.meta && data.meta.title)) a.appendChild(text("span", "r-heading", best.title));
+          a.appendChild(text("span", "r-excerpt", best ? best.excerpt : data.excerpt, true));
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        status.textContent = results.length ? "" : "No results for “" + query + "”";
+        open(true);
+      }).catch(function () {
+        status.textContent = "Search is not available here.";
+        open(true);
+      });
+    }
+    input.addEventListener("focus", load);
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 80); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); select(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }
+      else if (e.key === "Enter") {
+        var items = list.querySelectorAll("a");
+        var pick = items[active >= 0 ? active : 0];
+        if (pick) { e.preventDefault(); location.href = pick.href; }
+      } else if (e.key === "Escape") { open(false); input.blur(); }
+    });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
+    });
+    document.addEventListener("click", function (e) { if (!input.parentNode.contains(e.target)) open(false); });
+  }
+
   setupTheme();
+  setupSearch();
   setupNavToggle();
   loadFullNav();
   setupChecklist();
