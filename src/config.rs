@@ -9,7 +9,7 @@ use crate::toml_fields::{self, Fields};
 pub(crate) const FILE: &str = "playbook.toml";
 
 const KNOWN: &[&str] =
-    &["title", "description", "base_url", "theme", "edit_url", "review_after_days", "language", "extra"];
+    &["title", "description", "base_url", "theme", "edit_url", "review_after_days", "language", "search", "extra"];
 
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -21,6 +21,8 @@ pub(crate) struct Config {
     pub edit_url: Option<String>,
     pub review_after_days: Option<i64>,
     pub language: String,
+    /// Build the full-text search index (and show the search box).
+    pub search: bool,
     pub extra: tera::Value,
 }
 
@@ -50,6 +52,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let edit_url = f.string("edit_url");
     let review_after_days = f.integer("review_after_days");
     let language = f.string("language").unwrap_or_else(|| "en".into());
+    let search = f.boolean("search").unwrap_or(true);
     let extra = f.table("extra").unwrap_or(tera::Value::Object(Default::default()));
     if let Some(days) = review_after_days
         && days <= 0
@@ -62,7 +65,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     match title {
         Some(title) if diags.is_empty() => {
-            Ok(Config { title, description, base_url, theme, edit_url, review_after_days, language, extra })
+            Ok(Config { title, description, base_url, theme, edit_url, review_after_days, language, search, extra })
         }
         _ => Err(diags),
     }

@@ -54,6 +54,16 @@ pub(crate) struct Rendered {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub assets: Vec<AssetRef>,
+    /// The plain text, split at headings: what the search index reads.
+    pub sections: Vec<TextSection>,
+}
+
+/// The text under one heading (the first has no heading: the intro).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TextSection {
+    pub id: Option<String>,
+    pub heading: String,
+    pub text: String,
 }
 
 /// Where a source file ends up: its URL, and the prefix its anchors get
@@ -93,6 +103,8 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
     let mut notes: Vec<Event<'_>> = Vec::new();
     let mut footnote_numbers: Vec<String> = Vec::new();
     let mut in_footnote = 0usize;
+    let mut in_heading = false;
+    out.sections.push(TextSection::default());
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
@@ -105,7 +117,13 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 let wanted = id.as_ref().map_or_else(|| slug::anchor(&text), |s| s.to_string());
                 let unique = anchors.unique(wanted);
                 let full_id = format!("{}{unique}", doc.id_prefix);
+                out.sections.push(TextSection {
+                    id: Some(full_id.clone()),
+                    heading: text.clone(),
+                    text: String::new(),
+                });
                 out.headings.push(Heading { level: *level as u8, id: full_id.clone(), text });
+                in_heading = true;
                 sink.push(Event::Start(Tag::Heading {
                     level: shift(*level, doc.heading_shift),
                     id: Some(full_id.into()),
@@ -114,6 +132,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
+                in_heading = false;
                 let id = &out.headings.last().map(|h| h.id.clone()).unwrap_or_default();
                 sink.push(Event::InlineHtml(
                     format!(r##"<a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1">#</a>"##).into(),
@@ -180,7 +199,20 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 in_footnote -= 1;
                 notes.push(Event::Html("</li>\n".into()));
             }
-            other => sink.push(other.clone()),
+            other => {
+                if let Some(section) = out.sections.last_mut().filter(|_| !in_heading) {
+                    match other {
+                        Event::Text(t) | Event::Code(t) => section.text.push_str(t),
+                        Event::SoftBreak | Event::HardBreak | Event::End(_)
+                            if !section.text.ends_with(' ') && !section.text.is_empty() =>
+                        {
+                            section.text.push(' ');
+                        }
+                        _ => {}
+                    }
+                }
+                sink.push(other.clone())
+            }
         }
         i += 1;
     }

@@ -36,9 +36,6 @@ pub(crate) struct Rebuilder {
 
 pub(crate) struct Outcome {
     pub files: Arc<Files>,
-    /// Pages the search index covers, in index order, and its language.
-    pub searchable: Vec<String>,
-    pub language: String,
     /// Pages rendered this time.
     pub pages: usize,
     /// True when the whole site was rendered.
@@ -79,18 +76,19 @@ impl Rebuilder {
         let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
         let files = Arc::new(sink.into_files());
         let full = matches!(plan.selection, Selection::All);
-        let searchable = render::search_targets(&site);
-        let language = site.book.config.language.clone();
         self.last = Some(Built { site, theme, structure, files: Arc::clone(&files) });
-        Ok(Outcome {
-            files,
-            searchable,
-            language,
-            pages: stats.pages,
-            full,
-            warnings: compiled.warnings,
-            took: start.elapsed(),
-        })
+        Ok(Outcome { files, pages: stats.pages, full, warnings: compiled.warnings, took: start.elapsed() })
+    }
+}
+
+impl Rebuilder {
+    /// The search index of the last good build (empty when search is off).
+    /// Built after the new pages are served, so a rebuild never waits for it.
+    pub(crate) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
+        match &self.last {
+            Some(b) if b.site.book.config.search => render::search_index(&b.site),
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -10,7 +10,6 @@ use crate::content::LoadOptions;
 use crate::diagnostics::{self, Diagnostic};
 use crate::pipeline::{self, Options};
 use crate::rebuild::{Outcome, Rebuilder};
-use crate::search;
 use crate::serve::{self, Shared};
 use crate::watch::Watcher;
 
@@ -30,6 +29,9 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     if !args.bind.is_loopback() {
         eprintln!("warning: serving on {} makes the site reachable from other machines", args.bind);
     }
+    // Watch before the first build, so no save is missed while it runs.
+    let output = std::path::absolute(root.join("public")).unwrap_or_else(|_| root.join("public"));
+    let watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
     let shared = Shared::new(base.clone());
     let mut rebuilder = Rebuilder::new(root.clone(), opts);
     match rebuilder.rebuild(true) {
@@ -38,7 +40,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                 super::print_diagnostics(&shown_root, &outcome.warnings);
                 eprintln!("Built {} pages in {} ms", outcome.pages, outcome.took.as_millis());
             }
-            publish(&shared, &outcome);
+            publish(&shared, &rebuilder, &outcome);
         }
         Err(diags) => report(&shared, &shown_root, &diags),
     }
@@ -49,17 +51,10 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
         open_browser(&url);
     }
 
-    let output = std::path::absolute(root.join("public")).unwrap_or_else(|_| root.join("public"));
-    let watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
     while let Some(changes) = watcher.next() {
         let what = describe(&changes.paths);
         match rebuilder.rebuild(changes.theme) {
             Ok(outcome) => {
-                if outcome.full || outcome.pages > 0 {
-                    publish(&shared, &outcome);
-                } else {
-                    shared.clear_error();
-                }
                 if verbosity != Verbosity::Quiet {
                     super::print_diagnostics(&shown_root, &outcome.warnings);
                     let scope = if outcome.full {
@@ -68,6 +63,11 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                         format!("re-rendered {} pages", outcome.pages)
                     };
                     eprintln!("{what}: {scope} in {:.1} ms", outcome.took.as_secs_f64() * 1000.0);
+                }
+                if outcome.full || outcome.pages > 0 {
+                    publish(&shared, &rebuilder, &outcome);
+                } else {
+                    shared.clear_error();
                 }
             }
             Err(diags) => {
@@ -79,25 +79,11 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     Ok(())
 }
 
-/// Serves a new build at once and indexes it for search in the background,
-/// so a rebuild never waits for the index.
-fn publish(shared: &Arc<Shared>, outcome: &Outcome) {
+/// Serves a new build at once, then indexes it for search: tabs reload
+/// without waiting for the index.
+fn publish(shared: &Shared, rebuilder: &Rebuilder, outcome: &Outcome) {
     let generation = shared.publish(Arc::clone(&outcome.files));
-    let shared = Arc::clone(shared);
-    let files = Arc::clone(&outcome.files);
-    let searchable = outcome.searchable.clone();
-    let language = outcome.language.clone();
-    std::thread::spawn(move || {
-        let pages = searchable.iter().filter_map(|path| {
-            let html = files.get(path)?;
-            let url = format!("/{}", path.trim_end_matches("index.html"));
-            Some(search::Page { url, html: String::from_utf8_lossy(html).into_owned() })
-        });
-        match search::build(pages, &language) {
-            Ok(index) => shared.set_search_index(generation, index),
-            Err(e) => eprintln!("warning: {e}"),
-        }
-    });
+    shared.set_search_index(generation, rebuilder.search_index());
 }
 
 fn bind(args: &ServeArgs) -> Result<(Arc<tiny_http::Server>, SocketAddr), Failure> {

@@ -180,7 +180,7 @@ pub(crate) fn render(
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, Vec<Diagnostic>> {
     let Plan { selection, print_cache, search } = plan;
-    let search = *search;
+    let search = *search && site.book.config.search;
     let incremental = matches!(selection, Selection::Pages(_));
     let shared = Shared::new(site, theme, print_cache, incremental);
     let jobs = match selection {
@@ -206,37 +206,6 @@ pub(crate) fn render(
     };
     let mut diags = Vec::new();
     let pages = jobs.len();
-    let mut index_files = Ok(Vec::new());
-    let jobs = if search {
-        // Searchable pages go first, in batches rendered in parallel and fed
-        // in order to the indexer, which works on its own thread meanwhile.
-        let (searchable, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::is_searchable);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<search::Page>(256);
-        let language = site.book.config.language.clone();
-        let indexer = std::thread::spawn(move || search::build(rx, &language));
-        for batch in searchable.chunks(128) {
-            let pages: Vec<Result<(String, String), Diagnostic>> =
-                batch.par_iter().map(|job| shared.page(job)).collect();
-            for page in pages {
-                match page {
-                    Ok((path, html)) => {
-                        // Pagefind adds the base itself: it knows where its own script lives.
-                        let url = format!("/{}", path.trim_end_matches("index.html"));
-                        let _ = tx.send(search::Page { url, html: html.clone() });
-                        if let Err(d) = write(&path, html) {
-                            diags.push(d);
-                        }
-                    }
-                    Err(d) => diags.push(d),
-                }
-            }
-        }
-        drop(tx);
-        index_files = indexer.join().unwrap_or_else(|_| Err("the search indexer stopped".into()));
-        rest
-    } else {
-        jobs
-    };
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
@@ -245,15 +214,12 @@ pub(crate) fn render(
         })
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));
-    match index_files {
-        Ok(files) => {
-            for (path, bytes) in files {
-                if let Err(e) = sink.put(&path, bytes) {
-                    diags.push(write_error(&path, &e));
-                }
+    if search {
+        for (path, bytes) in search_index(site) {
+            if let Err(e) = sink.put(&path, bytes) {
+                diags.push(write_error(&path, &e));
             }
         }
-        Err(message) => diags.push(Diagnostic::error("search", "", message)),
     }
     diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
     diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
@@ -293,24 +259,77 @@ pub(crate) fn render(
     if diags.is_empty() { Ok(Stats { pages, files: files + pages }) } else { Err(diags) }
 }
 
-impl Job {
-    /// Pages the search index covers: chapters, team pages, onboarding.
-    fn is_searchable(&self) -> bool {
-        matches!(self, Job::Chapter(_) | Job::Team(_) | Job::Onboarding)
-    }
-}
-
-/// Output path and URL of every page the search index covers, in the order
-/// `render` feeds them to the indexer (so the dev server's index, built from
-/// its in-memory pages, is byte for byte a clean build's).
-pub(crate) fn search_targets(site: &Site) -> Vec<String> {
+/// The search index files for the site: each chapter (with the examples
+/// this build shows on it) and the onboarding page, in reading order.
+pub(crate) fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
+    use std::borrow::Cow;
     let book = &site.book;
-    let mut paths: Vec<String> = book.chapters.iter().map(|c| format!("{}index.html", c.url_path)).collect();
-    paths.extend(book.teams.iter().filter(|t| book.shows_team(&t.id)).map(|t| format!("teams/{}/index.html", t.id)));
-    if site.onboarding.is_some() {
-        paths.push("onboarding/index.html".into());
+    let chapter_of: HashMap<&str, usize> =
+        book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
+    let mut examples_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); book.chapters.len()];
+    for (ti, team) in book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)) {
+        for (ei, ex) in team.examples.iter().enumerate() {
+            if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
+                examples_of[ci].push((ti, ei));
+            }
+        }
     }
-    paths
+    let mut pages: Vec<search::Page> = book
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let card = &c.meta;
+            let lead: Vec<&str> =
+                [Some(card.summary.as_str()), card.do_.as_deref(), card.dont.as_deref(), card.why.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let rendered = &site.chapters[i];
+            let mut sections = vec![search::Section {
+                anchor: None,
+                heading: "",
+                text: Cow::Owned(format!(
+                    "{} {}",
+                    lead.join(" "),
+                    rendered.sections.first().map_or("", |s| s.text.as_str())
+                )),
+            }];
+            sections.extend(rendered.sections.iter().skip(1).map(search::Section::of));
+            let mut teams = Vec::new();
+            for &(ti, ei) in &examples_of[i] {
+                let team = &book.teams[ti];
+                let ex = &team.examples[ei];
+                if !teams.contains(&team.name.as_str()) {
+                    teams.push(team.name.as_str());
+                }
+                let ex_sections = &site.examples[ti][ei].sections;
+                sections.push(search::Section {
+                    anchor: Some(Cow::Owned(ex.anchor())),
+                    heading: &ex.meta.title,
+                    text: ex_sections.first().map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.text.as_str())),
+                });
+                sections.extend(ex_sections.iter().skip(1).map(search::Section::of));
+            }
+            search::Page {
+                url: format!("/{}", c.url_path),
+                title: &c.meta.title,
+                part: c.part.map(|p| book.parts[p].title.as_str()),
+                teams,
+                sections,
+            }
+        })
+        .collect();
+    if let (Some(doc), Some(rendered)) = (&book.onboarding, &site.onboarding) {
+        pages.push(search::Page {
+            url: "/onboarding/".into(),
+            title: &doc.title,
+            part: None,
+            teams: Vec::new(),
+            sections: rendered.sections.iter().map(search::Section::of).collect(),
+        });
+    }
+    search::build(&pages)
 }
 
 fn all_jobs(site: &Site, shared: &Shared<'_>) -> Vec<Job> {
@@ -375,6 +394,7 @@ impl<'a> Shared<'a> {
                 .map(|t| Link { title: &t.name, url: format!("{}teams/{}/", site.base, t.id) })
                 .collect(),
             has_tags: !tags.tags.is_empty(),
+            search: config.search,
             print_url: format!("{}print/", site.base),
             generator: concat!("playbook ", env!("CARGO_PKG_VERSION")),
         };

@@ -30,6 +30,8 @@ pub(crate) struct SiteView<'a> {
     pub onboarding: Option<Link<'a>>,
     pub teams: Vec<Link<'a>>,
     pub has_tags: bool,
+    /// The search index is built: show the search box.
+    pub search: bool,
     pub print_url: String,
     pub generator: &'static str,
 }

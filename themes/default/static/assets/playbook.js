@@ -82,7 +82,7 @@
     }
   }
 
-  // Search: loads Pagefind's runtime on first use; results as you type, with
+  // Search: loads assets/search.js and the index on first use; results as you type, with
   // the matching section and a highlighted excerpt; arrows and Enter pick.
   function setupSearch() {
     var input = document.getElementById("pb-search");
@@ -94,8 +94,8 @@
 
     function load() {
       if (!engine) {
-        engine = import(input.dataset.index).then(function (pf) {
-          return pf.init ? Promise.resolve(pf.init()).then(function () { return pf; }) : pf;
+        engine = import(input.dataset.index).then(function (s) {
+          return s.init(document.body.dataset.base || "/").then(function () { return s; });
         });
       }
       return engine;
@@ -122,26 +122,22 @@
       var query = input.value.trim();
       var mine = ++seq;
       if (!query) { list.innerHTML = ""; status.textContent = ""; open(false); return; }
-      load().then(function (pf) { return pf.search(query); }).then(function (search) {
-        if (mine !== seq || !search) return null;
-        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); }));
-      }).then(function (results) {
-        if (!results || mine !== seq) return;
+      load().then(function (engine) { return engine.search(query); }).then(function (results) {
+        if (mine !== seq) return;
         list.innerHTML = "";
         active = -1;
         input.removeAttribute("aria-activedescendant");
-        results.forEach(function (data, i) {
-          var best = (data.sub_results || [])[0];
+        results.forEach(function (r, i) {
           var li = document.createElement("li");
           li.id = "pb-result-" + i;
           li.setAttribute("role", "option");
           li.setAttribute("aria-selected", "false");
           var a = document.createElement("a");
-          a.href = best ? best.url : data.url;
+          a.href = r.url;
           a.tabIndex = -1;
-          a.appendChild(text("span", "r-title", (data.meta && data.meta.title) || data.url));
-          if (best && best.title && best.title !== (data.meta && data.meta.title)) a.appendChild(text("span", "r-heading", best.title));
-          a.appendChild(text("span", "r-excerpt", best ? best.excerpt : data.excerpt, true));
+          a.appendChild(text("span", "r-title", r.title));
+          if (r.heading && r.heading !== r.title) a.appendChild(text("span", "r-heading", r.heading));
+          a.appendChild(text("span", "r-excerpt", r.excerpt, true));
           li.appendChild(a);
           list.appendChild(li);
         });
