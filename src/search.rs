@@ -6,14 +6,19 @@
 //!
 //! Layout under `search/`:
 //! - `meta.json`: `{v, pages, avg, shards: {prefix: file}}`
-//! - `s/<prefix>.json`: `{term: [page, section, weight, page, section, weight, ...]}`
+//! - `s/<prefix hex>.json`: `{term: [page gap, weight, page gap, weight, ...]}`
 //! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text], ...]}`
 //!
-//! Weights are BM25 term weights (x100) with a boost for titles and
-//! headings; the browser multiplies them by the term's rarity.
+//! Postings are per page (a section-level index grows too big for common
+//! words); weights are BM25 (x100) with title and heading boosts, and the
+//! browser multiplies them by each term's rarity. The browser then picks the
+//! best section of each top page from its document for the excerpt and the
+//! `#anchor` to open.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::markdown::TextSection;
@@ -44,8 +49,8 @@ impl<'a> Section<'a> {
     }
 }
 
-/// A term with its postings: (page, section, weight) triples.
-type Postings = (String, Vec<(u32, u32, u32)>);
+/// A term with its postings: (page, weight) pairs, pages ascending.
+type Postings = (String, Vec<(u32, u32)>);
 
 /// A shard is split by a longer prefix when it grows past this.
 const SHARD_BYTES: usize = 40_000;
@@ -58,23 +63,49 @@ const STOP: &[&str] = &[
     "or", "so", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
 ];
 
-/// Lowercase words of letters and digits (apostrophes dropped), no stop words.
-pub(crate) fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+/// Lowercase words of letters and digits (apostrophes dropped), no stop
+/// words. Words that are already plain lowercase ASCII are borrowed.
+pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
         .map(|w| w.trim_matches(|c| c == '\'' || c == '\u{2019}'))
         .filter(|w| !w.is_empty())
         .map(|w| {
             let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w);
-            w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>()
+            if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+            }
         })
-        .filter(|w| !w.is_empty() && !STOP.contains(&w.as_str()))
+        .filter(|w| !w.is_empty() && !STOP.contains(&w.as_ref()))
+}
+
+/// A page's length in words and its weighted term counts (headings count
+/// three times, the title five times), sorted by term.
+fn count_terms<'a>(page: &'a Page<'a>) -> (usize, Vec<(Cow<'a, str>, f32)>) {
+    let mut tf: HashMap<Cow<'a, str>, f32, Fnv> = HashMap::default();
+    let mut len = 1;
+    for section in &page.sections {
+        for t in tokens(&section.text) {
+            *tf.entry(t).or_default() += 1.0;
+            len += 1;
+        }
+        for t in tokens(section.heading) {
+            *tf.entry(t).or_default() += 3.0;
+        }
+    }
+    for t in tokens(page.title) {
+        *tf.entry(t).or_default() += 5.0;
+    }
+    let mut terms: Vec<_> = tf.into_iter().collect();
+    terms.sort_by(|a, b| a.0.cmp(&b.0));
+    (len, terms)
 }
 
 #[derive(Serialize)]
 struct Meta {
     v: u32,
     pages: usize,
-    sections: usize,
     avg: u32,
     shards: BTreeMap<String, String>,
 }
@@ -98,54 +129,64 @@ struct Filters<'a> {
 /// Builds every index file: output-relative path and bytes. The same pages
 /// in the same order give the same bytes.
 pub(crate) fn build(pages: &[Page<'_>]) -> Vec<(String, Vec<u8>)> {
-    // term -> postings (page, section, weight)
-    let mut postings: BTreeMap<String, Vec<(u32, u32, u32)>> = BTreeMap::new();
-    let lengths: Vec<Vec<usize>> =
-        pages.iter().map(|p| p.sections.iter().map(|s| tokens(&s.text).count() + 1).collect()).collect();
-    let total: usize = lengths.iter().flatten().sum();
-    let count: usize = lengths.iter().map(Vec::len).sum();
-    let avg = (total as f64 / count.max(1) as f64).max(1.0);
+    // Tokenise pages in parallel: each page's length and term counts.
+    let counted: Vec<(usize, Vec<(Cow<'_, str>, f32)>)> = pages.par_iter().map(count_terms).collect();
+    let total: usize = counted.iter().map(|(len, _)| len).sum();
+    let avg = (total as f64 / counted.len().max(1) as f64).max(1.0);
 
-    for (pi, page) in pages.iter().enumerate() {
-        let title: Vec<String> = tokens(page.title).collect();
-        for (si, section) in page.sections.iter().enumerate() {
-            let mut tf: BTreeMap<String, f64> = BTreeMap::new();
-            for t in tokens(&section.text) {
-                *tf.entry(t).or_default() += 1.0;
-            }
-            for t in tokens(section.heading) {
-                *tf.entry(t).or_default() += 3.0;
-            }
-            if si == 0 {
-                for t in &title {
-                    *tf.entry(t.clone()).or_default() += 5.0;
-                }
-            }
-            let norm = K1 * (1.0 - B + B * lengths[pi][si] as f64 / avg);
-            for (term, f) in tf {
-                let weight = (f * (K1 + 1.0) / (f + norm) * 100.0).round() as u32;
-                postings.entry(term).or_default().push((pi as u32, si as u32, weight.max(1)));
-            }
+    // Merge in page order, so postings come sorted and the bytes repeat.
+    let mut postings: HashMap<Cow<'_, str>, Vec<(u32, u32)>, Fnv> = HashMap::default();
+    for (pi, (len, tf)) in counted.into_iter().enumerate() {
+        let norm = K1 * (1.0 - B + B * len as f64 / avg);
+        for (term, f) in tf {
+            let f = f64::from(f);
+            let weight = (f * (K1 + 1.0) / (f + norm) * 100.0).round() as u32;
+            postings.entry(term).or_default().push((pi as u32, weight.max(1)));
         }
     }
+    let mut terms: Vec<Postings> = postings.into_iter().map(|(t, p)| (t.into_owned(), p)).collect();
+    terms.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();
     let mut shards = BTreeMap::new();
-    let terms: Vec<Postings> = postings.into_iter().collect();
     shard(&terms, 1, &mut shards, &mut files);
-    let meta = Meta { v: 1, pages: pages.len(), sections: count, avg: avg.round() as u32, shards };
+    let meta = Meta { v: 2, pages: pages.len(), avg: avg.round() as u32, shards };
     files.push((format!("{DIR}meta.json"), json(&meta)));
-    for (pi, page) in pages.iter().enumerate() {
-        let doc = DocFile {
-            u: &page.url,
-            t: page.title,
-            f: Filters { part: page.part, team: &page.teams },
-            s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref())).collect(),
-        };
-        files.push((format!("{DIR}p/{pi}.json"), json(&doc)));
-    }
+    let docs: Vec<(String, Vec<u8>)> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(pi, page)| {
+            let doc = DocFile {
+                u: &page.url,
+                t: page.title,
+                f: Filters { part: page.part, team: &page.teams },
+                s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref())).collect(),
+            };
+            (format!("{DIR}p/{pi}.json"), json(&doc))
+        })
+        .collect();
+    files.extend(docs);
     files
 }
+
+/// FNV-1a: term keys are short, and SipHash's protection is not needed here.
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 /// Groups terms by their first `len` characters; a group that is too big is
 /// split by one more character (a term shorter than that stays behind).
@@ -178,9 +219,24 @@ fn add_shard(prefix: &str, body: Vec<u8>, shards: &mut BTreeMap<String, String>,
     files.push((format!("{DIR}{file}"), body));
 }
 
+/// `{term: [page gap, weight, page gap, weight, ...]}`: pages are stored as
+/// the gap from the previous one, which keeps the numbers short.
 fn shard_json(group: &[&Postings]) -> Vec<u8> {
-    let map: BTreeMap<&str, Vec<u32>> =
-        group.iter().map(|(t, p)| (t.as_str(), p.iter().flat_map(|&(a, b, c)| [a, b, c]).collect())).collect();
+    let map: BTreeMap<&str, Vec<u32>> = group
+        .iter()
+        .map(|(t, p)| {
+            let mut prev = 0;
+            let flat = p
+                .iter()
+                .flat_map(|&(page, weight)| {
+                    let gap = page - prev;
+                    prev = page;
+                    [gap, weight]
+                })
+                .collect();
+            (t.as_str(), flat)
+        })
+        .collect();
     json(&map)
 }
 
@@ -194,7 +250,7 @@ mod tests {
 
     #[test]
     fn tokens_are_lowercase_words_without_stop_words() {
-        let t: Vec<String> = tokens("The team's ROADMAP, re-planned in Q3: don\u{2019}t panic!").collect();
+        let t: Vec<Cow<str>> = tokens("The team's ROADMAP, re-planned in Q3: don\u{2019}t panic!").collect();
         assert_eq!(t, ["team", "roadmap", "re", "planned", "q3", "dont", "panic"]);
     }
 

@@ -530,8 +530,14 @@ impl<'a> Shared<'a> {
             }
             Job::Print => {
                 let (chapters, body) = print::body(self, self.incremental)?;
-                ctx.insert("page", &PrintPage { title: &book.config.title, url: self.url("print/"), chapters, body });
-                ("print.html", "print/index.html".to_string())
+                // The body (every chapter) is spliced in after rendering: the
+                // template context would otherwise copy it twice.
+                let page =
+                    PrintPage { title: &book.config.title, url: self.url("print/"), chapters, body: print::MARKER };
+                ctx.insert("page", &page);
+                ctx.insert("kind", "print");
+                let frame = self.theme.render("print.html", &ctx)?;
+                return Ok(("print/index.html".to_string(), print::splice(&frame, &body)));
             }
             Job::Onboarding => {
                 let (doc, rendered) =
@@ -725,7 +731,7 @@ struct PrintPage<'a> {
     url: String,
     chapters: Vec<print::TocItem<'a>>,
     /// Every chapter's section, rendered by `print_chapter.html`.
-    body: String,
+    body: &'static str,
 }
 
 #[derive(Serialize)]

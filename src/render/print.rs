@@ -14,6 +14,20 @@ use super::views::CardView;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 
+/// Stands for the chapters in the rendered frame of the print page.
+pub(super) const MARKER: &str = "<!--playbook:print-body-->";
+
+/// The frame with the body in place of the marker (appended if the
+/// template does not show `page.body`).
+pub(super) fn splice(frame: &str, body: &str) -> String {
+    let (head, tail) = frame.split_once(MARKER).unwrap_or((frame, ""));
+    let mut out = String::with_capacity(frame.len() + body.len());
+    out.push_str(head);
+    out.push_str(body);
+    out.push_str(tail);
+    out
+}
+
 /// A chapter's section with the rendering it came from.
 type Section = (Arc<Rendered>, Arc<str>);
 

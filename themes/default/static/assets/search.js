@@ -43,55 +43,52 @@ export async function init(siteBase) {
 export async function search(query, limit = 8) {
   const terms = [...new Set(tokens(query))];
   if (!terms.length || !meta) return [];
-  const perTerm = await Promise.all(terms.map(async (term, i) => {
-    const last = i === terms.length - 1;
-    if (term.length < 2 && !last) return new Map();
+  const perTerm = await Promise.all(terms.map(async (term) => {
     const shards = await Promise.all(shardsFor(term).map(get));
     const scores = new Map();
     for (const shard of shards) {
       for (const [word, postings] of Object.entries(shard)) {
         const exact = word === term;
         if (!exact && !word.startsWith(term)) continue;
-        const df = postings.length / 3;
-        const idf = Math.log(1 + (meta.sections - df + 0.5) / (df + 0.5));
+        const df = postings.length / 2;
+        const idf = Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
         const factor = exact ? 1 : 0.6;
-        for (let k = 0; k < postings.length; k += 3) {
-          const key = postings[k] * 4096 + postings[k + 1];
-          scores.set(key, (scores.get(key) || 0) + idf * factor * postings[k + 2] / 100);
+        let page = 0;
+        for (let k = 0; k < postings.length; k += 2) {
+          page += postings[k];
+          const score = idf * factor * postings[k + 1] / 100;
+          scores.set(page, Math.max(scores.get(page) || 0, score));
         }
       }
     }
     return scores;
   }));
-  // A page must match every term; it ranks by its best section.
-  const pages = new Map();
-  perTerm.forEach((scores, i) => {
-    const seen = new Set();
-    for (const [key, score] of scores) {
-      const page = Math.floor(key / 4096);
-      seen.add(page);
-      const entry = pages.get(page) || { hits: new Set(), sections: new Map(), total: 0 };
-      entry.hits.add(i);
-      entry.sections.set(key % 4096, (entry.sections.get(key % 4096) || 0) + score);
-      entry.total += score;
-      pages.set(page, entry);
-    }
-  });
-  const ranked = [...pages.entries()]
-    .filter(([, e]) => e.hits.size === perTerm.length)
-    .map(([page, e]) => {
-      let best = 0, bestScore = -1;
-      for (const [s, v] of e.sections) if (v > bestScore || (v === bestScore && s < best)) { best = s; bestScore = v; }
-      return { page, section: best, score: bestScore + 0.1 * e.total };
-    })
+  // A page must match every term.
+  const [first, ...rest] = perTerm;
+  const ranked = [...first.entries()]
+    .filter(([page]) => rest.every((m) => m.has(page)))
+    .map(([page, score]) => ({ page, score: rest.reduce((sum, m) => sum + m.get(page), score) }))
     .sort((a, b) => b.score - a.score || a.page - b.page)
     .slice(0, limit);
-  return Promise.all(ranked.map(async ({ page, section }) => {
+  return Promise.all(ranked.map(async ({ page }) => {
     const doc = await get(`p/${page}.json`);
-    const [anchor, heading, text] = doc.s[section];
+    const [anchor, heading, text] = doc.s[bestSection(doc.s, terms)];
     const url = base + doc.u.replace(/^\//, "") + (anchor ? "#" + anchor : "");
     return { title: doc.t, heading: anchor ? heading : "", url, excerpt: excerpt(text, terms), filters: doc.f };
   }));
+}
+
+/** The section where the query's words weigh most (headings count triple). */
+function bestSection(sections, terms) {
+  let best = 0, bestScore = 0;
+  sections.forEach(([, heading, text], i) => {
+    const count = (s) => tokens(s).filter((t) => terms.some((q) => t.startsWith(q))).length;
+    const found = new Set(tokens(heading + " " + text).filter((t) => terms.some((q) => t.startsWith(q)))
+      .map((t) => terms.find((q) => t.startsWith(q))));
+    const score = found.size * 100 + count(heading) * 3 + count(text);
+    if (score > bestScore) { best = i; bestScore = score; }
+  });
+  return best;
 }
 
 function escape(s) {
