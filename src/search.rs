@@ -80,9 +80,12 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
         .filter(|w| !w.is_empty() && !STOP.contains(&w.as_ref()))
 }
 
+/// A page's length in words and its term counts, sorted by term.
+type Counted<'a> = (usize, Vec<(Cow<'a, str>, f32)>);
+
 /// A page's length in words and its weighted term counts (headings count
 /// three times, the title five times), sorted by term.
-fn count_terms<'a>(page: &'a Page<'a>) -> (usize, Vec<(Cow<'a, str>, f32)>) {
+fn count_terms<'a>(page: &'a Page<'a>) -> Counted<'a> {
     let mut tf: HashMap<Cow<'a, str>, f32, Fnv> = HashMap::default();
     let mut len = 1;
     for section in &page.sections {
@@ -130,7 +133,7 @@ struct Filters<'a> {
 /// in the same order give the same bytes.
 pub(crate) fn build(pages: &[Page<'_>]) -> Vec<(String, Vec<u8>)> {
     // Tokenise pages in parallel: each page's length and term counts.
-    let counted: Vec<(usize, Vec<(Cow<'_, str>, f32)>)> = pages.par_iter().map(count_terms).collect();
+    let counted: Vec<Counted<'_>> = pages.par_iter().map(count_terms).collect();
     let total: usize = counted.iter().map(|(len, _)| len).sum();
     let avg = (total as f64 / counted.len().max(1) as f64).max(1.0);
 
