@@ -8,8 +8,18 @@ use crate::toml_fields::{self, Fields};
 
 pub(crate) const FILE: &str = "playbook.toml";
 
-const KNOWN: &[&str] =
-    &["title", "description", "base_url", "theme", "edit_url", "review_after_days", "language", "search", "extra"];
+const KNOWN: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "theme",
+    "edit_url",
+    "review_after_days",
+    "language",
+    "search",
+    "raw_html",
+    "extra",
+];
 
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -23,6 +33,8 @@ pub(crate) struct Config {
     pub language: String,
     /// Build the full-text search index (and show the search box).
     pub search: bool,
+    /// Pass HTML written in markdown through (trusted authors), or escape it.
+    pub raw_html: bool,
     pub extra: tera::Value,
 }
 
@@ -53,6 +65,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let review_after_days = f.integer("review_after_days");
     let language = f.string("language").unwrap_or_else(|| "en".into());
     let search = f.boolean("search").unwrap_or(true);
+    let raw_html = f.boolean("raw_html").unwrap_or(true);
     let extra = f.table("extra").unwrap_or(tera::Value::Object(Default::default()));
     if let Some(days) = review_after_days
         && days <= 0
@@ -64,9 +77,18 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         );
     }
     match title {
-        Some(title) if diags.is_empty() => {
-            Ok(Config { title, description, base_url, theme, edit_url, review_after_days, language, search, extra })
-        }
+        Some(title) if diags.is_empty() => Ok(Config {
+            title,
+            description,
+            base_url,
+            theme,
+            edit_url,
+            review_after_days,
+            language,
+            search,
+            raw_html,
+            extra,
+        }),
         _ => Err(diags),
     }
 }

@@ -90,6 +90,8 @@ pub(crate) struct Doc<'a> {
     pub id_prefix: &'a str,
     /// Added to heading levels (examples sit below their page's headings).
     pub heading_shift: u8,
+    /// Pass raw HTML through; otherwise it is shown as text.
+    pub raw_html: bool,
 }
 
 pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
@@ -199,6 +201,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 in_footnote -= 1;
                 notes.push(Event::Html("</li>\n".into()));
             }
+            Event::Html(raw) | Event::InlineHtml(raw) if !doc.raw_html => sink.push(Event::Text(raw.clone())),
             other => {
                 if let Some(section) = out.sections.last_mut().filter(|_| !in_heading) {
                     match other {
@@ -455,7 +458,8 @@ mod tests {
 
     fn run(body: &str) -> Rendered {
         let text = format!("+++\n+++\n{body}");
-        let doc = Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0 };
+        let doc =
+            Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: true };
         render(&doc, &Urls)
     }
 

@@ -152,7 +152,7 @@ pub(crate) fn build(pages: &[Page<'_>]) -> Vec<(String, Vec<u8>)> {
 
     let mut files = Vec::new();
     let mut shards = BTreeMap::new();
-    shard(&terms, 1, &mut shards, &mut files);
+    shard(&terms.iter().collect::<Vec<_>>(), 1, &mut shards, &mut files);
     let meta = Meta { v: 2, pages: pages.len(), avg: avg.round() as u32, shards };
     files.push((format!("{DIR}meta.json"), json(&meta)));
     let docs: Vec<(String, Vec<u8>)> = pages
@@ -193,25 +193,29 @@ type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 /// Groups terms by their first `len` characters; a group that is too big is
 /// split by one more character (a term shorter than that stays behind).
-fn shard(terms: &[Postings], len: usize, shards: &mut BTreeMap<String, String>, files: &mut Vec<(String, Vec<u8>)>) {
+fn shard(terms: &[&Postings], len: usize, shards: &mut BTreeMap<String, String>, files: &mut Vec<(String, Vec<u8>)>) {
     let mut groups: BTreeMap<String, Vec<&Postings>> = BTreeMap::new();
-    for entry in terms {
+    for &entry in terms {
         groups.entry(entry.0.chars().take(len).collect()).or_default().push(entry);
     }
     for (prefix, group) in groups {
-        let body = shard_json(&group);
         let splittable = group.iter().any(|(t, _)| t.chars().count() > len);
-        if body.len() > SHARD_BYTES && splittable && len < 6 {
-            let (short, long): (Vec<_>, Vec<_>) = group.into_iter().partition(|(t, _)| t.chars().count() <= len);
+        if estimate(&group) > SHARD_BYTES && splittable && len < 6 {
+            let (short, long): (Vec<&Postings>, Vec<&Postings>) =
+                group.into_iter().partition(|(t, _)| t.chars().count() <= len);
             if !short.is_empty() {
                 add_shard(&prefix, shard_json(&short), shards, files);
             }
-            let long: Vec<Postings> = long.into_iter().cloned().collect();
             shard(&long, len + 1, shards, files);
         } else {
-            add_shard(&prefix, body, shards, files);
+            add_shard(&prefix, shard_json(&group), shards, files);
         }
     }
+}
+
+/// The serialised size of a group, near enough to decide on a split.
+fn estimate(group: &[&Postings]) -> usize {
+    group.iter().map(|(t, p)| t.len() + 6 + p.len() * 6).sum()
 }
 
 fn add_shard(prefix: &str, body: Vec<u8>, shards: &mut BTreeMap<String, String>, files: &mut Vec<(String, Vec<u8>)>) {

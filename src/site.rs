@@ -125,7 +125,9 @@ const EXAMPLE_HEADING_SHIFT: u8 = 3;
 pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnostic>) {
     let base = book.config.base_path();
     let urls = Urls::new(&book, &base);
-    let url_map = urls.fingerprint();
+    // Earlier renderings are valid while no URL moved and raw HTML is
+    // treated the same way.
+    let url_map = urls.fingerprint() ^ u64::from(book.config.raw_html);
     let reuse = Reuse::new(prev.filter(|p| p.url_map == url_map));
 
     let (chapters, cards): (Vec<Arc<Rendered>>, Vec<Card>) = book
@@ -141,6 +143,7 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
                 body_offset: c.doc.body_offset,
                 id_prefix: "",
                 heading_shift: 0,
+                raw_html: book.config.raw_html,
             };
             let card = Card {
                 do_: c.meta.do_.as_deref().map(markdown::inline),
@@ -150,7 +153,8 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
             (Arc::new(markdown::render(&doc, &urls)), card)
         })
         .unzip();
-    let examples: Vec<Vec<Arc<Rendered>>> = book.teams.par_iter().map(|t| render_examples(t, &urls, &reuse)).collect();
+    let examples: Vec<Vec<Arc<Rendered>>> =
+        book.teams.par_iter().map(|t| render_examples(t, &urls, &reuse, book.config.raw_html)).collect();
     let onboarding = book.onboarding.as_ref().map(|d| {
         reuse.get(&d.file, &d.text).map(|(r, _)| r).unwrap_or_else(|| {
             let doc = markdown::Doc {
@@ -159,6 +163,7 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
                 body_offset: d.body_offset,
                 id_prefix: "",
                 heading_shift: 0,
+                raw_html: book.config.raw_html,
             };
             Arc::new(markdown::render(&doc, &urls))
         })
@@ -200,7 +205,7 @@ impl<'a> Reuse<'a> {
     }
 }
 
-fn render_examples(team: &Team, urls: &Urls, reuse: &Reuse<'_>) -> Vec<Arc<Rendered>> {
+fn render_examples(team: &Team, urls: &Urls, reuse: &Reuse<'_>, raw_html: bool) -> Vec<Arc<Rendered>> {
     team.examples
         .iter()
         .map(|ex| {
@@ -214,6 +219,7 @@ fn render_examples(team: &Team, urls: &Urls, reuse: &Reuse<'_>) -> Vec<Arc<Rende
                 body_offset: ex.doc.body_offset,
                 id_prefix: &prefix,
                 heading_shift: EXAMPLE_HEADING_SHIFT,
+                raw_html,
             };
             Arc::new(markdown::render(&doc, urls))
         })

@@ -8,4 +8,5 @@ mod check;
 mod errors;
 mod init;
 mod output;
+mod reliability;
 mod serve;
