@@ -54,7 +54,7 @@ fn raw_html_in_markdown_is_a_switch() {
     off.build(&[]).ok();
     let html = off.page("a/index.html");
     assert!(
-        html.contains("&lt;b class=&quot;x&quot;&gt;bold&lt;/b&gt;") && !html.contains("<div class=\"note\">"),
+        html.contains("&lt;b class=\"x\"&gt;bold&lt;/b&gt;") && !html.contains("<div class=\"note\">"),
         "escaped"
     );
 }
