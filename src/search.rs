@@ -8,6 +8,7 @@
 //! - `meta.json`: `{v, pages, avg, shards: {prefix: file}}`
 //! - `s/<prefix hex>.json`: `{term: [page gap, weight, page gap, weight, ...]}`
 //! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text], ...]}`
+//! - `filters.json`: `{part: {title: [page, ...]}, team: {name: [page, ...]}}`
 //!
 //! Postings are per page (a section-level index grows too big for common
 //! words); weights are BM25 (x100) with title and heading boosts, and the
@@ -155,6 +156,7 @@ pub(crate) fn build(pages: &[Page<'_>]) -> Vec<(String, Vec<u8>)> {
     shard(&terms.iter().collect::<Vec<_>>(), 1, &mut shards, &mut files);
     let meta = Meta { v: 2, pages: pages.len(), avg: avg.round() as u32, shards };
     files.push((format!("{DIR}meta.json"), json(&meta)));
+    files.push((format!("{DIR}filters.json"), json(&filters(pages))));
     let docs: Vec<(String, Vec<u8>)> = pages
         .par_iter()
         .enumerate()
@@ -170,6 +172,21 @@ pub(crate) fn build(pages: &[Page<'_>]) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.extend(docs);
     files
+}
+
+/// `{part: {title: [pages]}, team: {name: [pages]}}`, loaded only by a
+/// filtered search.
+fn filters<'a>(pages: &[Page<'a>]) -> BTreeMap<&'static str, BTreeMap<&'a str, Vec<usize>>> {
+    let mut out: BTreeMap<&'static str, BTreeMap<&'a str, Vec<usize>>> = BTreeMap::new();
+    for (pi, page) in pages.iter().enumerate() {
+        if let Some(part) = page.part {
+            out.entry("part").or_default().entry(part).or_default().push(pi);
+        }
+        for team in &page.teams {
+            out.entry("team").or_default().entry(team).or_default().push(pi);
+        }
+    }
+    out
 }
 
 /// FNV-1a: term keys are short, and SipHash's protection is not needed here.

@@ -215,15 +215,12 @@ pub(crate) fn render(
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));
     if search {
-        for (path, bytes) in search_index(site) {
-            if let Err(e) = sink.put(&path, bytes) {
-                diags.push(write_error(&path, &e));
-            }
-        }
+        let failed: Vec<Diagnostic> = search_index(site)
+            .into_par_iter()
+            .filter_map(|(path, bytes)| sink.put(&path, bytes).err().map(|e| write_error(&path, &e)))
+            .collect();
+        diags.extend(failed);
     }
-    diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
-    diags.dedup_by(|a, b| a.file == b.file && a.message == b.message);
-
     if let Selection::Pages(_) = selection {
         return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };
     }

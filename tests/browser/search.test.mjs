@@ -85,3 +85,22 @@ test("search works on a site served under a sub-path", async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("results can be narrowed by team and part", async () => {
+  const server = await site();
+  const page = await browser.newPage();
+  await page.goto(server.url, { waitUntil: "networkidle" });
+  const run = (filters) => page.evaluate(async ([base, filters]) => {
+    const engine = await import(base + "assets/search.js");
+    await engine.init(base);
+    return (await engine.search("roadmap", { filters })).map((r) => r.title);
+  }, [new URL(server.url).pathname, filters]);
+  const all = await run(null);
+  const payments = await run({ team: "Payments" });
+  const shift = await run({ part: "The shift" });
+  assert.ok(all.length > payments.length && payments.length > 0, `${all} / ${payments}`);
+  assert.ok(payments.every((t) => all.includes(t)));
+  assert.deepEqual(shift.sort(), ["The breakthrough", "Why leaders stall"].filter((t) => shift.includes(t)).sort());
+  assert.ok(shift.length >= 1 && !shift.includes("Own the roadmap"));
+  await page.close();
+});

@@ -53,10 +53,7 @@ fn raw_html_in_markdown_is_a_switch() {
     off.write("playbook.toml", "title = \"T\"\nraw_html = false\n");
     off.build(&[]).ok();
     let html = off.page("a/index.html");
-    assert!(
-        html.contains("&lt;b class=\"x\"&gt;bold&lt;/b&gt;") && !html.contains("<div class=\"note\">"),
-        "escaped"
-    );
+    assert!(html.contains("&lt;b class=\"x\"&gt;bold&lt;/b&gt;") && !html.contains("<div class=\"note\">"), "escaped");
 }
 
 #[test]

@@ -39,10 +39,21 @@ export async function init(siteBase) {
   meta = await get("meta.json");
 }
 
-/** Top results: [{title, heading, url, excerpt (HTML with <mark>)}]. */
-export async function search(query, limit = 8) {
+/**
+ * Top results: [{title, heading, url, excerpt (HTML with <mark>), filters}].
+ * `filters` narrows to pages with all the given values: {team: "Payments", part: "Principles"}.
+ */
+export async function search(query, { limit = 8, filters = null } = {}) {
   const terms = [...new Set(tokens(query))];
   if (!terms.length || !meta) return [];
+  let allowed = null;
+  if (filters && Object.keys(filters).length) {
+    const index = await get("filters.json");
+    for (const [kind, value] of Object.entries(filters)) {
+      const pages = new Set((index[kind] || {})[value] || []);
+      allowed = allowed ? new Set([...allowed].filter((p) => pages.has(p))) : pages;
+    }
+  }
   const perTerm = await Promise.all(terms.map(async (term) => {
     const shards = await Promise.all(shardsFor(term).map(get));
     const scores = new Map();
@@ -66,7 +77,7 @@ export async function search(query, limit = 8) {
   // A page must match every term.
   const [first, ...rest] = perTerm;
   const ranked = [...first.entries()]
-    .filter(([page]) => rest.every((m) => m.has(page)))
+    .filter(([page]) => rest.every((m) => m.has(page)) && (!allowed || allowed.has(page)))
     .map(([page, score]) => ({ page, score: rest.reduce((sum, m) => sum + m.get(page), score) }))
     .sort((a, b) => b.score - a.score || a.page - b.page)
     .slice(0, limit);
