@@ -64,6 +64,12 @@ const STOP: &[&str] = &[
     "or", "so", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
 ];
 
+/// `STOP` is sorted and its words are short, so most words are rejected by
+/// their length before any comparison.
+fn is_stop(word: &str) -> bool {
+    word.len() <= 5 && STOP.binary_search(&word).is_ok()
+}
+
 /// Lowercase words of letters and digits (apostrophes dropped), no stop
 /// words. Words that are already plain lowercase ASCII are borrowed.
 pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
@@ -78,7 +84,7 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
                 Cow::Owned(w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
             }
         })
-        .filter(|w| !w.is_empty() && !STOP.contains(&w.as_ref()))
+        .filter(|w| !w.is_empty() && !is_stop(w))
 }
 
 /// A page's length in words and its term counts, sorted by term.
@@ -271,6 +277,11 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP.windows(2).all(|w| w[0] < w[1]) && STOP.iter().all(|w| w.len() <= 5));
+    }
 
     #[test]
     fn tokens_are_lowercase_words_without_stop_words() {

@@ -83,10 +83,7 @@ fn section(shared: &Shared<'_>, i: usize) -> Result<String, Diagnostic> {
     let c = &site.book.chapters[i];
     // Every chapter's ids share one page: prefix them with the slug.
     let prefix = format!("{}--", c.slug);
-    let content = site.chapters[i]
-        .html
-        .replace(" id=\"", &format!(" id=\"{prefix}"))
-        .replace("href=\"#", &format!("href=\"#{prefix}"));
+    let content = prefix_ids(&site.chapters[i].html, &prefix);
     let new_part = (i == 0 || site.book.chapters[i - 1].part != c.part)
         .then(|| c.part.map(|p| site.book.parts[p].title.as_str()))
         .flatten();
@@ -96,4 +93,40 @@ fn section(shared: &Shared<'_>, i: usize) -> Result<String, Diagnostic> {
         &SectionView { title: &c.meta.title, id: &c.slug, content, card: CardView::of(&site.cards[i]), new_part },
     );
     shared.theme.render("print_chapter.html", &ctx)
+}
+
+/// Prefixes every ` id="` value and every `href="#` target in one pass.
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut copied = 0;
+    for (at, _) in html.match_indices("=\"") {
+        let value = at + 2;
+        let before = &html[..value];
+        let insert = if before.ends_with(" id=\"") {
+            Some(value)
+        } else if before.ends_with("href=\"") && html[value..].starts_with('#') {
+            Some(value + 1)
+        } else {
+            None
+        };
+        if let Some(i) = insert {
+            out.push_str(&html[copied..i]);
+            out.push_str(prefix);
+            copied = i;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_and_fragment_links_get_the_prefix() {
+        let html = r##"<h2 id="a">A</h2><a href="#a">x</a><a href="/b/#c">y</a><p data-id="z">"##;
+        assert_eq!(
+            super::prefix_ids(html, "ch--"),
+            r##"<h2 id="ch--a">A</h2><a href="#ch--a">x</a><a href="/b/#c">y</a><p data-id="z">"##
+        );
+    }
 }
