@@ -30,6 +30,9 @@ mod templates;
 mod toml_fields;
 mod watch;
 
+#[cfg(test)]
+mod properties;
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+#[cfg(test)]
+pub(crate) use front_matter::split as split_front_matter;
 pub(crate) use load::{LoadOptions, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
 

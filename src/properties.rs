@@ -1,0 +1,80 @@
+//! Property tests: the functions that see raw user input never panic, and
+//! the guarantees they give (unique anchors, joins that stay inside the root,
+//! positions inside the text) hold for arbitrary input.
+
+use proptest::prelude::*;
+
+use crate::content::split_front_matter;
+use crate::diagnostics::Pos;
+use crate::markdown::{self, Resolve, Target};
+use crate::slug::{self, Anchors};
+
+struct AnyTarget;
+
+impl Resolve for AnyTarget {
+    fn target(&self, file: &str) -> Option<Target> {
+        file.ends_with(".md").then(|| Target { url: format!("/{file}/"), anchor_prefix: String::new(), anchor: None })
+    }
+    fn media_base(&self) -> &str {
+        "/media/"
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_front_matter_splitter_never_panics_and_stays_in_bounds(text in "(\\+\\+\\+\r?\n|[a-z =\"\\[\\]]{0,12}\r?\n){0,12}") {
+        if let Ok(split) = split_front_matter("a.md", &text) {
+            prop_assert!(split.toml.end <= split.body && split.body <= text.len());
+            prop_assert!(text.is_char_boundary(split.toml.start) && text.is_char_boundary(split.body));
+        }
+    }
+
+    #[test]
+    fn front_matter_parsing_reports_instead_of_panicking(text in any::<String>()) {
+        let doc = format!("+++\n{text}\n+++\nbody\n");
+        let mut diags = Vec::new();
+        let _ = crate::toml_fields::parse("a.md", &doc, 4..4 + text.len(), &mut diags);
+        for d in &diags {
+            prop_assert!(d.line >= 1 && d.line <= doc.lines().count() + 1);
+        }
+    }
+
+    #[test]
+    fn anchors_are_unique_whatever_the_headings(headings in proptest::collection::vec("[ -~]{0,12}", 0..40)) {
+        let mut anchors = Anchors::default();
+        let mut seen = std::collections::HashSet::new();
+        for h in &headings {
+            let id = anchors.unique(slug::anchor(h));
+            prop_assert!(!id.is_empty());
+            prop_assert!(seen.insert(id));
+        }
+    }
+
+    #[test]
+    fn slugs_are_url_safe(name in any::<String>()) {
+        let s = slug::from_file_stem(&name);
+        prop_assert!(!s.contains('/') && !s.contains(' ') && !s.starts_with('-') && !s.ends_with('-'));
+    }
+
+    #[test]
+    fn joined_links_never_climb_out_of_the_root(dir in "[a-z]{1,3}(/[a-z]{1,3}){0,3}", rel in "((\\.\\.|\\.|[a-z]{1,3})/){0,6}[a-z]{0,3}(\\.md)?") {
+        if let Some(joined) = markdown::join(&dir, &rel) {
+            prop_assert!(!joined.split('/').any(|s| s == ".." || s == "."));
+        }
+    }
+
+    #[test]
+    fn markdown_rendering_never_panics(body in "([-#>*`\\[\\]()!|: a-z0-9\n]|\\[\\^1\\]|> \\[!NOTE\\]|- \\[ \\] ){0,200}") {
+        let text = format!("+++\n+++\n{body}");
+        let doc = markdown::Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
+        let out = markdown::render(&doc, &AnyTarget);
+        let ids: std::collections::HashSet<_> = out.headings.iter().map(|h| &h.id).collect();
+        prop_assert_eq!(ids.len(), out.headings.len());
+        for link in &out.links {
+            let pos = Pos::of(&text, link.offset);
+            prop_assert!(pos.line >= 1);
+        }
+    }
+}
