@@ -359,6 +359,46 @@ impl Served {
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
+
+    /// Peak resident memory of the server so far, in KiB (Linux).
+    pub fn peak_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Asserts that every file the server holds equals a clean `playbook
+    /// build` of `root`, byte for byte (the reload script aside).
+    pub fn assert_equals_clean_build(&self, root: &Path) {
+        let listed: Vec<String> = {
+            let text = self.get(&format!("{}__playbook/files", self.base)).text();
+            let mut names: Vec<String> = serde_json::from_str(&text).expect("file list");
+            names.sort();
+            names
+        };
+        let clean = Fixture::empty();
+        let out = clean.root().join("site");
+        let run =
+            Command::new(bin()).args(["build", "-q", "--root"]).arg(root).arg("--out").arg(&out).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let mut built = snapshot(&out);
+        built.remove(".playbook-output");
+        let built_names: Vec<&String> = built.keys().collect();
+        assert_eq!(listed.iter().collect::<Vec<_>>(), built_names, "same set of files");
+        for (path, bytes) in &built {
+            let served = self.get(&format!("{}{path}", self.base));
+            assert_eq!(served.status, 200, "{path}");
+            let body = if path.ends_with(".html") {
+                without_live_script(&served.text(), &self.base).into_bytes()
+            } else {
+                served.body.clone()
+            };
+            assert!(body == *bytes, "{path} differs from a clean build");
+        }
+    }
 }
 
 /// Waits for the next event named `name`, skipping others.

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod errors;
 mod init;
+mod load;
 mod output;
 mod reliability;
 mod serve;

@@ -144,39 +144,7 @@ fn after_a_series_of_edits_the_served_site_equals_a_clean_build() {
     edit("playbook.toml", "review_after_days = 180", "review_after_days = 90");
     edit(&file, "A body edit.", "A second body edit.");
 
-    let listed: Vec<String> = serde_json_list(&s.get(&format!("{}__playbook/files", s.base)).text());
-    let clean = Fixture::empty();
-    let out = clean.root().join("site");
-    let run = std::process::Command::new(bin())
-        .args(["build", "-q", "--root"])
-        .arg(f.root())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let mut built = snapshot(&out);
-    built.remove(".playbook-output");
-    let built_names: Vec<&String> = built.keys().collect();
-    assert_eq!(listed.iter().collect::<Vec<_>>(), built_names, "same set of files");
-    for (path, bytes) in &built {
-        let served = s.get(&format!("{}{path}", s.base));
-        assert_eq!(served.status, 200, "{path}");
-        let body = if path.ends_with(".html") {
-            without_live_script(&served.text(), &s.base).into_bytes()
-        } else {
-            served.body.clone()
-        };
-        assert!(body == *bytes, "{path} differs from a clean build");
-    }
-}
-
-fn serde_json_list(text: &str) -> Vec<String> {
-    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
-    let mut out: Vec<String> =
-        inner.split(',').filter(|s| !s.is_empty()).map(|s| s.trim().trim_matches('"').to_string()).collect();
-    out.sort();
-    out
+    s.assert_equals_clean_build(f.root());
 }
 
 #[test]
