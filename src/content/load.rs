@@ -151,10 +151,25 @@ fn walk_chapters(root: &Path, diags: &mut Vec<Diagnostic>) -> ChapterTree {
         if entry.file_type().is_dir() {
             tree.dirs.push(rel);
         } else if rel.ends_with(".md") {
-            tree.files.push(rel);
+            match not_regular(&entry, &rel) {
+                Some(d) => diags.push(d),
+                None => tree.files.push(rel),
+            }
         }
     }
     tree
+}
+
+/// A source that is a pipe, socket or device would block or mislead the
+/// reader: it is reported instead of read.
+fn not_regular(entry: &walkdir::DirEntry, rel: &str) -> Option<Diagnostic> {
+    if entry.file_type().is_file() {
+        return None;
+    }
+    Some(
+        Diagnostic::error("not-a-file", rel, "this is not a regular file (a pipe, socket or device?)")
+            .with_help("replace it with a markdown file, or remove it"),
+    )
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -408,7 +423,10 @@ fn load_teams(
         };
         match (entry.depth(), entry.file_type().is_dir()) {
             (1, true) => team_dirs.push(rel),
-            (2, false) if rel.ends_with(".md") => example_files.push(rel),
+            (2, false) if rel.ends_with(".md") => match not_regular(&entry, &rel) {
+                Some(d) => diags.push(d),
+                None => example_files.push(rel),
+            },
             _ => {}
         }
     }

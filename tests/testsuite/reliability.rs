@@ -127,3 +127,17 @@ fn killing_a_build_at_any_moment_leaves_the_previous_site_whole() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn a_named_pipe_is_reported_not_read() {
+    let f = Fixture::bundled();
+    let fifo = f.root().join("chapters/02-principles/09-pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let run = f.build(&[]).fails(1);
+    assert!(
+        run.stderr.contains("chapters/02-principles/09-pipe.md: error: this is not a regular file"),
+        "{}",
+        run.stderr
+    );
+}
