@@ -261,39 +261,53 @@ fn stamp(root: &Path, file: &str) -> Option<(std::time::SystemTime, u64)> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
-fn parse_chapter(root: &Path, file: &str, earlier: Option<&Chapter>) -> Result<Chapter, Vec<Diagnostic>> {
-    let stamp = stamp(root, file);
-    if let Some(c) = earlier
-        && stamp.is_some()
-        && c.doc.stamp == stamp
-    {
-        return Ok(c.clone());
-    }
+/// Reads a markdown source and hands its front matter to `schema`; returns
+/// the text, where the body starts and what `schema` made of it, or every
+/// problem found.
+fn parse_source<T>(
+    root: &Path,
+    file: &str,
+    schema: impl FnOnce(&mut Fields<'_, '_>) -> Option<T>,
+) -> Result<(String, usize, T), Vec<Diagnostic>> {
     let text = source::read_text(root, file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let table =
-        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
-    let meta = meta::chapter(&mut f, 0);
-    drop(table);
-    match meta {
-        Some(meta) if diags.is_empty() => Ok(Chapter {
-            doc: Doc {
-                file: file.to_string(),
-                title: meta.title.clone(),
-                summary: meta.summary.clone(),
-                body_offset: split.body,
-                text: text.into(),
-                stamp,
-            },
-            slug: slug::from_file_stem(file_stem(file)),
-            part: None,
-            url_path: String::new(),
-            meta,
-        }),
+    let value = {
+        let Some(table) = toml_fields::parse(file, &text, split.toml.clone(), &mut diags) else { return Err(diags) };
+        schema(&mut Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags })
+    };
+    match value {
+        Some(value) if diags.is_empty() => Ok((text, split.body, value)),
         _ => Err(diags),
     }
+}
+
+/// Whether a file's modification time and length are those of its earlier
+/// parse (the dev server's rebuilds then skip reading it).
+fn unchanged(earlier: &Doc, stamp: Option<(std::time::SystemTime, u64)>) -> bool {
+    stamp.is_some() && earlier.stamp == stamp
+}
+
+fn parse_chapter(root: &Path, file: &str, earlier: Option<&Chapter>) -> Result<Chapter, Vec<Diagnostic>> {
+    let stamp = stamp(root, file);
+    if let Some(c) = earlier.filter(|c| unchanged(&c.doc, stamp)) {
+        return Ok(c.clone());
+    }
+    let (text, body_offset, meta) = parse_source(root, file, |f| meta::chapter(f, 0))?;
+    Ok(Chapter {
+        doc: Doc {
+            file: file.to_string(),
+            title: meta.title.clone(),
+            summary: meta.summary.clone(),
+            body_offset,
+            text: text.into(),
+            stamp,
+        },
+        slug: slug::from_file_stem(file_stem(file)),
+        part: None,
+        url_path: String::new(),
+        meta,
+    })
 }
 
 /// Reports every chapter whose slug an earlier file (by path) already has,
@@ -485,38 +499,27 @@ fn parse_team(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Tea
 
 fn parse_example(root: &Path, file: &str, earlier: Option<&Example>) -> Result<Example, Vec<Diagnostic>> {
     let stamp = stamp(root, file);
-    if let Some(ex) = earlier
-        && stamp.is_some()
-        && ex.doc.stamp == stamp
-    {
+    if let Some(ex) = earlier.filter(|ex| unchanged(&ex.doc, stamp)) {
         return Ok(ex.clone());
     }
-    let text = source::read_text(root, file).map_err(|d| vec![d])?;
-    let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
-    let mut diags = Vec::new();
-    let table =
-        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
-    let meta = meta::example(&mut f, 0);
-    let chapter_at = split.toml.start + value_offset(&table, "chapter").unwrap_or(0);
-    drop(table);
-    match meta {
-        Some(meta) if diags.is_empty() => Ok(Example {
-            doc: Doc {
-                file: file.to_string(),
-                title: meta.title.clone(),
-                summary: meta.summary.clone(),
-                body_offset: split.body,
-                text: text.into(),
-                stamp,
-            },
-            slug: slug::from_file_stem(file_stem(file)),
-            team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
-            meta,
-            chapter_at,
-        }),
-        _ => Err(diags),
-    }
+    let (text, body_offset, (meta, chapter_at)) = parse_source(root, file, |f| {
+        let at = f.base + value_offset(f.table, "chapter").unwrap_or(0);
+        meta::example(f, 0).map(|m| (m, at))
+    })?;
+    Ok(Example {
+        doc: Doc {
+            file: file.to_string(),
+            title: meta.title.clone(),
+            summary: meta.summary.clone(),
+            body_offset,
+            text: text.into(),
+            stamp,
+        },
+        slug: slug::from_file_stem(file_stem(file)),
+        team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
+        meta,
+        chapter_at,
+    })
 }
 
 /// Checks every example's `chapter` and drops the ones no build would show.
@@ -590,21 +593,11 @@ fn attach_examples(
 }
 
 fn parse_onboarding(root: &Path) -> Result<Doc, Vec<Diagnostic>> {
-    let file = ONBOARDING;
-    let text = source::read_text(root, file).map_err(|d| vec![d])?;
-    let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
-    let mut diags = Vec::new();
-    let table =
-        toml_fields::parse(file, &text, split.toml.clone(), &mut diags).ok_or_else(|| std::mem::take(&mut diags))?;
-    let mut f = Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags };
-    f.deny_unknown(&["title", "summary"], "onboarding front matter");
-    let title = f.required_string("title", 0);
-    let summary = f.string("summary").unwrap_or_default();
-    drop(table);
-    match title {
-        Some(title) if diags.is_empty() => {
-            Ok(Doc { file: file.to_string(), title, summary, body_offset: split.body, text: text.into(), stamp: None })
-        }
-        _ => Err(diags),
-    }
+    let (text, body_offset, (title, summary)) = parse_source(root, ONBOARDING, |f| {
+        f.deny_unknown(&["title", "summary"], "onboarding front matter");
+        let title = f.required_string("title", 0);
+        let summary = f.string("summary").unwrap_or_default();
+        title.map(|t| (t, summary))
+    })?;
+    Ok(Doc { file: ONBOARDING.to_string(), title, summary, body_offset, text: text.into(), stamp: None })
 }

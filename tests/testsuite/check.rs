@@ -3,21 +3,11 @@
 
 use crate::harness::*;
 
-const KINDS: &[&str] = &[
-    "broken-link",
-    "broken-anchor",
-    "bad-toml",
-    "unknown-key",
-    "unknown-chapter-ref",
-    "invalid-utf8",
-    "duplicate-slug",
-];
-
 const GEN: &[&str] = &["--chapters", "30", "--parts", "3", "--teams", "2", "--examples-per-team", "3", "--seed", "21"];
 
 #[test]
 fn every_defect_is_reported_at_its_line_in_all_three_formats() {
-    for kind in KINDS {
+    for kind in DEFECT_KINDS {
         let f = Fixture::empty();
         let mut args = GEN.to_vec();
         args.extend(["--break", kind]);

@@ -3,21 +3,11 @@
 
 use crate::harness::*;
 
-const KINDS: &[&str] = &[
-    "broken-link",
-    "broken-anchor",
-    "bad-toml",
-    "unknown-key",
-    "unknown-chapter-ref",
-    "invalid-utf8",
-    "duplicate-slug",
-];
-
 const GEN: &[&str] = &["--chapters", "40", "--parts", "3", "--teams", "2", "--examples-per-team", "3", "--seed", "11"];
 
 #[test]
 fn every_generated_defect_is_reported_at_its_line_and_keeps_the_old_site() {
-    for kind in KINDS {
+    for kind in DEFECT_KINDS {
         let f = Fixture::generated(GEN);
         f.build(&[]).ok();
         let before = snapshot(&f.out());

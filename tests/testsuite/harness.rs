@@ -9,6 +9,17 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
+/// Every defect `gen-playbook --break` can inject.
+pub const DEFECT_KINDS: &[&str] = &[
+    "broken-link",
+    "broken-anchor",
+    "bad-toml",
+    "unknown-key",
+    "unknown-chapter-ref",
+    "invalid-utf8",
+    "duplicate-slug",
+];
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_playbook")
 }
