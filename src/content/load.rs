@@ -129,19 +129,7 @@ fn walk_chapters(root: &Path, diags: &mut Vec<Diagnostic>) -> ChapterTree {
         );
         return tree;
     }
-    let walk = WalkDir::new(&top)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walk {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(walk_error(root, &e));
-                continue;
-            }
-        };
+    for entry in walk(root, &top, usize::MAX, diags) {
         if entry.depth() == 0 {
             continue;
         }
@@ -170,6 +158,19 @@ fn not_regular(entry: &walkdir::DirEntry, rel: &str) -> Option<Diagnostic> {
         Diagnostic::error("not-a-file", rel, "this is not a regular file (a pipe, socket or device?)")
             .with_help("replace it with a markdown file, or remove it"),
     )
+}
+
+/// The entries below `dir` in name order, following links, skipping hidden
+/// files; a loop or an unreadable folder is reported and skipped.
+fn walk(root: &Path, dir: &Path, max_depth: usize, diags: &mut Vec<Diagnostic>) -> Vec<walkdir::DirEntry> {
+    WalkDir::new(dir)
+        .follow_links(true)
+        .max_depth(max_depth)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter_map(|entry| entry.map_err(|e| diags.push(walk_error(root, &e))).ok())
+        .collect()
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -418,20 +419,7 @@ fn load_teams(
     }
     let mut team_dirs = Vec::new();
     let mut example_files = Vec::new();
-    let walk = WalkDir::new(&dir)
-        .follow_links(true)
-        .max_depth(2)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walk {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(walk_error(root, &e));
-                continue;
-            }
-        };
+    for entry in walk(root, &dir, 2, diags) {
         let Some(rel) = relative(root, entry.path(), diags) else {
             continue;
         };
