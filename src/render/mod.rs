@@ -8,23 +8,23 @@
 
 mod nav;
 mod print;
+mod searchable;
 mod views;
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
-use crate::search;
 use crate::site::Site;
 use crate::templates::{Asset, Theme};
 use crate::toml_fields::Date;
 use views::*;
 
 pub(crate) use print::PrintCache;
+pub(crate) use searchable::search_index;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Stats {
@@ -254,79 +254,6 @@ pub(crate) fn render(
         }
     }
     if diags.is_empty() { Ok(Stats { pages, files: files + pages }) } else { Err(diags) }
-}
-
-/// The search index files for the site: each chapter (with the examples
-/// this build shows on it) and the onboarding page, in reading order.
-pub(crate) fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
-    use std::borrow::Cow;
-    let book = &site.book;
-    let chapter_of: HashMap<&str, usize> =
-        book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
-    let mut examples_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); book.chapters.len()];
-    for (ti, team) in book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)) {
-        for (ei, ex) in team.examples.iter().enumerate() {
-            if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
-                examples_of[ci].push((ti, ei));
-            }
-        }
-    }
-    let mut pages: Vec<search::Page> = book
-        .chapters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let card = &c.meta;
-            let lead: Vec<&str> =
-                [Some(card.summary.as_str()), card.do_.as_deref(), card.dont.as_deref(), card.why.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-            let rendered = &site.chapters[i];
-            let mut sections = vec![search::Section {
-                anchor: None,
-                heading: "",
-                text: Cow::Owned(format!(
-                    "{} {}",
-                    lead.join(" "),
-                    rendered.sections.first().map_or("", |s| s.text.as_str())
-                )),
-            }];
-            sections.extend(rendered.sections.iter().skip(1).map(search::Section::of));
-            let mut teams = Vec::new();
-            for &(ti, ei) in &examples_of[i] {
-                let team = &book.teams[ti];
-                let ex = &team.examples[ei];
-                if !teams.contains(&team.name.as_str()) {
-                    teams.push(team.name.as_str());
-                }
-                let ex_sections = &site.examples[ti][ei].sections;
-                sections.push(search::Section {
-                    anchor: Some(Cow::Owned(ex.anchor())),
-                    heading: &ex.meta.title,
-                    text: ex_sections.first().map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.text.as_str())),
-                });
-                sections.extend(ex_sections.iter().skip(1).map(search::Section::of));
-            }
-            search::Page {
-                url: format!("/{}", c.url_path),
-                title: &c.meta.title,
-                part: c.part.map(|p| book.parts[p].title.as_str()),
-                teams,
-                sections,
-            }
-        })
-        .collect();
-    if let (Some(doc), Some(rendered)) = (&book.onboarding, &site.onboarding) {
-        pages.push(search::Page {
-            url: "/onboarding/".into(),
-            title: &doc.title,
-            part: None,
-            teams: Vec::new(),
-            sections: rendered.sections.iter().map(search::Section::of).collect(),
-        });
-    }
-    search::build(&pages)
 }
 
 fn all_jobs(site: &Site, shared: &Shared<'_>) -> Vec<Job> {
@@ -666,83 +593,4 @@ fn sitemap(site: &Site) -> String {
     }
     out.push_str("</urlset>\n");
     out
-}
-
-#[derive(Serialize)]
-struct Home<'a> {
-    title: &'a str,
-    url: String,
-    principles: Vec<ChapterItem<'a>>,
-    chapters: Vec<ChapterItem<'a>>,
-}
-
-#[derive(Serialize)]
-struct PartPage<'a> {
-    title: &'a str,
-    description: &'a str,
-    url: String,
-    breadcrumbs: Vec<Link<'a>>,
-    chapters: Vec<ChapterItem<'a>>,
-}
-
-#[derive(Serialize)]
-struct TeamsPage<'a> {
-    title: &'a str,
-    url: String,
-    teams: Vec<TeamView<'a>>,
-}
-
-#[derive(Serialize)]
-struct TeamPage<'a> {
-    title: &'a str,
-    team: TeamView<'a>,
-    groups: Vec<ExampleGroup<'a>>,
-}
-
-#[derive(Serialize)]
-struct TagLink<'a> {
-    name: &'a str,
-    url: String,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct TagsPage<'a> {
-    title: &'a str,
-    url: String,
-    tags: Vec<TagLink<'a>>,
-}
-
-#[derive(Serialize)]
-struct TagPage<'a> {
-    title: &'a str,
-    name: &'a str,
-    url: String,
-    chapters: Vec<ChapterItem<'a>>,
-    examples: Vec<ExampleView<'a>>,
-}
-
-#[derive(Serialize)]
-struct PrintPage<'a> {
-    title: &'a str,
-    url: String,
-    chapters: Vec<print::TocItem<'a>>,
-    /// Every chapter's section, rendered by `print_chapter.html`.
-    body: &'static str,
-}
-
-#[derive(Serialize)]
-struct DocPage<'a> {
-    title: &'a str,
-    summary: &'a str,
-    url: String,
-    content: &'a str,
-    toc: Vec<TocEntry<'a>>,
-    edit_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Titled<'a> {
-    title: &'a str,
-    url: String,
 }

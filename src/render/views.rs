@@ -241,3 +241,84 @@ pub(crate) fn example_view<'a>(
         extra: ex.meta.extra.as_ref(),
     }
 }
+
+// Page contexts, one per page kind.
+
+#[derive(Serialize)]
+pub(crate) struct Home<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub principles: Vec<ChapterItem<'a>>,
+    pub chapters: Vec<ChapterItem<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PartPage<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub breadcrumbs: Vec<Link<'a>>,
+    pub chapters: Vec<ChapterItem<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TeamsPage<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub teams: Vec<TeamView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TeamPage<'a> {
+    pub title: &'a str,
+    pub team: TeamView<'a>,
+    pub groups: Vec<ExampleGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TagLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TagsPage<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub tags: Vec<TagLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TagPage<'a> {
+    pub title: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub chapters: Vec<ChapterItem<'a>>,
+    pub examples: Vec<ExampleView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PrintPage<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub chapters: Vec<super::print::TocItem<'a>>,
+    /// Every chapter's section, rendered by `print_chapter.html`.
+    pub body: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct DocPage<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub content: &'a str,
+    pub toc: Vec<TocEntry<'a>>,
+    pub edit_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Titled<'a> {
+    pub title: &'a str,
+    pub url: String,
+}

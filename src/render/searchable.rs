@@ -1,0 +1,80 @@
+//! The pages the search index covers, gathered from the compiled site:
+//! each chapter with the examples this build shows on it, and onboarding.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::search;
+use crate::site::Site;
+
+/// The search index files for the site: each chapter (with the examples
+/// this build shows on it) and the onboarding page, in reading order.
+pub(crate) fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let book = &site.book;
+    let chapter_of: HashMap<&str, usize> =
+        book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
+    let mut examples_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); book.chapters.len()];
+    for (ti, team) in book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)) {
+        for (ei, ex) in team.examples.iter().enumerate() {
+            if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
+                examples_of[ci].push((ti, ei));
+            }
+        }
+    }
+    let mut pages: Vec<search::Page> = book
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let card = &c.meta;
+            let lead: Vec<&str> =
+                [Some(card.summary.as_str()), card.do_.as_deref(), card.dont.as_deref(), card.why.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let rendered = &site.chapters[i];
+            let mut sections = vec![search::Section {
+                anchor: None,
+                heading: "",
+                text: Cow::Owned(format!(
+                    "{} {}",
+                    lead.join(" "),
+                    rendered.sections.first().map_or("", |s| s.text.as_str())
+                )),
+            }];
+            sections.extend(rendered.sections.iter().skip(1).map(search::Section::of));
+            let mut teams = Vec::new();
+            for &(ti, ei) in &examples_of[i] {
+                let team = &book.teams[ti];
+                let ex = &team.examples[ei];
+                if !teams.contains(&team.name.as_str()) {
+                    teams.push(team.name.as_str());
+                }
+                let ex_sections = &site.examples[ti][ei].sections;
+                sections.push(search::Section {
+                    anchor: Some(Cow::Owned(ex.anchor())),
+                    heading: &ex.meta.title,
+                    text: ex_sections.first().map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.text.as_str())),
+                });
+                sections.extend(ex_sections.iter().skip(1).map(search::Section::of));
+            }
+            search::Page {
+                url: format!("/{}", c.url_path),
+                title: &c.meta.title,
+                part: c.part.map(|p| book.parts[p].title.as_str()),
+                teams,
+                sections,
+            }
+        })
+        .collect();
+    if let (Some(doc), Some(rendered)) = (&book.onboarding, &site.onboarding) {
+        pages.push(search::Page {
+            url: "/onboarding/".into(),
+            title: &doc.title,
+            part: None,
+            teams: Vec::new(),
+            sections: rendered.sections.iter().map(search::Section::of).collect(),
+        });
+    }
+    search::build(&pages)
+}
