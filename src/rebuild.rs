@@ -46,7 +46,7 @@ pub(crate) struct Outcome {
 
 impl Rebuilder {
     pub(crate) fn new(root: PathBuf, opts: Options) -> Rebuilder {
-        Rebuilder { root, opts, last: None, print: PrintCache::default() }
+        Rebuilder { root, opts, last: None, print: PrintCache::kept() }
     }
 
     /// Rebuilds from the sources on disk. `theme_changed` forces the theme
@@ -86,7 +86,15 @@ impl Rebuilder {
     /// Built after the new pages are served, so a rebuild never waits for it.
     pub(crate) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
         match &self.last {
-            Some(b) if b.site.book.config.search => render::search_index(&b.site),
+            Some(b) if b.site.book.config.search => {
+                let files = std::sync::Mutex::new(Vec::new());
+                render::search_index(&b.site, &|path, bytes| {
+                    files.lock().unwrap_or_else(|p| p.into_inner()).push((path, bytes));
+                });
+                let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+                files.sort();
+                files
+            }
             _ => Vec::new(),
         }
     }

@@ -136,9 +136,10 @@ struct Filters<'a> {
     team: &'a Vec<&'a str>,
 }
 
-/// Builds every index file: output-relative path and bytes. The same pages
-/// in the same order give the same bytes.
-pub(crate) fn build(pages: &[Page<'_>]) -> Vec<(String, Vec<u8>)> {
+/// Builds every index file and hands each to `emit` (output-relative path
+/// and bytes) as soon as it is made, from several threads. The same pages in
+/// the same order give the same bytes.
+pub(crate) fn build(pages: &[Page<'_>], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     // Tokenise pages in parallel: each page's length and term counts.
     let counted: Vec<Counted<'_>> = pages.par_iter().map(count_terms).collect();
     let total: usize = counted.iter().map(|(len, _)| len).sum();
@@ -163,21 +164,18 @@ pub(crate) fn build(pages: &[Page<'_>]) -> Vec<(String, Vec<u8>)> {
     let meta = Meta { v: 2, pages: pages.len(), avg: avg.round() as u32, shards };
     files.push((format!("{DIR}meta.json"), json(&meta)));
     files.push((format!("{DIR}filters.json"), json(&filters(pages))));
-    let docs: Vec<(String, Vec<u8>)> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(pi, page)| {
-            let doc = DocFile {
-                u: &page.url,
-                t: page.title,
-                f: Filters { part: page.part, team: &page.teams },
-                s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref())).collect(),
-            };
-            (format!("{DIR}p/{pi}.json"), json(&doc))
-        })
-        .collect();
-    files.extend(docs);
-    files
+    for (path, bytes) in files {
+        emit(path, bytes);
+    }
+    pages.par_iter().enumerate().for_each(|(pi, page)| {
+        let doc = DocFile {
+            u: &page.url,
+            t: page.title,
+            f: Filters { part: page.part, team: &page.teams },
+            s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref())).collect(),
+        };
+        emit(format!("{DIR}p/{pi}.json"), json(&doc));
+    });
 }
 
 /// `{part: {title: [pages]}, team: {name: [pages]}}`, loaded only by a
@@ -299,7 +297,9 @@ mod tests {
             teams: vec![],
             sections: vec![Section { anchor: None, heading: "", text: text.into() }],
         }];
-        let files = build(&pages);
+        let files = std::sync::Mutex::new(Vec::new());
+        build(&pages, &|path, bytes| files.lock().unwrap().push((path, bytes)));
+        let files = files.into_inner().unwrap();
         let meta: serde_json::Value =
             serde_json::from_slice(&files.iter().find(|(n, _)| n.ends_with("meta.json")).unwrap().1).unwrap();
         let keys: Vec<&String> = meta["shards"].as_object().unwrap().keys().collect();

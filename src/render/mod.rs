@@ -215,11 +215,13 @@ pub(crate) fn render(
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));
     if search {
-        let failed: Vec<Diagnostic> = search_index(site)
-            .into_par_iter()
-            .filter_map(|(path, bytes)| sink.put(&path, bytes).err().map(|e| write_error(&path, &e)))
-            .collect();
-        diags.extend(failed);
+        let failed = std::sync::Mutex::new(Vec::new());
+        search_index(site, &|path, bytes| {
+            if let Err(e) = sink.put(&path, bytes) {
+                failed.lock().unwrap_or_else(|p| p.into_inner()).push(write_error(&path, &e));
+            }
+        });
+        diags.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
     }
     if let Selection::Pages(_) = selection {
         return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };

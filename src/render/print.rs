@@ -31,11 +31,22 @@ pub(super) fn splice(frame: &str, body: &str) -> String {
 /// A chapter's section with the rendering it came from.
 type Section = (Arc<Rendered>, Arc<str>);
 
-/// Rendered sections by chapter index.
+/// Rendered sections by chapter index, kept between renders only when
+/// made with `kept` (the dev server); a one-off build streams them instead.
 #[derive(Default)]
 pub(crate) struct PrintCache {
+    keep: bool,
     sections: Mutex<Vec<Option<Section>>>,
 }
+
+impl PrintCache {
+    pub(crate) fn kept() -> PrintCache {
+        PrintCache { keep: true, sections: Mutex::default() }
+    }
+}
+
+/// Sections rendered at a time when nothing is kept, bounding memory.
+const BATCH: usize = 256;
 
 #[derive(Serialize)]
 pub(super) struct TocItem<'a> {
@@ -59,8 +70,22 @@ struct SectionView<'a> {
 pub(super) fn body<'a>(shared: &Shared<'a>, reuse: bool) -> Result<(Vec<TocItem<'a>>, String), Diagnostic> {
     let site = shared.site;
     let book = &site.book;
-    let cached: Vec<Option<(Arc<Rendered>, Arc<str>)>> =
-        if reuse { shared.print_cache.sections.lock().unwrap_or_else(|p| p.into_inner()).clone() } else { Vec::new() };
+    let toc = book.chapters.iter().map(|c| TocItem { title: &c.meta.title, id: &c.slug }).collect();
+    let cache = shared.print_cache;
+    if !cache.keep {
+        // Render a batch in parallel, append it, let it go.
+        let mut body = String::new();
+        let indices: Vec<usize> = (0..book.chapters.len()).collect();
+        for batch in indices.chunks(BATCH) {
+            let sections: Vec<String> = batch.par_iter().map(|&i| section(shared, i)).collect::<Result<_, _>>()?;
+            for s in sections {
+                body.push_str(&s);
+            }
+        }
+        return Ok((toc, body));
+    }
+    let cached: Vec<Option<Section>> =
+        if reuse { cache.sections.lock().unwrap_or_else(|p| p.into_inner()).clone() } else { Vec::new() };
     let sections: Vec<Arc<str>> = (0..book.chapters.len())
         .into_par_iter()
         .map(|i| match cached.get(i) {
@@ -72,9 +97,8 @@ pub(super) fn body<'a>(shared: &Shared<'a>, reuse: bool) -> Result<(Vec<TocItem<
     for s in &sections {
         body.push_str(s);
     }
-    *shared.print_cache.sections.lock().unwrap_or_else(|p| p.into_inner()) =
+    *cache.sections.lock().unwrap_or_else(|p| p.into_inner()) =
         site.chapters.iter().zip(sections).map(|(r, s)| Some((Arc::clone(r), s))).collect();
-    let toc = book.chapters.iter().map(|c| TocItem { title: &c.meta.title, id: &c.slug }).collect();
     Ok((toc, body))
 }
 

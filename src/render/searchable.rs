@@ -9,7 +9,7 @@ use crate::site::Site;
 
 /// The search index files for the site: each chapter (with the examples
 /// this build shows on it) and the onboarding page, in reading order.
-pub(crate) fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     let book = &site.book;
     let chapter_of: HashMap<&str, usize> =
         book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
@@ -76,5 +76,5 @@ pub(crate) fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
             sections: rendered.sections.iter().map(search::Section::of).collect(),
         });
     }
-    search::build(&pages)
+    search::build(&pages, emit);
 }
