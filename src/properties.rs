@@ -78,3 +78,32 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A whole load and compile of a playbook whose chapter, example and
+    /// config are arbitrary bytes: problems are reported, nothing panics.
+    #[test]
+    fn a_playbook_of_arbitrary_bytes_loads_without_panicking(
+        chapter in proptest::collection::vec(any::<u8>(), 0..400),
+        example in proptest::collection::vec(any::<u8>(), 0..200),
+        config in proptest::collection::vec(any::<u8>(), 0..80),
+        prefix in prop_oneof![Just(b"+++\ntitle = \"A\"\n".to_vec()), Just(Vec::new())],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("chapters")).unwrap();
+        std::fs::create_dir_all(root.join("teams/t")).unwrap();
+        std::fs::write(root.join("playbook.toml"), [b"title = \"T\"\n".as_slice(), &config].concat()).unwrap();
+        std::fs::write(root.join("chapters/01-a.md"), [prefix.as_slice(), &chapter].concat()).unwrap();
+        std::fs::write(root.join("chapters/02-b.md"), b"+++\ntitle = \"B\"\n+++\n[a](01-a.md#x)\n").unwrap();
+        std::fs::write(root.join("teams/t/team.toml"), b"name = \"T\"\n").unwrap();
+        std::fs::write(root.join("teams/t/e.md"), [b"+++\ntitle = \"E\"\nchapter = \"b\"\n".as_slice(), &example].concat()).unwrap();
+        let opts = crate::pipeline::Options::default();
+        match crate::pipeline::compile(root, &opts, None) {
+            Ok(compiled) => prop_assert!(compiled.warnings.iter().all(|d| !d.is_error())),
+            Err(diags) => prop_assert!(diags.iter().any(|d| d.is_error())),
+        }
+    }
+}
