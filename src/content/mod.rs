@@ -9,10 +9,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-#[cfg(test)]
 pub(crate) use front_matter::split as split_front_matter;
 pub(crate) use load::{LoadOptions, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
+
+/// Reads chapter front matter (for the fuzz targets).
+pub(crate) fn chapter_meta(fields: &mut crate::toml_fields::Fields<'_, '_>) -> Option<ChapterMeta> {
+    meta::chapter(fields, 0)
+}
 
 use crate::config::Config;
 

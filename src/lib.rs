@@ -1,0 +1,101 @@
+//! playbook: a static-site generator for an engineering leadership playbook.
+//!
+//! The binary's `main` calls `run`, which parses the command line, runs one
+//! command, prints its failure once and returns the exit code: 0 success,
+//! 1 content errors, 2 usage errors. Nothing below it exits the process.
+//! The library exists for the binary and the fuzz targets (`fuzz/`); its
+//! only public items are `run` and the `fuzz` entry points.
+
+// Diagnostics are values on the cold path; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
+mod cli;
+mod cmd;
+mod config;
+mod content;
+mod diagnostics;
+mod embedded;
+mod git;
+mod links;
+mod lint;
+mod markdown;
+mod output;
+mod pipeline;
+mod rebuild;
+mod render;
+mod search;
+mod serve;
+mod site;
+mod slug;
+mod source;
+mod templates;
+mod toml_fields;
+mod watch;
+
+#[cfg(test)]
+mod properties;
+
+#[doc(hidden)]
+pub mod fuzz;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use cmd::{Failure, Verbosity};
+
+/// Runs the command line; the binary's `main` only calls this.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let result = match &cli.command {
+        Command::Init(args) => cmd::init::run(args, verbosity),
+        Command::Build(args) => cmd::build::run(args, verbosity),
+        Command::Serve(args) => cmd::serve::run(args, verbosity),
+        Command::New(what) => cmd::new::run(what),
+        Command::Check(args) => {
+            return match cmd::check::run(args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(failure) => report(failure),
+            };
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(failure),
+    }
+}
+
+/// Prints a failure once and maps it to the exit code.
+fn report(failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Content { root, diags } => {
+            cmd::print_diagnostics(&root, &diags);
+            let errors = diagnostics::count_errors(&diags);
+            eprintln!("error: {errors} error{} found; nothing was written", if errors == 1 { "" } else { "s" });
+            ExitCode::from(1)
+        }
+        Failure::Usage(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Failure::Io(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
