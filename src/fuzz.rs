@@ -4,7 +4,8 @@
 use crate::content::split_front_matter;
 use crate::markdown::{self, Resolve, Target};
 
-struct AnyTarget;
+/// Resolves every `.md` link, so that link handling runs on any input.
+pub(crate) struct AnyTarget;
 
 impl Resolve for AnyTarget {
     fn target(&self, file: &str) -> Option<Target> {

@@ -6,19 +6,9 @@ use proptest::prelude::*;
 
 use crate::content::split_front_matter;
 use crate::diagnostics::Pos;
-use crate::markdown::{self, Resolve, Target};
+use crate::fuzz::AnyTarget;
+use crate::markdown;
 use crate::slug::{self, Anchors};
-
-struct AnyTarget;
-
-impl Resolve for AnyTarget {
-    fn target(&self, file: &str) -> Option<Target> {
-        file.ends_with(".md").then(|| Target { url: format!("/{file}/"), anchor_prefix: String::new(), anchor: None })
-    }
-    fn media_base(&self) -> &str {
-        "/media/"
-    }
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]

@@ -296,14 +296,7 @@ fn parse_chapter(root: &Path, file: &str, earlier: Option<&Chapter>) -> Result<C
     }
     let (text, body_offset, meta) = parse_source(root, file, |f| meta::chapter(f, 0))?;
     Ok(Chapter {
-        doc: Doc {
-            file: file.to_string(),
-            title: meta.title.clone(),
-            summary: meta.summary.clone(),
-            body_offset,
-            text: text.into(),
-            stamp,
-        },
+        doc: Doc::read(file, &meta.title, &meta.summary, body_offset, text, stamp),
         slug: slug::from_file_stem(file_stem(file)),
         part: None,
         url_path: String::new(),
@@ -495,14 +488,7 @@ fn parse_example(root: &Path, file: &str, earlier: Option<&Example>) -> Result<E
         meta::example(f, 0).map(|m| (m, at))
     })?;
     Ok(Example {
-        doc: Doc {
-            file: file.to_string(),
-            title: meta.title.clone(),
-            summary: meta.summary.clone(),
-            body_offset,
-            text: text.into(),
-            stamp,
-        },
+        doc: Doc::read(file, &meta.title, &meta.summary, body_offset, text, stamp),
         slug: slug::from_file_stem(file_stem(file)),
         team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
         meta,

@@ -69,6 +69,27 @@ pub(crate) struct Doc {
     pub summary: String,
 }
 
+impl Doc {
+    /// A source just read from disk.
+    pub(crate) fn read(
+        file: &str,
+        title: &str,
+        summary: &str,
+        body_offset: usize,
+        text: String,
+        stamp: Option<(SystemTime, u64)>,
+    ) -> Doc {
+        Doc {
+            file: file.to_string(),
+            title: title.to_string(),
+            summary: summary.to_string(),
+            body_offset,
+            text: text.into(),
+            stamp,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub(crate) struct Chapter {
     pub doc: Doc,
