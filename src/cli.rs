@@ -49,6 +49,23 @@ pub(crate) struct RootArg {
     pub root: Option<PathBuf>,
 }
 
+/// Which content a build shows: shared by build, serve and check.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct EditionArgs {
+    /// One team's edition: only that team's examples appear
+    #[arg(long, value_name = "ID")]
+    pub team: Option<String>,
+    /// Include chapters and examples marked `draft = true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+impl EditionArgs {
+    pub(crate) fn load_options(&self) -> crate::content::LoadOptions {
+        crate::content::LoadOptions { drafts: self.drafts, team: self.team.clone() }
+    }
+}
+
 #[derive(Args, Debug)]
 pub(crate) struct BuildArgs {
     #[command(flatten)]
@@ -56,12 +73,8 @@ pub(crate) struct BuildArgs {
     /// Output folder [default: public/ inside the root]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Build one team's edition: only that team's examples appear
-    #[arg(long, value_name = "ID")]
-    pub team: Option<String>,
-    /// Include chapters and examples marked `draft = true`
-    #[arg(long)]
-    pub drafts: bool,
+    #[command(flatten)]
+    pub edition: EditionArgs,
     /// Override `base_url` from playbook.toml (e.g. /handbook/)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -83,12 +96,8 @@ pub(crate) struct ServeArgs {
     /// Open the site in the default browser
     #[arg(long)]
     pub open: bool,
-    /// Serve one team's edition
-    #[arg(long, value_name = "ID")]
-    pub team: Option<String>,
-    /// Include drafts
-    #[arg(long)]
-    pub drafts: bool,
+    #[command(flatten)]
+    pub edition: EditionArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -111,12 +120,8 @@ pub(crate) struct CheckArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub strict: bool,
-    /// Check one team's edition
-    #[arg(long, value_name = "ID")]
-    pub team: Option<String>,
-    /// Include drafts
-    #[arg(long)]
-    pub drafts: bool,
+    #[command(flatten)]
+    pub edition: EditionArgs,
 }
 
 #[derive(Subcommand, Debug)]

@@ -7,7 +7,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Failure, Verbosity, display_root, print_diagnostics};
 use crate::cli::BuildArgs;
-use crate::content::LoadOptions;
 use crate::diagnostics;
 use crate::output::{self, Staging};
 use crate::pipeline::{self, Options};
@@ -21,8 +20,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     output::check_target(&root, &out, args.force).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
 
-    let opts =
-        Options { load: LoadOptions { drafts: args.drafts, team: args.team.clone() }, base_url: args.base_url.clone() };
+    let opts = Options { load: args.edition.load_options(), base_url: args.base_url.clone() };
     let compiled =
         pipeline::compile(&root, &opts, None).map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     if verbosity != Verbosity::Quiet {

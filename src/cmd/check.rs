@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 
 use super::{Failure, display_root};
 use crate::cli::{CheckArgs, Format};
-use crate::content::LoadOptions;
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::lint;
 use crate::output::Discard;
@@ -18,7 +17,7 @@ use crate::toml_fields::Date;
 pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
-    let opts = Options { load: LoadOptions { drafts: args.drafts, team: args.team.clone() }, base_url: None };
+    let opts = Options { load: args.edition.load_options(), base_url: None };
     let mut diags = match pipeline::compile(&root, &opts, None) {
         Err(diags) => diags,
         Ok(compiled) => {

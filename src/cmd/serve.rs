@@ -6,7 +6,6 @@ use std::sync::Arc;
 use super::{Failure, Verbosity, display_root};
 use crate::cli::ServeArgs;
 use crate::config;
-use crate::content::LoadOptions;
 use crate::diagnostics::{self, Diagnostic};
 use crate::pipeline::{self, Options};
 use crate::rebuild::{Outcome, Rebuilder};
@@ -18,7 +17,7 @@ const DEFAULT_PORT: u16 = 3000;
 pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
-    let opts = Options { load: LoadOptions { drafts: args.drafts, team: args.team.clone() }, base_url: None };
+    let opts = Options { load: args.edition.load_options(), base_url: None };
     // The base path and theme folder come from the config; a broken config
     // still gets a server that shows the error.
     let cfg = config::load(&root).ok();
