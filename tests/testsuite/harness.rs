@@ -148,6 +148,11 @@ impl Fixture {
     }
 }
 
+/// Staging folders (`.public.tmp-PID`) left beside the output.
+pub fn staging_leftovers(root: &Path) -> usize {
+    std::fs::read_dir(root).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count()
+}
+
 pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

@@ -33,12 +33,7 @@ fn a_rebuild_replaces_the_site_and_leaves_no_staging_folder() {
     f.write("public/stale.html", "old");
     f.build(&[]).ok();
     assert!(!f.out().join("stale.html").exists(), "the new site replaces the old one whole");
-    let leftovers: Vec<_> = std::fs::read_dir(f.root())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert_eq!(staging_leftovers(f.root()), 0);
 }
 
 #[test]

@@ -28,10 +28,7 @@ fn front_matter_values_are_escaped_everywhere() {
         assert!(!html.contains("<i>x</i>"), "{page}: unescaped tag");
     }
     let chapter = f.page("a/index.html");
-    assert!(
-        chapter.contains("Ship &lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
-            || chapter.contains("Ship &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quote&quot;")
-    );
+    assert!(chapter.contains("<h1>Ship &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quote&quot;</h1>"), "title");
     assert!(
         chapter.contains("content=\"Ship &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quote&quot;\""),
         "meta attribute"
@@ -120,12 +117,7 @@ fn killing_a_build_at_any_moment_leaves_the_previous_site_whole() {
     }
     // A later build still works and cleans up the interrupted one.
     f.build(&[]).ok();
-    let leftovers = std::fs::read_dir(f.root())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
-        .count();
-    assert_eq!(leftovers, 0);
+    assert_eq!(staging_leftovers(f.root()), 0);
 }
 
 #[test]
