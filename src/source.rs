@@ -33,7 +33,8 @@ pub(crate) fn decode(rel: &str, mut bytes: Vec<u8>) -> Result<String, Diagnostic
 
 pub(crate) fn io_error(rel: &str, e: &std::io::Error) -> Diagnostic {
     let what = match e.kind() {
-        std::io::ErrorKind::NotFound => "file not found".to_string(),
+        // Every path read was listed or checked a moment before.
+        std::io::ErrorKind::NotFound => "the file was deleted or moved while the build was reading it".to_string(),
         std::io::ErrorKind::PermissionDenied => "cannot read the file: permission denied".to_string(),
         _ => format!("cannot read the file: {e}"),
     };

@@ -1,5 +1,6 @@
-//! Bad input: every defect is reported at its file, line and column, all of
-//! them in one run, with exit code 1, and the previous site is left intact.
+//! Generated defects and several at once: each is reported at its file, line
+//! and column, all of them in one run, and the previous site is left intact.
+//! (Single hand-made bad inputs are in matrix.rs.)
 
 use crate::harness::*;
 
@@ -57,86 +58,6 @@ fn all_errors_of_a_run_are_reported_sorted_by_file() {
         errors[2].starts_with("teams/growth/pricing-page-in-five-slices.md:1:1: error: missing required key `chapter`")
     );
     assert!(run.stderr.contains("3 errors found"));
-}
-
-fn tiny(chapter: &str) -> Fixture {
-    Fixture::with_files(&[("playbook.toml", "title = \"T\"\n"), ("chapters/01-a.md", chapter)])
-}
-
-#[test]
-fn front_matter_errors_count_lines_from_the_top_of_the_file() {
-    let run =
-        tiny("+++\ntitle = \"A\"\n\nowners = \"ana\"\nreviewed = \"2026-01-02\"\n+++\nbody\n").build(&[]).fails(1);
-    assert!(
-        run.stderr.contains("chapters/01-a.md:4:10: error: `owners` must be a list of strings, found a string"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("chapters/01-a.md:5:12: error: `reviewed` must be a date like 2026-10-01, found a string"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("help: write the date without quotes"));
-}
-
-#[test]
-fn crlf_and_bom_files_work_with_the_right_line_numbers() {
-    let good = tiny("\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\n\r\n## Hello\r\n\r\nSee [x](#hello).\r\n");
-    good.build(&[]).ok();
-    assert!(good.page("a/index.html").contains("<h2 id=\"hello\">"));
-    let bad = tiny("+++\r\ntitle = \"A\"\r\n+++\r\n\r\nText.\r\n\r\nSee [x](#nowhere).\r\n");
-    let run = bad.build(&[]).fails(1);
-    assert!(
-        run.stderr
-            .contains("chapters/01-a.md:7:5: error: `chapters/01-a.md` has no heading with the anchor `#nowhere`"),
-        "{}",
-        run.stderr
-    );
-}
-
-#[test]
-fn unclosed_and_missing_front_matter_are_errors() {
-    let run = tiny("+++\ntitle = \"A\"\nbody\n").build(&[]).fails(1);
-    assert!(run.stderr.contains("chapters/01-a.md:1:1: error: the front matter is not closed"), "{}", run.stderr);
-    let run = tiny("# Just markdown\n").build(&[]).fails(1);
-    assert!(
-        run.stderr.contains("chapters/01-a.md:1:1: error: the file does not start with `+++` front matter"),
-        "{}",
-        run.stderr
-    );
-}
-
-#[test]
-fn a_broken_template_override_names_its_file_and_line() {
-    let f = Fixture::bundled();
-    f.write(
-        "templates/chapter.html",
-        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock main %}\n",
-    );
-    let run = f.build(&[]).fails(1);
-    let first = run.stderr.lines().next().unwrap();
-    assert!(first.starts_with("templates/chapter.html:4:1: error: template error: Failed to parse"), "{}", run.stderr);
-    assert!(run.stderr.contains("1 error found"), "only the broken template is reported:\n{}", run.stderr);
-    f.write(
-        "templates/chapter.html",
-        "{% extends \"base.html\" %}{% block main %}{{ page.no_such_thing }}{% endblock main %}",
-    );
-    let run = f.build(&[]).fails(1);
-    assert!(
-        run.stderr.contains("templates/chapter.html: error: template error") && run.stderr.contains("no_such_thing"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(run.stderr.matches(": error: ").count(), 1, "one error per template, not per page:\n{}", run.stderr);
-}
-
-#[test]
-fn a_symlink_loop_is_an_error_not_a_hang() {
-    let f = Fixture::bundled();
-    std::os::unix::fs::symlink("..", f.root().join("chapters/02-principles/loop")).unwrap();
-    let run = f.build(&[]).fails(1);
-    assert!(run.stderr.contains("chapters/02-principles/loop") && run.stderr.contains("loops back"), "{}", run.stderr);
 }
 
 #[test]

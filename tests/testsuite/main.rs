@@ -8,6 +8,7 @@ mod check;
 mod errors;
 mod init;
 mod load;
+mod matrix;
 mod output;
 mod reliability;
 mod serve;

@@ -4,16 +4,6 @@
 use crate::harness::*;
 
 #[test]
-fn refuses_output_folders_that_hold_the_sources() {
-    let f = Fixture::bundled();
-    for out in [".", "..", "chapters/site", "teams", "static/x", "templates"] {
-        let run = f.build(&["--out", out]).fails(2);
-        assert!(run.stderr.contains("refusing"), "{out}: {}", run.stderr);
-    }
-    assert!(f.root().join("chapters/01-the-shift/01-breakthrough.md").is_file());
-}
-
-#[test]
 fn refuses_to_replace_a_folder_of_someone_elses_files_unless_forced() {
     let f = Fixture::bundled();
     f.write("site/keep.txt", "not ours");
