@@ -6,7 +6,9 @@
 //! the previous site as it was. It also refuses output folders that would
 //! destroy the user's work.
 
-use std::io;
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Receives rendered files by output-relative path (`/`-separated).
@@ -58,7 +60,20 @@ pub(crate) const MARKER: &str = ".playbook-output";
 pub(crate) struct Staging {
     target: PathBuf,
     tmp: PathBuf,
+    /// Where the previous site is kept for the next build to write over.
+    spare: PathBuf,
+    /// `tmp` began as the spare: files this build does not write must go.
+    recycled: bool,
     committed: bool,
+    written: std::sync::Mutex<Written>,
+}
+
+#[derive(Default)]
+struct Written {
+    /// Folders made or found: a `mkdir` that fails with "exists" costs
+    /// nearly as much as one that succeeds.
+    dirs: HashSet<String>,
+    files: HashSet<String>,
 }
 
 /// Folders of the root that hold the user's sources.
@@ -118,6 +133,11 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 impl Staging {
+    /// Starts a site beside `target`. The previous-but-one site, kept as a
+    /// spare, is written over rather than a new tree created: rewriting a
+    /// file is far cheaper than creating one and deleting the old one (on
+    /// ext4 without a journal, each new file scans every recently deleted
+    /// inode), and a stable site then needs no new files at all.
     pub(crate) fn begin(target: &Path) -> io::Result<Staging> {
         let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let parent = match target.parent() {
@@ -125,50 +145,139 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent)?;
-        remove_stale(&parent, &name);
+        let spare = parent.join(format!(".{name}.spare"));
+        keep_or_remove_stale(&parent, &name, &spare);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
-        std::fs::create_dir(&tmp)?;
-        Ok(Staging { target: target.to_path_buf(), tmp, committed: false })
+        // A rename claims the spare: of two builds, only one gets it. A
+        // folder of that name without our marker is somebody else's.
+        let recycled = spare.join(MARKER).is_file() && std::fs::rename(&spare, &tmp).is_ok();
+        if !recycled {
+            std::fs::create_dir(&tmp)?;
+        }
+        std::fs::write(tmp.join(MARKER), b"")?;
+        let written = Written { files: HashSet::from([MARKER.to_string()]), ..Default::default() };
+        let written = std::sync::Mutex::new(written);
+        Ok(Staging { target: target.to_path_buf(), tmp, spare, recycled, committed: false, written })
     }
 
-    /// Swaps the finished site in for the old one.
+    /// Swaps the finished site in for the old one, which becomes the spare.
     pub(crate) fn commit(mut self) -> io::Result<()> {
-        std::fs::write(self.tmp.join(MARKER), b"")?;
+        if self.recycled {
+            self.remove_unwritten()?;
+        }
         if self.target.is_dir() {
             exchange(&self.tmp, &self.target)?;
             // `tmp` now holds the previous site.
-            std::fs::remove_dir_all(&self.tmp)?;
+            self.set_aside()?;
         } else {
             std::fs::rename(&self.tmp, &self.target)?;
         }
         self.committed = true;
         Ok(())
     }
+
+    /// Keeps `tmp` as the spare, or removes it if there is one already or
+    /// it is not a site we wrote (a folder replaced with --force).
+    fn set_aside(&self) -> io::Result<()> {
+        let ours = self.tmp.join(MARKER).is_file();
+        if !ours || self.spare.exists() || std::fs::rename(&self.tmp, &self.spare).is_err() {
+            std::fs::remove_dir_all(&self.tmp)?;
+        }
+        Ok(())
+    }
+
+    /// Removes what the spare held that this build did not write.
+    fn remove_unwritten(&self) -> io::Result<()> {
+        let written = self.written();
+        for entry in walkdir::WalkDir::new(&self.tmp).min_depth(1).contents_first(true) {
+            let entry = entry.map_err(io::Error::other)?;
+            let rel = entry.path().strip_prefix(&self.tmp).unwrap_or(entry.path()).to_string_lossy();
+            if entry.file_type().is_dir() {
+                if !written.dirs.contains(rel.as_ref()) {
+                    // Not one of ours, so everything in it is already gone.
+                    std::fs::remove_dir(entry.path())?;
+                }
+            } else if !written.files.contains(rel.as_ref()) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn written(&self) -> std::sync::MutexGuard<'_, Written> {
+        self.written.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Makes room for `path` in a recycled tree: a file where a folder
+    /// must go, or a folder where the file must go.
+    fn clear_way(&self, path: &str) {
+        let dest = self.tmp.join(path);
+        match std::fs::symlink_metadata(&dest) {
+            Ok(m) if m.is_dir() => drop(std::fs::remove_dir_all(&dest)),
+            Ok(m) if !m.is_file() => drop(std::fs::remove_file(&dest)),
+            _ => {}
+        }
+        for up in dest.ancestors().skip(1).take_while(|up| *up != self.tmp) {
+            if std::fs::symlink_metadata(up).is_ok_and(|m| !m.is_dir()) {
+                let _ = std::fs::remove_file(up);
+            }
+        }
+    }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.tmp);
+            // A failed build's half-written tree is as good a spare as any.
+            let _ = self.set_aside();
         }
     }
 }
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
-        let dest = self.tmp.join(path);
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir)?;
+        let write = || {
+            if let Some((dir, _)) = path.rsplit_once('/')
+                && !self.written().dirs.contains(dir)
+            {
+                std::fs::create_dir_all(self.tmp.join(dir))?;
+                let mut written = self.written();
+                let mut at = dir;
+                while written.dirs.insert(at.to_string()) {
+                    match at.rsplit_once('/') {
+                        Some((up, _)) => at = up,
+                        None => break,
+                    }
+                }
+            }
+            // Never through a symlink: one left in the spare may point at a
+            // file of the user's.
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+                .open(self.tmp.join(path))?;
+            file.write_all(&bytes)
+        };
+        match write() {
+            Err(_) if self.recycled => {
+                self.clear_way(path);
+                write()?;
+            }
+            result => result?,
         }
-        std::fs::write(dest, bytes)
+        self.written().files.insert(path.to_string());
+        Ok(())
     }
 }
 
-/// Staging folders left by builds that were killed: their process is gone.
-fn remove_stale(parent: &Path, name: &str) {
+/// Staging folders left by builds that were killed (their process is
+/// gone): the first becomes the spare if there is none, the rest go.
+fn keep_or_remove_stale(parent: &Path, name: &str, spare: &Path) {
     let prefix = format!(".{name}.tmp-");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -179,7 +288,9 @@ fn remove_stale(parent: &Path, name: &str) {
             continue;
         };
         let alive = Path::new("/proc").join(pid).exists();
-        if !alive || pid == std::process::id().to_string() {
+        let dead = !alive || pid == std::process::id().to_string();
+        let keep = |p: &Path| p.join(MARKER).is_file() && !spare.exists() && std::fs::rename(p, spare).is_ok();
+        if dead && !keep(&entry.path()) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

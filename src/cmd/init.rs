@@ -24,7 +24,7 @@ pub(crate) fn run(args: &InitArgs, verbosity: Verbosity) -> Result<(), Failure> 
     }
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
-        write(&ignore, b"public/\n")?;
+        write(&ignore, b"public/\n.public.spare/\n")?;
     }
     if verbosity != Verbosity::Quiet {
         eprintln!("Created a playbook in {} ({written} files).", dir.display());

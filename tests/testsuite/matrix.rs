@@ -377,7 +377,8 @@ fn run_case(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
-/// Every file the user wrote: the root without the output folder, symlinks
+/// Every file the user wrote: the root without the output folder (and its
+/// spare and staging copies beside it), symlinks
 /// and special files recorded as what they are, never followed or opened.
 fn sources(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -387,7 +388,7 @@ fn sources(root: &Path) -> BTreeMap<String, Vec<u8>> {
             let path = entry.path();
             let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
             let kind = entry.file_type().unwrap();
-            if rel == "public" {
+            if rel == "public" || rel.starts_with(".public.") {
                 continue;
             } else if kind.is_dir() {
                 stack.push(path);

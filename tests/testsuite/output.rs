@@ -42,3 +42,38 @@ fn static_files_and_relative_images_are_copied() {
             .contains("src=\"/media/chapters/02-principles/img/slices.svg\"")
     );
 }
+
+#[test]
+fn a_build_over_the_kept_spare_site_equals_a_clean_build() {
+    let f = Fixture::bundled();
+    f.write("chapters/04-later/01-going.md", "+++\ntitle = \"Going\"\n+++\n\nSoon gone.\n");
+    f.build(&[]).ok();
+    f.build(&[]).ok();
+    let spare = f.root().join(".public.spare");
+    assert!(spare.join("index.html").is_file(), "the previous site is kept for the next build to write over");
+
+    // Pages come and go, and the spare holds things in the way: a file
+    // where a folder must go, a folder where a file must go, a symlink to a
+    // file of the user's, strays.
+    std::fs::remove_file(f.root().join("chapters/04-later/01-going.md")).unwrap();
+    f.write("chapters/05-new/01-new-habit.md", "+++\ntitle = \"A new habit\"\n+++\n\nFresh.\n");
+    std::fs::remove_dir_all(spare.join("principles/own-the-roadmap")).unwrap();
+    std::fs::write(spare.join("principles/own-the-roadmap"), "a file in the way").unwrap();
+    std::fs::remove_file(spare.join("sitemap.xml")).unwrap();
+    std::fs::create_dir_all(spare.join("sitemap.xml/inner")).unwrap();
+    std::fs::create_dir_all(spare.join("stray/deep")).unwrap();
+    std::fs::write(spare.join("stray/deep/old.html"), "old").unwrap();
+    f.write("notes.txt", "the user's own file");
+    std::fs::remove_file(spare.join("tags/index.html")).unwrap();
+    std::os::unix::fs::symlink(f.root().join("notes.txt"), spare.join("tags/index.html")).unwrap();
+    f.build(&[]).ok();
+    assert_eq!(f.read("notes.txt"), "the user's own file", "a page was written through a symlink");
+
+    let clean = tempfile::tempdir().unwrap();
+    let clean_out = clean.path().join("site");
+    f.build(&["--out", clean_out.to_str().unwrap()]).ok();
+    let built = snapshot(&f.out());
+    assert!(built.contains_key("new/new-habit/index.html") && !built.contains_key("later/going/index.html"));
+    assert_eq!(built, snapshot(&clean_out), "the recycled site differs from a clean build");
+    assert_eq!(staging_leftovers(f.root()), 0);
+}
