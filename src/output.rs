@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 /// Receives rendered files by output-relative path (`/`-separated).
 pub(crate) trait Sink: Sync {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+    /// Adds to the end of a file this sink was given with `put`.
+    fn append(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
 }
 
 /// The site in memory, for the dev server: path -> bytes. Values are shared
@@ -42,6 +44,13 @@ impl Sink for Memory {
         files.insert(path.to_string(), bytes.into());
         Ok(())
     }
+
+    fn append(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let file = files.entry(path.to_string()).or_default();
+        *file = [&file[..], bytes].concat().into();
+        Ok(())
+    }
 }
 
 /// Discards everything: `check` renders every page to find template errors
@@ -50,6 +59,10 @@ pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put(&self, _path: &str, _bytes: Vec<u8>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn append(&self, _path: &str, _bytes: &[u8]) -> io::Result<()> {
         Ok(())
     }
 }
@@ -272,6 +285,14 @@ impl Sink for Staging {
         }
         self.written().files.insert(path.to_string());
         Ok(())
+    }
+
+    fn append(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(self.tmp.join(path))?;
+        file.write_all(bytes)
     }
 }
 

@@ -64,10 +64,31 @@ const STOP: &[&str] = &[
     "or", "so", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
 ];
 
-/// `STOP` is sorted and its words are short, so most words are rejected by
-/// their length before any comparison.
+/// A word of up to 8 bytes as one integer (words hold no zero bytes, so
+/// words of different lengths never collide).
+const fn pack(word: &[u8]) -> u64 {
+    let mut v = 0;
+    let mut i = 0;
+    while i < word.len() {
+        v = v << 8 | word[i] as u64;
+        i += 1;
+    }
+    v
+}
+
+const STOP_PACKED: [u64; STOP.len()] = {
+    let mut out = [0; STOP.len()];
+    let mut i = 0;
+    while i < STOP.len() {
+        out[i] = pack(STOP[i].as_bytes());
+        i += 1;
+    }
+    out
+};
+
+/// Runs for every word of every page: integer compares, not string ones.
 fn is_stop(word: &str) -> bool {
-    word.len() <= 5 && STOP.binary_search(&word).is_ok()
+    word.len() <= 5 && STOP_PACKED.contains(&pack(word.as_bytes()))
 }
 
 /// Lowercase words of letters and digits (apostrophes dropped), no stop
@@ -140,22 +161,30 @@ struct Filters<'a> {
 /// and bytes) as soon as it is made, from several threads. The same pages in
 /// the same order give the same bytes.
 pub(crate) fn build(pages: &[Page<'_>], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
-    // Tokenise pages in parallel: each page's length and term counts.
-    let counted: Vec<Counted<'_>> = pages.par_iter().map(count_terms).collect();
-    let total: usize = counted.iter().map(|(len, _)| len).sum();
-    let avg = (total as f64 / counted.len().max(1) as f64).max(1.0);
-
-    // Merge in page order, so postings come sorted and the bytes repeat.
-    let mut postings: HashMap<Cow<'_, str>, Vec<(u32, u32)>, Fnv> = HashMap::default();
-    for (pi, (len, tf)) in counted.into_iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * len as f64 / avg);
-        for (term, f) in tf {
-            let f = f64::from(f);
-            let weight = (f * (K1 + 1.0) / (f + norm) * 100.0).round() as u32;
-            postings.entry(term).or_default().push((pi as u32, weight.max(1)));
+    // Tokenise a chunk of pages in parallel, then merge its term counts in
+    // page order (so postings come sorted and the bytes repeat). Chunks keep
+    // only one chunk's per-page counts alive, not every page's.
+    const CHUNK: usize = 64;
+    let mut counts: HashMap<Cow<'_, str>, Vec<(u32, f32)>, Fnv> = HashMap::default();
+    let mut lens = Vec::with_capacity(pages.len());
+    for chunk in pages.chunks(CHUNK) {
+        let counted: Vec<Counted<'_>> = chunk.par_iter().map(count_terms).collect();
+        for (len, tf) in counted {
+            let pi = lens.len() as u32;
+            lens.push(len);
+            for (term, f) in tf {
+                counts.entry(term).or_default().push((pi, f));
+            }
         }
     }
-    let mut terms: Vec<Postings> = postings.into_iter().map(|(t, p)| (t.into_owned(), p)).collect();
+    let avg = (lens.iter().sum::<usize>() as f64 / lens.len().max(1) as f64).max(1.0);
+    let weight = |(pi, f): (u32, f32)| {
+        let norm = K1 * (1.0 - B + B * lens[pi as usize] as f64 / avg);
+        let f = f64::from(f);
+        (pi, ((f * (K1 + 1.0) / (f + norm) * 100.0).round() as u32).max(1))
+    };
+    let mut terms: Vec<Postings> =
+        counts.into_iter().map(|(t, p)| (t.into_owned(), p.into_iter().map(weight).collect())).collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();
@@ -277,8 +306,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        assert!(STOP.windows(2).all(|w| w[0] < w[1]) && STOP.iter().all(|w| w.len() <= 5));
+    fn stop_words_are_short_and_every_one_is_recognised() {
+        assert!(STOP.iter().all(|w| w.len() <= 5 && is_stop(w)));
+        assert!(!is_stop("then1") && !is_stop("th") && !is_stop("roadmap") && !is_stop("ofa"));
     }
 
     #[test]

@@ -208,9 +208,13 @@ pub(crate) fn render(
     let pages = jobs.len();
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
-        .map(|job| {
-            let (path, html) = shared.page(job)?;
-            write(&path, html)
+        .map(|job| match job {
+            // The one page as big as the whole playbook goes out in pieces.
+            Job::Print if !print_cache.keeps() => print::stream(&shared, sink).map(|()| tick()),
+            _ => {
+                let (path, html) = shared.page(job)?;
+                write(&path, html)
+            }
         })
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));
@@ -455,15 +459,9 @@ impl<'a> Shared<'a> {
                 ("tag.html", format!("tags/{key}/index.html"))
             }
             Job::Print => {
-                let (chapters, body) = print::body(self, self.incremental)?;
-                // The body (every chapter) is spliced in after rendering: the
-                // template context would otherwise copy it twice.
-                let page =
-                    PrintPage { title: &book.config.title, url: self.url("print/"), chapters, body: print::MARKER };
-                ctx.insert("page", &page);
-                ctx.insert("kind", "print");
-                let frame = self.theme.render("print.html", &ctx)?;
-                return Ok(("print/index.html".to_string(), print::splice(&frame, &body)));
+                let body = print::body(self, self.incremental)?;
+                let frame = print::frame(self)?;
+                return Ok((print::PATH.to_string(), print::splice(&frame, &body)));
             }
             Job::Onboarding => {
                 let (doc, rendered) =

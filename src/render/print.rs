@@ -10,9 +10,10 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Shared;
-use super::views::CardView;
+use super::views::{CardView, PrintPage};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
+use crate::output::Sink;
 
 /// Stands for the chapters in the rendered frame of the print page.
 pub(super) const MARKER: &str = "<!--playbook:print-body-->";
@@ -43,10 +44,42 @@ impl PrintCache {
     pub(crate) fn kept() -> PrintCache {
         PrintCache { keep: true, sections: Mutex::default() }
     }
+
+    pub(super) fn keeps(&self) -> bool {
+        self.keep
+    }
 }
+
+pub(super) const PATH: &str = "print/index.html";
 
 /// Sections rendered at a time when nothing is kept, bounding memory.
 const BATCH: usize = 256;
+
+/// The page around the chapters, with `MARKER` where they go.
+pub(super) fn frame(shared: &Shared<'_>) -> Result<String, Diagnostic> {
+    let book = &shared.site.book;
+    let chapters: Vec<TocItem> = book.chapters.iter().map(|c| TocItem { title: &c.meta.title, id: &c.slug }).collect();
+    let page = PrintPage { title: &book.config.title, url: shared.url("print/"), chapters, body: MARKER };
+    let mut ctx = shared.base_ctx.clone();
+    ctx.insert("page", &page);
+    ctx.insert("kind", "print");
+    shared.theme.render("print.html", &ctx)
+}
+
+/// Writes the print page a batch of sections at a time, so a build never
+/// holds it whole (at 10,000 chapters it is about 100 MB).
+pub(super) fn stream(shared: &Shared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    let frame = frame(shared)?;
+    let (head, tail) = frame.split_once(MARKER).unwrap_or((&frame, ""));
+    let failed = |e: std::io::Error| super::write_error(PATH, &e);
+    sink.put(PATH, head.as_bytes().to_vec()).map_err(failed)?;
+    let indices: Vec<usize> = (0..shared.site.book.chapters.len()).collect();
+    for batch in indices.chunks(BATCH) {
+        let sections: Vec<String> = batch.par_iter().map(|&i| section(shared, i)).collect::<Result<_, _>>()?;
+        sink.append(PATH, sections.concat().as_bytes()).map_err(failed)?;
+    }
+    sink.append(PATH, tail.as_bytes()).map_err(failed)
+}
 
 #[derive(Serialize)]
 pub(super) struct TocItem<'a> {
@@ -64,42 +97,25 @@ struct SectionView<'a> {
     new_part: Option<&'a str>,
 }
 
-/// The table of contents and the concatenated chapter sections. With
-/// `reuse`, sections whose chapter rendering is unchanged come from `cache`
-/// (only valid when nothing but bodies changed since it was filled).
-pub(super) fn body<'a>(shared: &Shared<'a>, reuse: bool) -> Result<(Vec<TocItem<'a>>, String), Diagnostic> {
+/// The chapter sections, concatenated, for the dev server: sections whose
+/// chapter rendering is unchanged come from the cache when `reuse` (only
+/// valid when nothing but bodies changed since it was filled).
+pub(super) fn body(shared: &Shared<'_>, reuse: bool) -> Result<String, Diagnostic> {
     let site = shared.site;
-    let book = &site.book;
-    let toc = book.chapters.iter().map(|c| TocItem { title: &c.meta.title, id: &c.slug }).collect();
     let cache = shared.print_cache;
-    if !cache.keep {
-        // Render a batch in parallel, append it, let it go.
-        let mut body = String::new();
-        let indices: Vec<usize> = (0..book.chapters.len()).collect();
-        for batch in indices.chunks(BATCH) {
-            let sections: Vec<String> = batch.par_iter().map(|&i| section(shared, i)).collect::<Result<_, _>>()?;
-            for s in sections {
-                body.push_str(&s);
-            }
-        }
-        return Ok((toc, body));
-    }
     let cached: Vec<Option<Section>> =
         if reuse { cache.sections.lock().unwrap_or_else(|p| p.into_inner()).clone() } else { Vec::new() };
-    let sections: Vec<Arc<str>> = (0..book.chapters.len())
+    let sections: Vec<Arc<str>> = (0..site.book.chapters.len())
         .into_par_iter()
         .map(|i| match cached.get(i) {
             Some(Some((rendered, html))) if Arc::ptr_eq(rendered, &site.chapters[i]) => Ok(Arc::clone(html)),
             _ => section(shared, i).map(Arc::from),
         })
         .collect::<Result<_, Diagnostic>>()?;
-    let mut body = String::with_capacity(sections.iter().map(|s| s.len()).sum());
-    for s in &sections {
-        body.push_str(s);
-    }
+    let body = sections.concat();
     *cache.sections.lock().unwrap_or_else(|p| p.into_inner()) =
         site.chapters.iter().zip(sections).map(|(r, s)| Some((Arc::clone(r), s))).collect();
-    Ok((toc, body))
+    Ok(body)
 }
 
 fn section(shared: &Shared<'_>, i: usize) -> Result<String, Diagnostic> {
