@@ -101,6 +101,8 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
             let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w);
             if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
                 Cow::Borrowed(w)
+            } else if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                Cow::Owned(w.to_ascii_lowercase())
             } else {
                 Cow::Owned(w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
             }
