@@ -7,7 +7,7 @@
 //! destroy the user's work.
 
 use std::collections::HashSet;
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -220,6 +220,37 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes `bytes` as the file at `dest`. Over the spare, a file that
+    /// already holds them is left alone, and one that does not is written
+    /// over in place: truncating frees its blocks (a discard request each,
+    /// on a disk mounted with `discard`) only for them to be allocated again.
+    fn write_file(&self, dest: &Path, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Read;
+        // Never through a symlink: one left in the spare may point at a
+        // file of the user's.
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(dest)?;
+        let old_len = file.metadata()?.len();
+        let new_len = bytes.len() as u64;
+        if old_len == new_len && new_len > 0 {
+            let mut old = Vec::with_capacity(bytes.len());
+            file.read_to_end(&mut old)?;
+            if old == bytes {
+                return Ok(());
+            }
+            file.rewind()?;
+        }
+        file.write_all(bytes)?;
+        if old_len > new_len {
+            file.set_len(new_len)?;
+        }
+        Ok(())
+    }
+
     fn written(&self) -> std::sync::MutexGuard<'_, Written> {
         self.written.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -266,15 +297,7 @@ impl Sink for Staging {
                     }
                 }
             }
-            // Never through a symlink: one left in the spare may point at a
-            // file of the user's.
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-                .open(self.tmp.join(path))?;
-            file.write_all(&bytes)
+            self.write_file(&self.tmp.join(path), &bytes)
         };
         match write() {
             Err(_) if self.recycled => {
