@@ -206,27 +206,33 @@ pub(crate) fn render(
     };
     let mut diags = Vec::new();
     let pages = jobs.len();
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| match job {
-            // The one page as big as the whole playbook goes out in pieces.
-            Job::Print if !print_cache.keeps() => print::stream(&shared, sink).map(|()| tick()),
-            _ => {
-                let (path, html) = shared.page(job)?;
-                write(&path, html)
-            }
-        })
-        .collect();
+    let render_pages = || -> Vec<Result<(), Diagnostic>> {
+        jobs.par_iter()
+            .map(|job| match job {
+                // The one page as big as the whole playbook goes out in pieces.
+                Job::Print if !print_cache.keeps() => print::stream(&shared, sink).map(|()| tick()),
+                _ => {
+                    let (path, html) = shared.page(job)?;
+                    write(&path, html)
+                }
+            })
+            .collect()
+    };
+    let failed = std::sync::Mutex::new(Vec::new());
+    let build_index = || {
+        if search {
+            search_index(site, &|path, bytes| {
+                if let Err(e) = sink.put(&path, bytes) {
+                    failed.lock().unwrap_or_else(|p| p.into_inner()).push(write_error(&path, &e));
+                }
+            });
+        }
+    };
+    // The index has long single-threaded stretches (merging, sharding):
+    // pages fill the other core meanwhile.
+    let (results, ()) = rayon::join(render_pages, build_index);
     diags.extend(results.into_iter().filter_map(Result::err));
-    if search {
-        let failed = std::sync::Mutex::new(Vec::new());
-        search_index(site, &|path, bytes| {
-            if let Err(e) = sink.put(&path, bytes) {
-                failed.lock().unwrap_or_else(|p| p.into_inner()).push(write_error(&path, &e));
-            }
-        });
-        diags.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
-    }
+    diags.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
     if let Selection::Pages(_) = selection {
         return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };
     }
