@@ -110,13 +110,13 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
         .filter(|w| !w.is_empty() && !is_stop(w))
 }
 
-/// A page's length in words and its term counts, sorted by term.
+/// A page's length in words and its term counts.
 type Counted<'a> = (usize, Vec<(Cow<'a, str>, f32)>);
 
 /// A page's length in words and its weighted term counts (headings count
-/// three times, the title five times), sorted by term.
+/// three times, the title five times), in no particular order.
 fn count_terms<'a>(page: &'a Page<'a>) -> Counted<'a> {
-    let mut tf: HashMap<Cow<'a, str>, f32, Fnv> = HashMap::default();
+    let mut tf: HashMap<Cow<'a, str>, f32, Fnv> = HashMap::with_capacity_and_hasher(512, Fnv::default());
     let mut len = 1;
     for section in &page.sections {
         for t in tokens(&section.text) {
@@ -130,9 +130,7 @@ fn count_terms<'a>(page: &'a Page<'a>) -> Counted<'a> {
     for t in tokens(page.title) {
         *tf.entry(t).or_default() += 5.0;
     }
-    let mut terms: Vec<_> = tf.into_iter().collect();
-    terms.sort_by(|a, b| a.0.cmp(&b.0));
-    (len, terms)
+    (len, tf.into_iter().collect())
 }
 
 #[derive(Serialize)]
