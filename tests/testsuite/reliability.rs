@@ -100,10 +100,20 @@ fn first_event(
     (watcher, rx)
 }
 
+fn spawn_build(f: &Fixture) -> std::process::Child {
+    std::process::Command::new(bin())
+        .args(["build", "-q"])
+        .current_dir(f.root())
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn a_file_deleted_during_the_build_is_reported_and_the_old_site_kept() {
     use notify::EventKind;
-    use notify::event::{AccessKind, CreateKind};
+    use notify::event::{AccessKind, CreateKind, ModifyKind};
     let f = Fixture::generated(&["--chapters", "600", "--parts", "6", "--teams", "2", "--seed", "5"]);
     let first = snapshot(&f.root().join("chapters")).into_keys().find(|k| k.ends_with(".md")).unwrap();
     let first = format!("chapters/{first}");
@@ -123,13 +133,7 @@ fn a_file_deleted_during_the_build_is_reported_and_the_old_site_kept() {
         |k| matches!(k, EventKind::Access(AccessKind::Open(_))),
         |p| p.extension().is_some_and(|e| e == "md"),
     );
-    let child = std::process::Command::new(bin())
-        .args(["build", "-q"])
-        .current_dir(f.root())
-        .env("NO_COLOR", "1")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_build(&f);
     opened.recv_timeout(Duration::from_secs(30)).expect("the build opened a chapter");
     let victims: Vec<&String> = chapters.iter().step_by(5).collect();
     for v in &victims {
@@ -153,16 +157,11 @@ fn a_file_deleted_during_the_build_is_reported_and_the_old_site_kept() {
     // 2. An image vanishes after the pages are checked, before it is copied.
     let (_watch, staging) = first_event(
         f.root(),
-        |k| matches!(k, EventKind::Create(CreateKind::Folder)),
+        // Made new, or renamed from the spare.
+        |k| matches!(k, EventKind::Create(CreateKind::Folder) | EventKind::Modify(ModifyKind::Name(_))),
         |p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(".tmp-")),
     );
-    let child = std::process::Command::new(bin())
-        .args(["build", "-q"])
-        .current_dir(f.root())
-        .env("NO_COLOR", "1")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_build(&f);
     staging.recv_timeout(Duration::from_secs(30)).expect("the build began its staging folder");
     std::fs::remove_file(f.root().join(&image)).unwrap();
     let run = Run::from(child.wait_with_output().unwrap());
