@@ -160,10 +160,9 @@ impl Staging {
         std::fs::create_dir_all(&parent)?;
         let spare = parent.join(format!(".{name}.spare"));
         keep_or_remove_stale(&parent, &name, &spare);
+        // (A folder of this process's id, left by a build that died, was
+        // just taken care of with the others.)
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp)?;
-        }
         // A rename claims the spare: of two builds, only one gets it. A
         // folder of that name without our marker is somebody else's.
         let recycled = spare.join(MARKER).is_file() && std::fs::rename(&spare, &tmp).is_ok();
@@ -226,14 +225,7 @@ impl Staging {
     /// on a disk mounted with `discard`) only for them to be allocated again.
     fn write_file(&self, dest: &Path, bytes: &[u8]) -> io::Result<()> {
         use std::io::Read;
-        // Never through a symlink: one left in the spare may point at a
-        // file of the user's.
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(dest)?;
+        let mut file = no_follow().read(true).write(true).create(true).open(dest)?;
         let old_len = file.metadata()?.len();
         let new_len = bytes.len() as u64;
         if old_len == new_len && new_len > 0 {
@@ -311,12 +303,16 @@ impl Sink for Staging {
     }
 
     fn append(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .append(true)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(self.tmp.join(path))?;
-        file.write_all(bytes)
+        no_follow().append(true).open(self.tmp.join(path))?.write_all(bytes)
     }
+}
+
+/// Options that never open through a symlink: one left in the spare may
+/// point at a file of the user's.
+fn no_follow() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    options
 }
 
 /// Staging folders left by builds that were killed (their process is

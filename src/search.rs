@@ -39,9 +39,9 @@ pub(crate) struct Page<'a> {
 }
 
 pub(crate) struct Section<'a> {
-    pub anchor: Option<std::borrow::Cow<'a, str>>,
+    pub anchor: Option<Cow<'a, str>>,
     pub heading: &'a str,
-    pub text: std::borrow::Cow<'a, str>,
+    pub text: Cow<'a, str>,
 }
 
 impl<'a> Section<'a> {

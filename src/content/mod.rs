@@ -5,6 +5,7 @@ mod front_matter;
 mod load;
 mod meta;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -124,6 +125,25 @@ impl Playbook {
     /// Whether this build shows team `id` (all do, but in a team edition).
     pub(crate) fn shows_team(&self, id: &str) -> bool {
         self.edition.as_ref().is_none_or(|e| e == id)
+    }
+
+    /// Chapter index by slug.
+    pub(crate) fn chapter_index(&self) -> HashMap<&str, usize> {
+        self.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect()
+    }
+
+    /// For each chapter, the (team, example) indices of the examples this
+    /// build shows on it, in team order.
+    pub(crate) fn examples_by_chapter(&self, chapter_of: &HashMap<&str, usize>) -> Vec<Vec<(usize, usize)>> {
+        let mut out = vec![Vec::new(); self.chapters.len()];
+        for (ti, team) in self.teams.iter().enumerate().filter(|(_, t)| self.shows_team(&t.id)) {
+            for (ei, ex) in team.examples.iter().enumerate() {
+                if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
+                    out[ci].push((ti, ei));
+                }
+            }
+        }
+        out
     }
 }
 

@@ -294,16 +294,8 @@ fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
 impl<'a> Shared<'a> {
     fn new(site: &'a Site, theme: &'a Theme, print_cache: &'a PrintCache, incremental: bool) -> Shared<'a> {
         let book = &site.book;
-        let chapter_of: HashMap<&str, usize> =
-            book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
-        let mut examples_of = vec![Vec::new(); book.chapters.len()];
-        for (ti, team) in book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)) {
-            for (ei, ex) in team.examples.iter().enumerate() {
-                if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
-                    examples_of[ci].push((ti, ei));
-                }
-            }
-        }
+        let chapter_of = book.chapter_index();
+        let examples_of = book.examples_by_chapter(&chapter_of);
         let tags = TagIndex::new(site);
         let config = &book.config;
         let site_view = SiteView {
@@ -358,6 +350,11 @@ impl<'a> Shared<'a> {
     fn page(&self, job: &Job) -> Result<(String, String), Diagnostic> {
         let site = self.site;
         let book = &site.book;
+        if let Job::Print = job {
+            // Spliced, not templated: see `print`.
+            let body = print::body(self, self.incremental)?;
+            return Ok((print::PATH.to_string(), print::splice(&print::frame(self)?, &body)));
+        }
         let mut ctx = self.base_ctx.clone();
         let (template, path) = match job {
             Job::Home => {
@@ -464,11 +461,7 @@ impl<'a> Shared<'a> {
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
                 ("tag.html", format!("tags/{key}/index.html"))
             }
-            Job::Print => {
-                let body = print::body(self, self.incremental)?;
-                let frame = print::frame(self)?;
-                return Ok((print::PATH.to_string(), print::splice(&frame, &body)));
-            }
+            Job::Print => unreachable!("handled above"),
             Job::Onboarding => {
                 let (doc, rendered) =
                     (book.onboarding.as_ref().unwrap_or_else(|| unreachable!()), site.onboarding.as_ref());

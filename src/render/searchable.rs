@@ -2,7 +2,6 @@
 //! each chapter with the examples this build shows on it, and onboarding.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::search;
 use crate::site::Site;
@@ -11,16 +10,7 @@ use crate::site::Site;
 /// this build shows on it) and the onboarding page, in reading order.
 pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     let book = &site.book;
-    let chapter_of: HashMap<&str, usize> =
-        book.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
-    let mut examples_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); book.chapters.len()];
-    for (ti, team) in book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)) {
-        for (ei, ex) in team.examples.iter().enumerate() {
-            if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
-                examples_of[ci].push((ti, ei));
-            }
-        }
-    }
+    let examples_of = book.examples_by_chapter(&book.chapter_index());
     let mut pages: Vec<search::Page> = book
         .chapters
         .iter()
