@@ -12,12 +12,12 @@ export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "../..");
 export const bin = process.env.PLAYBOOK_BIN || join(repo, "target/debug/playbook");
 
-/** Copies the bundled playbook into a fresh folder and builds it. */
+/** Copies the frozen test handbook into a fresh folder and builds it. */
 export function buildBundled(args = []) {
   const root = mkdtempSync(join(tmpdir(), "playbook-browser-"));
-  cpSync(join(repo, "playbook"), root, {
+  cpSync(join(repo, "tests/fixtures/handbook"), root, {
     recursive: true,
-    filter: (src) => !src.startsWith(join(repo, "playbook/public")),
+    filter: (src) => !src.includes("/public"),
   });
   const run = spawnSync(bin, ["build", "-q", ...args], { cwd: root, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`playbook build failed: ${run.stderr}`);

@@ -13,7 +13,7 @@ let root, server, url, browser;
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), "playbook-live-"));
-  cpSync(join(repo, "playbook"), root, { recursive: true, filter: (s) => !s.startsWith(join(repo, "playbook/public")) });
+  cpSync(join(repo, "tests/fixtures/handbook"), root, { recursive: true, filter: (s) => !s.includes("/public") });
   server = spawn(bin, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
   url = await new Promise((ok, fail) => {
     let log = "";

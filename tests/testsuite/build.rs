@@ -4,7 +4,7 @@ use crate::harness::*;
 
 #[test]
 fn bundled_playbook_builds_every_page_of_the_spec() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     let run = f.build(&[]).ok();
     assert!(run.stderr.contains("Built "), "one summary line: {}", run.stderr);
     for page in [
@@ -110,7 +110,7 @@ fn sidebar_size_does_not_grow_with_the_playbook() {
 
 #[test]
 fn team_edition_shows_only_that_team() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.build(&["--team", "growth"]).ok();
     let chapter = f.page("principles/ship-small-ship-fast/index.html");
     assert!(chapter.contains("A pricing page in five slices"), "growth example missing");
@@ -127,7 +127,7 @@ fn team_edition_shows_only_that_team() {
 
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write(
         "chapters/03-practice/02-draft-notes.md",
         "+++\ntitle = \"Work in progress\"\ndraft = true\n+++\n\nNot ready yet.\n",
@@ -141,7 +141,7 @@ fn drafts_are_left_out_unless_asked_for() {
 
 #[test]
 fn a_sub_path_base_url_prefixes_every_link_and_asset() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.build(&["--base-url", "/handbook/"]).ok();
     let chapter = f.page("principles/own-the-roadmap/index.html");
     assert!(chapter.contains("href=\"/handbook/assets/playbook.css\""));
@@ -160,7 +160,7 @@ fn a_sub_path_base_url_prefixes_every_link_and_asset() {
 
 #[test]
 fn templates_in_the_root_override_the_theme_by_name() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write(
         "templates/404.html",
         "{% extends \"base.html\" %}{% block main %}<h1>Lost? Ask in {{ site.title }}</h1>{% endblock main %}",
@@ -173,7 +173,7 @@ fn templates_in_the_root_override_the_theme_by_name() {
 
 #[test]
 fn a_theme_can_be_a_folder_in_the_root() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     copy_tree(&repo().join("themes/default"), &f.root().join("mytheme"), &[]);
     f.write(
         "mytheme/templates/part.html",
@@ -204,7 +204,7 @@ fn parts_take_title_and_order_from_part_toml() {
 
 #[test]
 fn aliases_write_redirects_that_keep_the_fragment() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     let path = "chapters/02-principles/01-own-the-roadmap.md";
     f.write(path, f.read(path).replacen("weight = 10", "weight = 10\naliases = [\"roadmaps\", \"/old/own-it/\"]", 1));
     f.build(&[]).ok();
@@ -227,7 +227,7 @@ fn aliases_write_redirects_that_keep_the_fragment() {
 
 #[test]
 fn chapters_past_their_review_date_are_marked() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     let path = "chapters/03-practice/01-the-cost-of-opting-out.md";
     f.write(path, f.read(path).replace("reviewed = 2026-04-03", "reviewed = 2020-01-01"));
     f.build(&[]).ok();

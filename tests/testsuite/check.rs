@@ -70,7 +70,7 @@ fn review_warnings_point_at_the_line_and_fail_only_with_strict() {
 
 #[test]
 fn check_renders_templates_and_reports_their_errors() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write(
         "templates/team.html",
         "{% extends \"base.html\" %}{% block main %}{{ page.nothing_here }}{% endblock main %}",
@@ -85,7 +85,7 @@ fn check_renders_templates_and_reports_their_errors() {
 
 #[test]
 fn new_files_pass_check_and_appear_in_the_build() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     let run = f.run(&["new", "chapter", "Hire for curiosity", "--part", "Principles"]).ok();
     assert_eq!(run.stdout.trim(), "chapters/02-principles/06-hire-for-curiosity.md");
     let text = f.read("chapters/02-principles/06-hire-for-curiosity.md");
@@ -120,7 +120,7 @@ fn new_files_pass_check_and_appear_in_the_build() {
 
 #[test]
 fn chapters_in_git_show_their_last_commit_date() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
             .args(args)
@@ -141,7 +141,7 @@ fn chapters_in_git_show_their_last_commit_date() {
     f.build(&[]).ok();
     assert!(f.page("principles/own-the-roadmap/index.html").contains("Updated <time datetime=\"2025-03-04\">"));
 
-    let plain = Fixture::bundled();
+    let plain = Fixture::handbook();
     plain.build(&[]).ok();
     assert!(!plain.page("principles/own-the-roadmap/index.html").contains("Updated <time"));
 }

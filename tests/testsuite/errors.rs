@@ -32,7 +32,7 @@ fn every_generated_defect_is_reported_at_its_line_and_keeps_the_old_site() {
 
 #[test]
 fn all_errors_of_a_run_are_reported_sorted_by_file() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write(
         "chapters/01-the-shift/01-breakthrough.md",
         f.read("chapters/01-the-shift/01-breakthrough.md").replace("owners =", "owner ="),

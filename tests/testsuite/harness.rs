@@ -77,7 +77,17 @@ impl Fixture {
         Fixture { tmp: tempfile::Builder::new().prefix("playbook-test").tempdir().unwrap() }
     }
 
-    /// A copy of the repository's bundled playbook (without its output).
+    /// A copy of the frozen test handbook (`tests/fixtures/handbook`, once a
+    /// copy of the bundled playbook): tests that need exact content use it.
+    pub fn handbook() -> Fixture {
+        let f = Fixture::empty();
+        copy_tree(&repo().join("tests/fixtures/handbook"), f.root(), &["public"]);
+        f
+    }
+
+    /// A copy of the bundled playbook (`playbook/`, what `init` writes). Its
+    /// content changes freely: tests on it assert only what holds for any
+    /// good content.
     pub fn bundled() -> Fixture {
         let f = Fixture::empty();
         copy_tree(&repo().join("playbook"), f.root(), &["public"]);

@@ -325,7 +325,7 @@ fn every_bad_input_gets_a_clear_answer_and_loses_nothing() {
 }
 
 fn run_case(case: &Case) -> Result<(), String> {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.build(&[]).ok();
     let site_before = snapshot(&f.out());
     (case.setup)(&f);

@@ -5,7 +5,7 @@ use crate::harness::*;
 
 #[test]
 fn refuses_to_replace_a_folder_of_someone_elses_files_unless_forced() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write("site/keep.txt", "not ours");
     let run = f.build(&["--out", "site"]).fails(2);
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
@@ -18,7 +18,7 @@ fn refuses_to_replace_a_folder_of_someone_elses_files_unless_forced() {
 
 #[test]
 fn a_rebuild_replaces_the_site_and_leaves_no_staging_folder() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.build(&[]).ok();
     f.write("public/stale.html", "old");
     f.build(&[]).ok();
@@ -28,7 +28,7 @@ fn a_rebuild_replaces_the_site_and_leaves_no_staging_folder() {
 
 #[test]
 fn static_files_and_relative_images_are_copied() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write("static/robots.txt", "User-agent: *\n");
     f.write("chapters/02-principles/img/slices.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
     let path = "chapters/02-principles/05-ship-small-ship-fast.md";
@@ -45,7 +45,7 @@ fn static_files_and_relative_images_are_copied() {
 
 #[test]
 fn a_build_over_the_kept_spare_site_equals_a_clean_build() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write("chapters/04-later/01-going.md", "+++\ntitle = \"Going\"\n+++\n\nSoon gone.\n");
     f.build(&[]).ok();
     f.build(&[]).ok();

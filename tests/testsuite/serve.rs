@@ -149,7 +149,7 @@ fn after_a_series_of_edits_the_served_site_equals_a_clean_build() {
 
 #[test]
 fn nothing_outside_the_site_is_served() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     f.write("secret.txt", "do not serve");
     let s = f.serve(&[]);
     for path in [
@@ -179,7 +179,7 @@ fn nothing_outside_the_site_is_served() {
 
 #[test]
 fn a_port_in_use_is_a_clear_error() {
-    let f = Fixture::bundled();
+    let f = Fixture::handbook();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let run = f.run(&["serve", "--port", &port]).fails(2);
