@@ -1,9 +1,9 @@
 //! `playbook.toml`: the site's settings, read once and validated.
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
-use crate::diagnostics::Diagnostic;
-use crate::source;
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::source::{self, Sources};
 use crate::toml_fields::{self, Fields};
 
 pub(crate) const FILE: &str = "playbook.toml";
@@ -18,6 +18,7 @@ const KNOWN: &[&str] = &[
     "language",
     "search",
     "raw_html",
+    "max_file_mib",
     "extra",
 ];
 
@@ -27,7 +28,11 @@ pub(crate) struct Config {
     pub description: String,
     /// As configured; ends with `/`. May be a path or a full URL.
     pub base_url: String,
+    /// As configured: `default` or a folder.
     pub theme: String,
+    /// The theme's folder, root-relative and normalised; `None` for the
+    /// built-in theme.
+    pub theme_dir: Option<String>,
     pub edit_url: Option<String>,
     pub review_after_days: Option<i64>,
     pub language: String,
@@ -35,7 +40,11 @@ pub(crate) struct Config {
     pub search: bool,
     /// Pass HTML written in markdown through (trusted authors), or escape it.
     pub raw_html: bool,
+    /// Largest source file read, in MiB.
+    pub max_file_mib: u64,
     pub extra: tera::Value,
+    /// Where each top-level key sits in playbook.toml.
+    positions: BTreeMap<String, Pos>,
 }
 
 impl Config {
@@ -43,10 +52,15 @@ impl Config {
     pub(crate) fn base_path(&self) -> String {
         base_path_of(&self.base_url)
     }
+
+    /// Where `key` is set in playbook.toml (the start of the file if it is not).
+    pub(crate) fn key_at(&self, key: &str) -> Pos {
+        self.positions.get(key).copied().unwrap_or(Pos { line: 1, column: 1 })
+    }
 }
 
-pub(crate) fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
-    let text = source::read_text(root, FILE).map_err(|d| vec![d])?;
+pub(crate) fn load(sources: &Sources) -> Result<Config, Vec<Diagnostic>> {
+    let text = sources.read_text(FILE).map_err(|d| vec![d])?;
     parse(&text)
 }
 
@@ -66,31 +80,108 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let language = f.string("language").unwrap_or_else(|| "en".into());
     let search = f.boolean("search").unwrap_or(true);
     let raw_html = f.boolean("raw_html").unwrap_or(true);
+    let max_file_mib = f.integer("max_file_mib");
     let extra = f.table("extra").unwrap_or(tera::Value::Object(Default::default()));
-    if let Some(days) = review_after_days
-        && days <= 0
-    {
-        let at = table.get("review_after_days").map_or(0, |v| v.span().start);
-        diags.push(
-            Diagnostic::error("bad-value", FILE, "`review_after_days` must be a positive number of days")
-                .at_offset(text, at),
+    let at = |key: &str| table.get(key).map_or(0, |v| v.span().start);
+    let mut bad = |key: &str, message: String, help: &str| {
+        diags.push(Diagnostic::error("bad-value", FILE, message).at_offset(text, at(key)).with_help(help));
+    };
+    if review_after_days.is_some_and(|days| days <= 0) {
+        bad("review_after_days", "`review_after_days` must be a positive number of days".into(), "e.g. 180");
+    }
+    if max_file_mib.is_some_and(|mib| mib <= 0) {
+        bad("max_file_mib", "`max_file_mib` must be a positive number of MiB".into(), "e.g. 16");
+    }
+    if let Err(why) = check_base_url(&base_url) {
+        bad(
+            "base_url",
+            format!("`base_url` {why}"),
+            "write a path such as \"/handbook/\" or a URL such as \"https://handbook.example.com/\"",
         );
     }
+    if let Some(url) = &edit_url
+        && let Err(why) = check_web_url(url)
+    {
+        bad("edit_url", format!("`edit_url` {why}"), "write an http(s) URL with {path} where the file's path goes");
+    }
+    let theme_dir = match theme_folder(&theme) {
+        Ok(dir) => dir,
+        Err(why) => {
+            bad(
+                "theme",
+                format!("`theme` {why}"),
+                "use \"default\", or a folder inside the playbook root such as \"themes/ours\"",
+            );
+            None
+        }
+    };
+    let positions = table.iter().map(|(k, v)| (k.get_ref().to_string(), Pos::of(text, v.span().start))).collect();
     match title {
         Some(title) if diags.is_empty() => Ok(Config {
             title,
             description,
             base_url,
             theme,
+            theme_dir,
             edit_url,
             review_after_days,
             language,
             search,
             raw_html,
+            max_file_mib: max_file_mib.map_or(source::DEFAULT_MAX_MIB, |m| m.unsigned_abs()),
             extra,
+            positions,
         }),
         _ => Err(diags),
     }
+}
+
+/// A base URL is a path (`/`, `/handbook/`) or an http(s) URL, with no
+/// character that could end the attribute it is written into.
+pub(crate) fn check_base_url(url: &str) -> Result<(), String> {
+    if url.starts_with("//") {
+        return Err("must not start with `//` (that is another host)".into());
+    }
+    if url.starts_with('/') {
+        return plain_chars(url);
+    }
+    check_web_url(url)
+}
+
+/// An absolute http(s) URL of plain characters.
+fn check_web_url(url: &str) -> Result<(), String> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') => plain_chars(url),
+        _ => Err("must be an http:// or https:// URL".into()),
+    }
+}
+
+fn plain_chars(url: &str) -> Result<(), String> {
+    match url.chars().find(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(*c)) {
+        Some(c) => Err(format!("must not contain {c:?}")),
+        None => Ok(()),
+    }
+}
+
+/// The theme's folder, normalised, if `theme` names one: a relative path
+/// that stays inside the root and out of hidden folders.
+fn theme_folder(theme: &str) -> Result<Option<String>, String> {
+    if theme == "default" {
+        return Ok(None);
+    }
+    let normal = theme.replace('\\', "/");
+    if normal.starts_with('/') || normal.contains(':') {
+        return Err("must be a folder inside the playbook root, not an absolute path".into());
+    }
+    let parts: Vec<&str> = normal.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    if parts.is_empty() {
+        return Err("names no folder".into());
+    }
+    if parts.iter().any(|s| *s == ".." || s.starts_with('.')) {
+        return Err("must be a folder inside the playbook root (no `..`, no hidden folders)".into());
+    }
+    Ok(Some(parts.join("/")))
 }
 
 /// Makes sure the base ends with a slash, and a bare path starts with one.
@@ -124,6 +215,21 @@ mod tests {
         assert_eq!(base_path_of(&normalize_base("handbook")), "/handbook/");
         assert_eq!(base_path_of(&normalize_base("https://x.org/docs")), "/docs/");
         assert_eq!(base_path_of(&normalize_base("https://x.org")), "/");
+    }
+
+    #[test]
+    fn urls_and_theme_folders_are_checked() {
+        for bad in ["javascript:alert(1)//", "//evil.example/", "/a\"b/", "data:text/html,x", "/a b/"] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        for good in ["/", "/handbook/", "https://x.org/docs/", "http://localhost:8000/"] {
+            assert!(check_base_url(good).is_ok(), "{good}");
+        }
+        assert!(check_web_url("javascript:alert(1)").is_err());
+        assert_eq!(theme_folder("themes/ours/").unwrap().as_deref(), Some("themes/ours"));
+        for bad in ["../x", "/etc", ".git", "a/../../b", "C:/x"] {
+            assert!(theme_folder(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -68,6 +68,15 @@ impl Diagnostic {
         d
     }
 
+    /// Like `at_offset`, through an index of the file's lines: constant
+    /// time where a file may carry thousands of problems.
+    pub(crate) fn at_index(self, index: &LineIndex, text: &str, offset: usize) -> Self {
+        let (pos, line) = index.locate(text, offset);
+        let mut d = self.at(pos);
+        d.source_line = Some(line.to_string());
+        d
+    }
+
     pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -105,6 +114,32 @@ impl Pos {
     }
 }
 
+/// Where each line of a text starts.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The position of byte `offset` and the text of its line.
+    fn locate<'t>(&self, text: &'t str, offset: usize) -> (Pos, &'t str) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).map_or(text.len(), |&e| e - 1);
+        let column = text[start..offset].chars().count() + 1;
+        (Pos { line: line + 1, column }, text[start..end].trim_end_matches('\r'))
+    }
+}
+
 fn memchr_count(s: &str) -> usize {
     s.bytes().filter(|&b| b == b'\n').count()
 }
@@ -126,6 +161,7 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
         if color { ("\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m") } else { ("", "", "", "", "") };
     let mut out = String::new();
     let path = display_path(root, &d.file);
+    let path = clean(&path);
     let _ = write!(out, "{bold}{path}");
     if d.line > 0 {
         let _ = write!(out, ":{}", d.line);
@@ -137,11 +173,12 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
         Severity::Error => ("error", red),
         Severity::Warning => ("warning", yellow),
     };
-    let _ = write!(out, ":{reset} {tint}{label}{reset}{bold}:{reset} {}", d.message);
+    let _ = write!(out, ":{reset} {tint}{label}{reset}{bold}:{reset} {}", clean(&d.message));
     if let Some(src) = &d.source_line {
         let gutter = d.line.to_string();
         let pad = " ".repeat(gutter.len());
         let (shown, caret_column) = excerpt(src, d.column);
+        let shown = clean(&shown);
         let _ = write!(out, "\n{blue}{pad} |{reset}\n{blue}{gutter} |{reset} {shown}");
         if d.column > 0 {
             let caret_pad = " ".repeat(caret_column - 1);
@@ -149,9 +186,31 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
         }
     }
     if let Some(help) = &d.help {
-        let _ = write!(out, "\n{blue}  = help:{reset} {help}");
+        let _ = write!(out, "\n{blue}  = help:{reset} {}", clean(help));
     }
     out
+}
+
+/// Text from the user's files, made safe to print: control characters
+/// (escape codes, carriage returns, newlines that could start a line with a
+/// CI workflow command such as `::error`) and bidirectional overrides are
+/// shown as `\u{..}` escapes instead of acting on the terminal.
+pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control() && c != '\t' || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !s.chars().any(unsafe_char) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// At most about 100 characters of a source line, around the column, and
@@ -245,6 +304,27 @@ pub(crate) fn display_path(root: &Path, file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_text_cannot_drive_the_terminal_or_ci() {
+        let d = Diagnostic::error("x", "chapters/\u{1b}[31mred.md", "bad\n::error file=x::forged")
+            .with_help("\r\u{202e}evil");
+        let out = format_human(&d, Path::new("."), false);
+        assert!(!out.contains('\u{1b}') && !out.contains('\r') && !out.contains('\u{202e}'), "{out}");
+        assert!(out.lines().all(|l| !l.starts_with("::")), "{out}");
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_pos() {
+        let text = "ab\r\ncé d\nx";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 3 {
+            let (pos, _) = index.locate(text, offset);
+            assert_eq!(pos, Pos::of(text, offset), "{offset}");
+        }
+        assert_eq!(index.locate(text, 5).1, "cé d");
+        assert_eq!(index.locate(text, 0).1, "ab");
+    }
 
     #[test]
     fn positions_count_lines_and_characters() {

@@ -16,18 +16,24 @@ mod content;
 mod diagnostics;
 mod embedded;
 mod git;
+mod html;
 mod links;
 mod lint;
 mod markdown;
 mod output;
 mod pipeline;
+mod platform;
 mod rebuild;
 mod render;
+mod routes;
 mod search;
 mod serve;
+mod sink;
 mod site;
 mod slug;
 mod source;
+mod sync;
+mod template_guard;
 mod templates;
 mod toml_fields;
 mod watch;
@@ -90,11 +96,11 @@ fn report(failure: Failure) -> ExitCode {
             ExitCode::from(1)
         }
         Failure::Usage(msg) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", diagnostics::clean(&msg));
             ExitCode::from(2)
         }
         Failure::Io(msg) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", diagnostics::clean(&msg));
             ExitCode::from(1)
         }
     }

@@ -5,8 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::markdown::Rendered;
+use crate::routes;
 use crate::site::Site;
 use crate::toml_fields::did_you_mean_owned;
 
@@ -52,6 +53,15 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
         let broken: HashSet<&str> = site.book.broken.iter().map(String::as_str).collect();
 
         for src in &sources {
+            // Found once per file: a file may hold thousands of problems.
+            let lines = LineIndex::new(src.text);
+            for &(offset, why) in &src.rendered.unsafe_urls {
+                diags.push(
+                    Diagnostic::error("unsafe-url", src.file, format!("this URL is refused: {why}"))
+                        .at_index(&lines, src.text, offset)
+                        .with_help("link to a page of the playbook or an http(s) address"),
+                );
+            }
             for link in &src.rendered.links {
                 let target = link.file.as_deref().map_or(Some(src), |f| by_file.get(f).copied());
                 let Some(target) = target else {
@@ -59,7 +69,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     if broken.contains(file) {
                         continue;
                     }
-                    diags.push(missing_file(src, link.offset, file, &drafts, &by_file));
+                    diags.push(missing_file(src, &lines, link.offset, file, &drafts, &by_file));
                     continue;
                 };
                 let Some(fragment) = &link.fragment else {
@@ -74,7 +84,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     src.file,
                     format!("`{}` has no heading with the anchor `#{fragment}`", target.file),
                 )
-                .at_offset(src.text, link.offset);
+                .at_index(&lines, src.text, link.offset);
                 let plain: Vec<&str> = target
                     .rendered
                     .headings
@@ -89,13 +99,29 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                 diags.push(d);
             }
             for asset in &src.rendered.assets {
-                if site.book.root.join(&asset.file).is_file() {
-                    assets.push(asset.file.clone());
-                } else {
-                    diags.push(
-                        Diagnostic::warning("missing-file", src.file, format!("`{}` does not exist", asset.file))
-                            .at_offset(src.text, asset.offset),
-                    );
+                let place = |d: Diagnostic| d.at_index(&lines, src.text, asset.offset);
+                if !site.book.sources.exists(&asset.file) {
+                    diags.push(place(Diagnostic::warning(
+                        "missing-file",
+                        src.file,
+                        format!("`{}` does not exist", asset.file),
+                    )));
+                    continue;
+                }
+                // Resolved here, read at the copy: both through `Sources`.
+                if let Err(mut d) = site.book.sources.resolve(&asset.file) {
+                    d.file = src.file.to_string();
+                    d.message = format!("`{}` cannot be published: {}", asset.file, d.message);
+                    diags.push(place(d));
+                    continue;
+                }
+                match routes::media(&asset.file) {
+                    Ok(route) => assets.push((asset.file.clone(), route)),
+                    Err(why) => diags.push(place(Diagnostic::error(
+                        "bad-path",
+                        src.file,
+                        format!("`{}` cannot be published: {why}", asset.file),
+                    ))),
                 }
             }
         }
@@ -106,6 +132,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
 
 fn missing_file(
     src: &Source<'_>,
+    lines: &LineIndex,
     offset: usize,
     file: &str,
     drafts: &HashSet<&str>,
@@ -117,12 +144,12 @@ fn missing_file(
             src.file,
             format!("links to `{file}`, a draft left out of this build"),
         )
-        .at_offset(src.text, offset)
+        .at_index(lines, src.text, offset)
         .with_help("build with --drafts, or remove the link until the chapter is published");
     }
     let d =
         Diagnostic::error("broken-link", src.file, format!("links to `{file}`, which is not a page of this playbook"))
-            .at_offset(src.text, offset);
+            .at_index(lines, src.text, offset);
     match did_you_mean_owned(file, pages.keys().copied()) {
         Some(best) => d.with_help(format!("did you mean `{best}`?")),
         None => d.with_help("link to a chapter, a team example or onboarding.md, relative to this file"),

@@ -2,12 +2,10 @@
 //! due, chapters nobody owns or that lack a summary, examples no build shows.
 //! Each points at the front-matter line to edit.
 
-use std::path::Path;
-
-use walkdir::WalkDir;
-
+use crate::content::front_matter_key_offset as key_offset;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
+use crate::source::Sources;
 use crate::toml_fields::Date;
 
 pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
@@ -46,55 +44,25 @@ pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
             );
         }
     }
-    out.extend(unshown_examples(&book.root));
+    out.extend(unshown_examples(&book.sources));
     out
-}
-
-/// Byte offset of `key = ` in a file's front matter, else of the first line.
-fn key_offset(text: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i > 0 && line.trim_end() == "+++" {
-            break;
-        }
-        let rest = line.trim_start();
-        if let Some(after) = rest.strip_prefix(key)
-            && after.trim_start().starts_with('=')
-        {
-            return offset + (line.len() - rest.len());
-        }
-        offset += line.len();
-    }
-    0
 }
 
 /// Markdown files under `teams/` that are not in a team folder, so no page
 /// can show them.
-fn unshown_examples(root: &Path) -> Vec<Diagnostic> {
-    let teams = root.join("teams");
-    let mut out = Vec::new();
-    for entry in WalkDir::new(&teams).min_depth(1).into_iter().flatten() {
-        let depth = entry.depth();
-        let is_md = entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md");
-        if is_md && depth != 2 {
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            out.push(
-                Diagnostic::warning("example-not-shown", rel, "no page shows this file")
-                    .with_help("team examples go directly in teams/<team-id>/, next to team.toml"),
-            );
-        }
+fn unshown_examples(sources: &Sources) -> Vec<Diagnostic> {
+    if !sources.is_dir("teams") {
+        return Vec::new();
     }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_the_line_of_a_front_matter_key() {
-        let text = "+++\ntitle = \"A\"\n  owners = []\n+++\nowners = x\n";
-        assert_eq!(key_offset(text, "owners"), 18);
-        assert_eq!(key_offset(text, "summary"), 0);
-    }
+    // Problems of the walk itself were reported when the playbook loaded.
+    let mut already = Vec::new();
+    sources
+        .walk("teams", usize::MAX, &mut already)
+        .into_iter()
+        .filter(|e| !e.is_dir && e.depth != 2 && e.rel.ends_with(".md"))
+        .map(|e| {
+            Diagnostic::warning("example-not-shown", e.rel, "no page shows this file")
+                .with_help("team examples go directly in teams/<team-id>/, next to team.toml")
+        })
+        .collect()
 }

@@ -8,8 +8,11 @@
 
 use std::ops::Range;
 
+use std::collections::HashMap;
+
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::html::{UrlUse, escape, script_risk};
 use crate::slug::{self, Anchors};
 
 pub(crate) fn parser_options() -> Options {
@@ -56,6 +59,9 @@ pub(crate) struct Rendered {
     pub assets: Vec<AssetRef>,
     /// The plain text, split at headings: what the search index reads.
     pub sections: Vec<TextSection>,
+    /// Links and images whose URL would run script: (offset, why). They are
+    /// written as `#` and reported as errors.
+    pub unsafe_urls: Vec<(usize, &'static str)>,
 }
 
 /// The text under one heading (the first has no heading: the intro).
@@ -103,7 +109,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
 
     let mut main: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut notes: Vec<Event<'_>> = Vec::new();
-    let mut footnote_numbers: Vec<String> = Vec::new();
+    let mut footnote_numbers: HashMap<String, usize> = HashMap::new();
     let mut in_footnote = 0usize;
     let mut in_heading = false;
     out.sections.push(TextSection::default());
@@ -130,19 +136,26 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                     level: shift(*level, doc.heading_shift),
                     id: Some(full_id.into()),
                     classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    // `{onclick=...}` is HTML by another name.
+                    attrs: if doc.raw_html { attrs.clone() } else { Vec::new() },
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 in_heading = false;
-                let id = &out.headings.last().map(|h| h.id.clone()).unwrap_or_default();
+                let id = escape(&out.headings.last().map(|h| h.id.clone()).unwrap_or_default());
                 sink.push(Event::InlineHtml(
                     format!(r##"<a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1">#</a>"##).into(),
                 ));
                 sink.push(Event::End(TagEnd::Heading(shift(*level, doc.heading_shift))));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let href = rewrite_link(dest_url, dir, offset, doc, resolve, &mut out);
+                let href = match script_risk(dest_url, UrlUse::Link) {
+                    Some(why) => {
+                        out.unsafe_urls.push((offset, why));
+                        Some("#".to_string())
+                    }
+                    None => rewrite_link(dest_url, dir, offset, doc, resolve, &mut out),
+                };
                 sink.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: href.map_or_else(|| dest_url.clone(), CowStr::from),
@@ -151,7 +164,13 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let src = rewrite_asset(dest_url, dir, offset, resolve, &mut out);
+                let src = match script_risk(dest_url, UrlUse::Image) {
+                    Some(why) => {
+                        out.unsafe_urls.push((offset, why));
+                        Some("#".to_string())
+                    }
+                    None => rewrite_asset(dest_url, dir, offset, resolve, &mut out),
+                };
                 sink.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: src.map_or_else(|| dest_url.clone(), CowStr::from),
@@ -178,7 +197,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 sink.push(Event::Html("</div>\n".into()));
             }
             Event::TaskListMarker(checked) => {
-                let label = escape_attr(&item_text(&events, i + 1));
+                let label = escape(&item_text(&events, i + 1));
                 let checked = if *checked { " checked" } else { "" };
                 sink.push(Event::InlineHtml(
                     format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
@@ -294,14 +313,10 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-fn footnote_number(seen: &mut Vec<String>, label: &str) -> usize {
-    match seen.iter().position(|l| l == label) {
-        Some(i) => i + 1,
-        None => {
-            seen.push(label.to_string());
-            seen.len()
-        }
-    }
+/// Footnotes are numbered in order of first mention.
+fn footnote_number(seen: &mut HashMap<String, usize>, label: &str) -> usize {
+    let next = seen.len() + 1;
+    *seen.entry(label.to_string()).or_insert(next)
 }
 
 fn footnote_id(prefix: &str, label: &str) -> String {
@@ -410,43 +425,37 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-pub(crate) fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
-    out
-}
-
-/// HTML-escapes text for both element content and quoted attributes.
-/// Runs without special characters are copied whole: templates escape a
-/// lot of text, most of it plain.
-pub(crate) fn escape_into(out: &mut String, s: &str) {
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(entity);
-        start = i + 1;
+/// Renders a short front-matter string (`do`, `dont`, `why`) as inline
+/// HTML, under the same rules as a body: raw HTML only when trusted, and no
+/// link that runs script (the error says why).
+pub(crate) fn inline(text: &str, raw_html: bool) -> Result<String, &'static str> {
+    let mut events = Vec::new();
+    for event in Parser::new_ext(text, parser_options()) {
+        match &event {
+            Event::Html(raw) | Event::InlineHtml(raw) if !raw_html => events.push(Event::Text(raw.clone())),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(why) = script_risk(dest_url, UrlUse::Link) {
+                    return Err(why);
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(why) = script_risk(dest_url, UrlUse::Image) {
+                    return Err(why);
+                }
+                events.push(event);
+            }
+            _ => events.push(event),
+        }
     }
-    out.push_str(&s[start..]);
-}
-
-/// Renders a short front-matter string (`do`, `dont`, `why`) as inline HTML.
-pub(crate) fn inline(text: &str) -> String {
     let mut html_out = String::with_capacity(text.len() + 16);
-    html::push_html(&mut html_out, Parser::new_ext(text, parser_options()));
+    html::push_html(&mut html_out, events.into_iter());
     let trimmed = html_out.trim();
     let single = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"));
-    match single {
+    Ok(match single {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -495,6 +504,20 @@ mod tests {
         assert!(r.html.contains("callout-warning"), "{}", r.html);
         let note = r.html.find("The note").unwrap();
         assert!(note > r.html.find("After").unwrap(), "{}", r.html);
+    }
+
+    #[test]
+    fn without_raw_html_no_author_script_survives() {
+        let text = "+++\n+++\n## T {#x\" onclick=\"a onmouseover=b}\n\n<script>x</script>\n\n[a](javascript:alert(1)) [b](JaVa&#x09;Script:x) ![c](data:text/html,x)\n";
+        let doc = Doc { file: "chapters/a.md", text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
+        let r = render(&doc, &Urls);
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onmouseover="), "{}", r.html);
+        assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("data:text"), "{}", r.html);
+        assert_eq!(r.unsafe_urls.len(), 3, "{:?}", r.unsafe_urls);
+        assert!(inline("[x](javascript:alert(1))", false).is_err());
+        assert_eq!(inline("<b>x</b> *y*", false).unwrap(), "&lt;b&gt;x&lt;/b&gt; <em>y</em>");
     }
 
     #[test]

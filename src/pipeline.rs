@@ -9,8 +9,10 @@ use crate::config;
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{self, Diagnostic};
 use crate::git;
-use crate::render;
+use crate::routes;
 use crate::site::{self, Site};
+use crate::source::Sources;
+use crate::templates;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
@@ -36,24 +38,28 @@ pub(crate) struct Compiled {
 /// sorted; the `Err` side holds at least one error.
 pub(crate) fn compile(root: &Path, opts: &Options, prev: Option<&Site>) -> Result<Compiled, Vec<Diagnostic>> {
     let start = Instant::now();
-    let mut cfg = config::load(root)?;
+    let sources = Sources::open(root).map_err(|e| vec![Diagnostic::error("io", "", e)])?;
+    let mut cfg = config::load(&sources)?;
     if let Some(url) = &opts.base_url {
         cfg.base_url = config::normalize_base(url);
     }
+    let sources = sources.with_limit_mib(cfg.max_file_mib);
     // The git walk is a separate process: let it run beside the load. The
     // dev server keeps the dates it read at start.
     let ((mut book, mut diags), updated) = rayon::join(
-        || content::load(root, cfg, &opts.load, prev.map(|s| &s.book)),
+        || content::load(&sources, cfg, &opts.load, prev.map(|s| &s.book)),
         || match prev {
             Some(p) => p.book.updated.clone(),
             None => git::last_updated(root),
         },
     );
     book.updated = updated;
-    let load = start.elapsed();
-    let (site, mut more) = site::compile(book, prev);
+    let statics = templates::static_files(&sources, &book.config, &mut diags);
+    let (routes, mut more) = routes::assign(&mut book, statics);
     diags.append(&mut more);
-    diags.extend(render::check_paths(&site));
+    let load = start.elapsed();
+    let (site, mut more) = site::compile(book, routes, prev);
+    diags.append(&mut more);
     let compile = start.elapsed() - load;
     diagnostics::sort(&mut diags);
     if diagnostics::count_errors(&diags) > 0 {

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
-use crate::output::{Files, Memory};
 use crate::pipeline::{self, Options};
 use crate::render::{self, Changed, Plan, PrintCache, Selection};
+use crate::sink::{Files, Memory};
 use crate::site::Site;
 use crate::templates::{self, Theme};
 
@@ -59,7 +59,7 @@ impl Rebuilder {
         let site = compiled.site;
         let theme = match prev {
             Some(b) if !theme_changed && b.site.book.config.theme == site.book.config.theme => Arc::clone(&b.theme),
-            _ => Arc::new(templates::load(&self.root, &site.book.config)?),
+            _ => Arc::new(templates::load(&site.book.sources, &site.book.config)?),
         };
         let structure = structure(&site);
         let selection = match prev {
@@ -88,8 +88,8 @@ impl Rebuilder {
         match &self.last {
             Some(b) if b.site.book.config.search => {
                 let files = std::sync::Mutex::new(Vec::new());
-                render::search_index(&b.site, &|path, bytes| {
-                    files.lock().unwrap_or_else(|p| p.into_inner()).push((path, bytes));
+                render::search_index(&b.site, &|route, bytes| {
+                    crate::sync::lock(&files).push((route.as_str().to_string(), bytes));
                 });
                 let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
                 files.sort();
@@ -140,18 +140,19 @@ fn structure(site: &Site) -> u64 {
     let mut h = DefaultHasher::new();
     format!("{:?}", book.config).hash(&mut h);
     (&book.edition, &book.drafts, &book.broken, &site.assets, &site.base).hash(&mut h);
+    format!("{:?}", site.routes).hash(&mut h);
     let mut updated: Vec<_> = book.updated.iter().map(|(f, d)| (f, d.to_string())).collect();
     updated.sort();
     updated.hash(&mut h);
     for p in &book.parts {
-        (&p.dir, &p.url_path, &p.title, &p.description, p.parent, p.weight).hash(&mut h);
+        (&p.dir, &p.route, &p.title, &p.description, p.parent, p.weight).hash(&mut h);
     }
     for c in &book.chapters {
-        (&c.doc.file, &c.slug, &c.url_path, c.part).hash(&mut h);
+        (&c.doc.file, &c.slug, &c.route, c.part).hash(&mut h);
         format!("{:?}", c.meta).hash(&mut h);
     }
     for t in &book.teams {
-        (&t.id, &t.name, &t.description, &t.lead, &t.channel, t.weight).hash(&mut h);
+        (&t.id, &t.name, &t.description, &t.lead, &t.channel, t.weight, &t.route).hash(&mut h);
         for ex in &t.examples {
             (&ex.doc.file, &ex.slug).hash(&mut h);
             format!("{:?}", ex.meta).hash(&mut h);

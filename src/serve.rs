@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::output::Files;
 use crate::search;
+use crate::sink::Files;
 
 /// What the server shows right now.
 pub(crate) struct Live {
@@ -53,7 +53,7 @@ impl Shared {
     /// stays served (searches stay possible, a little behind).
     pub(crate) fn publish(&self, mut files: Arc<Files>) -> u64 {
         let generation = {
-            let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+            let mut live = crate::sync::write(&self.live);
             if !files.keys().any(|k| k.starts_with(search::DIR)) {
                 let old: Vec<_> = live
                     .files
@@ -75,7 +75,7 @@ impl Shared {
     /// Swaps in the search index built for `generation`, unless a newer
     /// site was published meanwhile (its own index is on the way).
     pub(crate) fn set_search_index(&self, generation: u64, index: Vec<(String, Vec<u8>)>) {
-        let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+        let mut live = crate::sync::write(&self.live);
         if live.generation != generation {
             return;
         }
@@ -93,20 +93,20 @@ impl Shared {
     /// Shows a build error on every tab; the last good site stays served.
     pub(crate) fn fail(&self, message: String) {
         let data = json_string(&message);
-        self.live.write().unwrap_or_else(|p| p.into_inner()).error = Some(message);
+        crate::sync::write(&self.live).error = Some(message);
         self.broadcast(&format!("event: build-error\ndata: {data}\n\n"));
     }
 
     /// The error is gone but nothing had to be rendered again.
     pub(crate) fn clear_error(&self) {
-        let had = self.live.write().unwrap_or_else(|p| p.into_inner()).error.take().is_some();
+        let had = crate::sync::write(&self.live).error.take().is_some();
         if had {
             self.broadcast("event: ok\ndata: {}\n\n");
         }
     }
 
     fn broadcast(&self, message: &str) {
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        let mut clients = crate::sync::lock(&self.clients);
         clients.retain(|c| c.send(message.to_string()).is_ok());
     }
 }
@@ -161,14 +161,14 @@ fn handle(request: Request, shared: &Arc<Shared>) {
         Some("files") => {
             // For tests and tools: the list once the search index has caught up.
             for _ in 0..600 {
-                let live = shared.live.read().unwrap_or_else(|p| p.into_inner());
+                let live = crate::sync::read(&shared.live);
                 if live.indexed == live.generation || live.error.is_some() {
                     break;
                 }
                 drop(live);
                 thread::sleep(Duration::from_millis(50));
             }
-            let live = shared.live.read().unwrap_or_else(|p| p.into_inner());
+            let live = crate::sync::read(&shared.live);
             let mut names: Vec<&String> = live.files.keys().collect();
             names.sort();
             let body = format!("[{}]", names.iter().map(|n| json_string(n)).collect::<Vec<_>>().join(","));
@@ -185,7 +185,7 @@ fn handle(request: Request, shared: &Arc<Shared>) {
 /// Maps a URL path below the base to a file of the site.
 fn lookup(shared: &Shared, path: &str, url: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     let Some(rel) = safe_path(path) else { return not_found(shared) };
-    let live = shared.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = crate::sync::read(&shared.live);
     if live.files.is_empty() {
         let message = live.error.clone().unwrap_or_else(|| "The first build has not finished yet.".into());
         drop(live);
@@ -244,7 +244,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn not_found(shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
-    let live = shared.live.read().unwrap_or_else(|p| p.into_inner());
+    let live = crate::sync::read(&shared.live);
     let body = live.files.get("404.html").map(|b| b.to_vec());
     drop(live);
     match body {
@@ -256,7 +256,7 @@ fn not_found(shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
 /// Shown for every page while no build has succeeded yet.
 fn error_page(shared: &Shared, message: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     let mut text = String::new();
-    crate::markdown::escape_into(&mut text, message);
+    crate::html::escape_into(&mut text, message);
     let body = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head>\
          <body><main><h1>The playbook does not build yet</h1><pre>{text}</pre>\
@@ -280,13 +280,13 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn stream_events(request: Request, shared: &Arc<Shared>) {
     let (tx, rx): (Sender<String>, Receiver<String>) = channel();
     let hello = {
-        let live = shared.live.read().unwrap_or_else(|p| p.into_inner());
+        let live = crate::sync::read(&shared.live);
         match &live.error {
             Some(e) => format!("event: build-error\ndata: {}\n\n", json_string(e)),
             None => format!("event: hello\ndata: {}\n\n", live.generation),
         }
     };
-    shared.clients.lock().unwrap_or_else(|p| p.into_inner()).push(tx);
+    crate::sync::lock(&shared.clients).push(tx);
     let mut w = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: close\r\nX-Accel-Buffering: no\r\n\r\n";

@@ -2,16 +2,17 @@
 //! parallel), and every link between documents checked against the anchors
 //! the rendering produced. Pages, print view and search read from here.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::{Playbook, Team};
+use crate::content::{Chapter, Playbook, Team, front_matter_key_offset};
 use crate::diagnostics::Diagnostic;
 use crate::links;
 use crate::markdown::{self, Rendered, Resolve, Target};
+use crate::routes::{self, Route, Routes};
 
 /// A chapter's principle card, as inline HTML.
 #[derive(Clone, Debug, Default)]
@@ -27,6 +28,8 @@ impl Card {
     }
 }
 
+/// The playbook compiled: every document rendered once, every link checked,
+/// every output path decided. What render, search and the checks read.
 pub(crate) struct Site {
     pub book: Playbook,
     /// Parallel to `book.chapters`.
@@ -35,8 +38,11 @@ pub(crate) struct Site {
     /// Parallel to `book.teams` and their `examples`.
     pub examples: Vec<Vec<Arc<Rendered>>>,
     pub onboarding: Option<Arc<Rendered>>,
-    /// Root-relative files that pages reference and that exist.
-    pub assets: BTreeSet<String>,
+    /// The routes that no chapter, part or team record holds.
+    pub routes: Routes,
+    /// Root-relative files that pages reference and that exist, with the
+    /// route of their copy.
+    pub assets: BTreeMap<String, Route>,
     /// Base path every URL starts with (`/` or `/handbook/`).
     pub base: String,
     /// Identifies the source-to-URL map the HTML was rendered against.
@@ -59,32 +65,28 @@ impl Urls {
     pub(crate) fn new(book: &Playbook, base: &str) -> Urls {
         let mut targets = HashMap::new();
         for c in &book.chapters {
-            let spec = TargetSpec { url: format!("{base}{}", c.url_path), anchor_prefix: String::new(), anchor: None };
+            let spec = TargetSpec { url: c.route.url(base), anchor_prefix: String::new(), anchor: None };
             targets.insert(c.doc.file.clone(), spec);
         }
-        let chapter_url: HashMap<&str, &str> =
-            book.chapters.iter().map(|c| (c.slug.as_str(), c.url_path.as_str())).collect();
+        let chapter_url: HashMap<&str, &Route> = book.chapters.iter().map(|c| (c.slug.as_str(), &c.route)).collect();
         for team in &book.teams {
             let shown = book.shows_team(&team.id);
             for ex in &team.examples {
                 let anchor = ex.anchor();
                 let spec = if shown {
-                    TargetSpec {
-                        url: format!("{base}teams/{}/", team.id),
-                        anchor_prefix: format!("{anchor}-"),
-                        anchor: Some(anchor),
-                    }
+                    TargetSpec { url: team.route.url(base), anchor_prefix: format!("{anchor}-"), anchor: Some(anchor) }
                 } else {
                     // Another team's example in a team edition: its chapter
                     // is the closest page this edition has.
-                    let chapter = chapter_url.get(ex.meta.chapter.as_str()).copied().unwrap_or("");
-                    TargetSpec { url: format!("{base}{chapter}"), anchor_prefix: format!("{anchor}-"), anchor: None }
+                    let url =
+                        chapter_url.get(ex.meta.chapter.as_str()).map_or_else(|| base.to_string(), |r| r.url(base));
+                    TargetSpec { url, anchor_prefix: format!("{anchor}-"), anchor: None }
                 };
                 targets.insert(ex.doc.file.clone(), spec);
             }
         }
         if let Some(doc) = &book.onboarding {
-            let spec = TargetSpec { url: format!("{base}onboarding/"), anchor_prefix: String::new(), anchor: None };
+            let spec = TargetSpec { url: routes::onboarding().url(base), anchor_prefix: String::new(), anchor: None };
             targets.insert(doc.file.clone(), spec);
         }
         Urls { targets, media_base: format!("{base}media/") }
@@ -122,7 +124,7 @@ const EXAMPLE_HEADING_SHIFT: u8 = 3;
 /// Renders every document's markdown and checks links. With `prev` (the
 /// dev server's last good site), a document whose text is unchanged reuses
 /// its earlier rendering, as long as no URL moved.
-pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnostic>) {
+pub(crate) fn compile(book: Playbook, routes: Routes, prev: Option<&Site>) -> (Site, Vec<Diagnostic>) {
     let base = book.config.base_path();
     let urls = Urls::new(&book, &base);
     // Earlier renderings are valid while no URL moved and raw HTML is
@@ -130,12 +132,13 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
     let url_map = urls.fingerprint() ^ u64::from(book.config.raw_html);
     let reuse = Reuse::new(prev.filter(|p| p.url_map == url_map));
 
-    let (chapters, cards): (Vec<Arc<Rendered>>, Vec<Card>) = book
+    let raw_html = book.config.raw_html;
+    let compiled: Vec<(Arc<Rendered>, Card, Vec<Diagnostic>)> = book
         .chapters
         .par_iter()
         .map(|c| {
             if let Some((rendered, Some(card))) = reuse.get(&c.doc.file, &c.doc.text) {
-                return (rendered, card.clone());
+                return (rendered, card.clone(), Vec::new());
             }
             let doc = markdown::Doc {
                 file: &c.doc.file,
@@ -143,16 +146,20 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
                 body_offset: c.doc.body_offset,
                 id_prefix: "",
                 heading_shift: 0,
-                raw_html: book.config.raw_html,
+                raw_html,
             };
-            let card = Card {
-                do_: c.meta.do_.as_deref().map(markdown::inline),
-                dont: c.meta.dont.as_deref().map(markdown::inline),
-                why: c.meta.why.as_deref().map(markdown::inline),
-            };
-            (Arc::new(markdown::render(&doc, &urls)), card)
+            let (card, diags) = card(c, raw_html);
+            (Arc::new(markdown::render(&doc, &urls)), card, diags)
         })
-        .unzip();
+        .collect();
+    let mut diags = Vec::new();
+    let mut chapters = Vec::with_capacity(compiled.len());
+    let mut cards = Vec::with_capacity(compiled.len());
+    for (rendered, card, mut more) in compiled {
+        chapters.push(rendered);
+        cards.push(card);
+        diags.append(&mut more);
+    }
     let examples: Vec<Vec<Arc<Rendered>>> =
         book.teams.par_iter().map(|t| render_examples(t, &urls, &reuse, book.config.raw_html)).collect();
     let onboarding = book.onboarding.as_ref().map(|d| {
@@ -169,9 +176,36 @@ pub(crate) fn compile(book: Playbook, prev: Option<&Site>) -> (Site, Vec<Diagnos
         })
     });
 
-    let mut site = Site { book, chapters, cards, examples, onboarding, assets: BTreeSet::new(), base, url_map };
-    let diags = links::check(&mut site);
+    let mut site = Site { book, chapters, cards, examples, onboarding, routes, assets: BTreeMap::new(), base, url_map };
+    diags.extend(links::check(&mut site));
     (site, diags)
+}
+
+/// A chapter's principle card, each field rendered like its body.
+fn card(c: &Chapter, raw_html: bool) -> (Card, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut field = |key: &str, value: &Option<String>| {
+        let text = value.as_deref()?;
+        match markdown::inline(text, raw_html) {
+            Ok(html) => Some(html),
+            Err(why) => {
+                let at = front_matter_key_offset(&c.doc.text, key);
+                diags.push(
+                    Diagnostic::error(
+                        "unsafe-url",
+                        &c.doc.file,
+                        format!("`{key}` links to a URL that is refused: {why}"),
+                    )
+                    .at_offset(&c.doc.text, at)
+                    .with_help("link to a page or an http(s) address"),
+                );
+                None
+            }
+        }
+    };
+    let card =
+        Card { do_: field("do", &c.meta.do_), dont: field("dont", &c.meta.dont), why: field("why", &c.meta.why) };
+    (card, diags)
 }
 
 /// Earlier renderings by source file, with the text they came from (and,

@@ -1,60 +1,130 @@
-//! The theme: Tera templates and static assets.
+//! The theme: Tera templates and static files.
 //!
 //! The default theme is embedded; `theme = "path"` in playbook.toml loads one
-//! from disk; the root's `templates/` overrides either by file name. Template
-//! errors name the file they came from.
-
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+//! from a folder inside the root; the root's `templates/` overrides either by
+//! file name, and its `static/` adds to (or replaces) the theme's files.
+//! Everything is read through `Sources`. Template errors name the file they
+//! came from; `template_guard` decides what a template may do.
 
 use tera::{Context, Tera};
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::embedded;
+use crate::source::Sources;
+use crate::template_guard;
 
-pub(crate) enum Asset {
+/// A file copied into the site as is.
+#[derive(Clone, Debug)]
+pub(crate) struct StaticFile {
+    origin: String,
+    data: Data,
+    theme: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Data {
     Embedded(&'static [u8]),
-    File(PathBuf),
+    /// Root-relative path, read through `Sources` when copied.
+    Source(String),
+}
+
+impl StaticFile {
+    /// Where it comes from, for messages: a root-relative path.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// From the theme (which the root's `static/` may override).
+    pub(crate) fn is_theme(&self) -> bool {
+        self.theme
+    }
+
+    pub(crate) fn bytes(&self, sources: &Sources) -> Result<Vec<u8>, Diagnostic> {
+        match &self.data {
+            Data::Embedded(b) => Ok(b.to_vec()),
+            Data::Source(rel) => sources.read(rel),
+        }
+    }
 }
 
 pub(crate) struct Theme {
     pub tera: Tera,
-    /// Output-relative path -> bytes, theme assets first, then the root's
-    /// `static/` (which wins on a clash).
-    pub assets: BTreeMap<String, Asset>,
     /// Template name -> the file it came from, for messages.
-    origins: BTreeMap<String, String>,
+    origins: std::collections::BTreeMap<String, String>,
 }
 
-pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
-    let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new(); // name -> (origin, text)
-    let mut assets = BTreeMap::new();
+/// The files to copy: the theme's, then the root's `static/`, by output
+/// path (a later one of the same path replaces an earlier one).
+pub(crate) fn static_files(
+    sources: &Sources,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, StaticFile)> {
+    let mut out = Vec::new();
+    match &config.theme_dir {
+        None => {
+            for (name, bytes) in embedded::theme_files("static/") {
+                let file = StaticFile {
+                    origin: format!("(default theme) static/{name}"),
+                    data: Data::Embedded(bytes),
+                    theme: true,
+                };
+                out.push((name.to_string(), file));
+            }
+        }
+        Some(dir) => list(sources, &format!("{dir}/static"), true, &mut out, diags),
+    }
+    list(sources, "static", false, &mut out, diags);
+    out
+}
+
+fn list(sources: &Sources, dir: &str, theme: bool, out: &mut Vec<(String, StaticFile)>, diags: &mut Vec<Diagnostic>) {
+    if !sources.is_dir(dir) {
+        return;
+    }
+    for entry in sources.walk(dir, usize::MAX, diags) {
+        if entry.is_dir {
+            continue;
+        }
+        let path = entry.rel[dir.len() + 1..].to_string();
+        out.push((path, StaticFile { origin: entry.rel.clone(), data: Data::Source(entry.rel), theme }));
+    }
+}
+
+pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let mut texts = template_guard::Sources::new();
     let mut diags = Vec::new();
-    if config.theme == "default" {
-        for (name, bytes) in embedded::theme_files("templates/") {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            sources.insert(name.to_string(), (format!("(default theme) templates/{name}"), text));
+    match &config.theme_dir {
+        None => {
+            for (name, bytes) in embedded::theme_files("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                texts.insert(name.to_string(), (format!("(default theme) templates/{name}"), text));
+            }
         }
-        for (name, bytes) in embedded::theme_files("static/") {
-            assets.insert(name.to_string(), Asset::Embedded(bytes));
-        }
-    } else {
-        let dir = root.join(&config.theme);
-        if !dir.join("templates").is_dir() {
-            return Err(vec![
-                Diagnostic::error("unknown-theme", crate::config::FILE, format!("theme `{}` not found", config.theme))
+        Some(dir) => {
+            let templates = format!("{dir}/templates");
+            if !sources.is_dir(&templates) {
+                let at = config.key_at("theme");
+                return Err(vec![
+                    Diagnostic::error(
+                        "unknown-theme",
+                        crate::config::FILE,
+                        format!(
+                            "theme `{}` not found: `{templates}` is not a folder inside the playbook",
+                            config.theme
+                        ),
+                    )
+                    .at(at)
                     .with_help(
                         "use \"default\", or a path (relative to the playbook root) to a folder with templates/",
                     ),
-            ]);
+                ]);
+            }
+            read_templates(sources, &templates, &mut texts, &mut diags);
         }
-        read_templates(root, &dir.join("templates"), &mut sources, &mut diags);
-        read_assets(&dir.join("static"), &mut assets);
     }
-    read_templates(root, &root.join("templates"), &mut sources, &mut diags);
-    read_assets(&root.join("static"), &mut assets);
+    read_templates(sources, "templates", &mut texts, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -63,66 +133,43 @@ pub(crate) fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which bloats every URL; in quoted
     // attributes and text these five characters are the ones that matter.
-    tera.set_escape_fn(escape_html);
-    let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
+    tera.set_escape_fn(crate::html::escape);
+    template_guard::install(&mut tera);
+    let all = texts.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     if let Err(e) = tera.add_raw_templates(all) {
-        return Err(template_errors(&sources, &e));
+        return Err(template_errors(&texts, &e));
     }
-    let origins = sources.into_iter().map(|(name, (origin, _))| (name, origin)).collect();
-    Ok(Theme { tera, assets, origins })
+    let circles = template_guard::recursion(&tera, &texts);
+    if !circles.is_empty() {
+        return Err(circles);
+    }
+    let origins = texts.into_iter().map(|(name, (origin, _))| (name, origin)).collect();
+    Ok(Theme { tera, origins })
 }
 
-fn read_templates(
-    root: &Path,
-    dir: &Path,
-    sources: &mut BTreeMap<String, (String, String)>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    if !dir.is_dir() {
+fn read_templates(sources: &Sources, dir: &str, texts: &mut template_guard::Sources, diags: &mut Vec<Diagnostic>) {
+    if !sources.is_dir(dir) {
         return;
     }
-    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::error("io", dir.display().to_string(), e.to_string()));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
+    for entry in sources.walk(dir, usize::MAX, diags) {
+        if entry.is_dir {
             continue;
         }
-        let name = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        let origin = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        match std::fs::read(entry.path()).map_err(|e| crate::source::io_error(&origin, &e)) {
-            Ok(bytes) => match crate::source::decode(&origin, bytes) {
-                Ok(text) => {
-                    sources.insert(name, (origin, text));
-                }
-                Err(d) => diags.push(d),
-            },
+        let name = entry.rel[dir.len() + 1..].to_string();
+        match sources.read_text(&entry.rel) {
+            Ok(text) => {
+                texts.insert(name, (entry.rel, text));
+            }
             Err(d) => diags.push(d),
-        }
-    }
-}
-
-fn read_assets(dir: &Path, assets: &mut BTreeMap<String, Asset>) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in WalkDir::new(dir).follow_links(true).into_iter().flatten() {
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            assets.insert(rel, Asset::File(entry.path().to_path_buf()));
         }
     }
 }
 
 /// Tera stops at the first broken template; parse each one alone to report
 /// every syntax error with its file, line and column.
-fn template_errors(sources: &BTreeMap<String, (String, String)>, first: &tera::Error) -> Vec<Diagnostic> {
+fn template_errors(texts: &template_guard::Sources, first: &tera::Error) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for (name, (origin, text)) in sources {
+    for (name, (origin, text)) in texts {
         let mut alone = Tera::default();
         if let Err(e) = alone.add_raw_template(name, text) {
             let chain = error_chain(&e);
@@ -153,10 +200,8 @@ fn located(origin: &str, chain: &str) -> Diagnostic {
     d
 }
 
-fn escape_html(s: &str) -> String {
-    crate::markdown::escape_attr(s)
-}
-
+/// Tera's error and its causes on one line: its messages quote the
+/// template, which is user text, so they must not span lines.
 pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
     let mut source = e.source();
@@ -165,11 +210,12 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    msg
+    msg.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 impl Theme {
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        template_guard::reset_budget();
         self.tera.render(name, ctx).map_err(|e| {
             let origin = self.origins.get(name).map_or(name, String::as_str);
             Diagnostic::error("template", origin, format!("template error: {}", error_chain(&e)))

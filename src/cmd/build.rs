@@ -1,14 +1,14 @@
 //! `playbook build`: compile, render through the theme, swap the output in.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Failure, Verbosity, display_root, print_diagnostics};
 use crate::cli::BuildArgs;
+use crate::config;
 use crate::diagnostics;
-use crate::output::{self, Staging};
+use crate::output::{OutputDir, Staging};
 use crate::pipeline::{self, Options};
 use crate::render;
 use crate::templates;
@@ -16,8 +16,9 @@ use crate::templates;
 pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let start = Instant::now();
     let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
-    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
-    output::check_target(&root, &out, args.force).map_err(Failure::Usage)?;
+    if let Some(url) = &args.base_url {
+        config::check_base_url(&config::normalize_base(url)).map_err(|e| Failure::Usage(format!("--base-url {e}")))?;
+    }
     let shown_root = display_root(&root);
 
     let opts = Options { load: args.edition.load_options(), base_url: args.base_url.clone() };
@@ -26,15 +27,19 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     if verbosity != Verbosity::Quiet {
         print_diagnostics(&shown_root, &compiled.warnings);
     }
+    let book = &compiled.site.book;
+    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    let theme_dir = book.config.theme_dir.as_ref().map(|d| root.join(d));
+    let out = OutputDir::check(&root, theme_dir.as_deref(), &out, args.force).map_err(Failure::Usage)?;
     let theme_start = Instant::now();
-    let theme = templates::load(&root, &compiled.site.book.config)
+    let theme = templates::load(&book.sources, &book.config)
         .map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     let theme_time = theme_start.elapsed();
 
     let render_start = Instant::now();
-    let staging = Staging::begin(&out)
-        .map_err(|e| Failure::Io(format!("cannot create the output folder next to `{}`: {e}", out.display())))?;
-    let book = &compiled.site.book;
+    let staging = Staging::begin(&out).map_err(|e| {
+        Failure::Io(format!("cannot create the output folder next to `{}`: {e}", out.shown().display()))
+    })?;
     let total = (book.chapters.len() + book.parts.len() + book.teams.len() + 8) as u64;
     let bar = if verbosity == Verbosity::Quiet || total < 500 {
         ProgressBar::hidden()
@@ -53,7 +58,9 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
         diagnostics::sort(&mut diags);
         Failure::Content { root: shown_root.clone(), diags }
     })?;
-    staging.commit().map_err(|e| Failure::Io(format!("cannot move the new site into `{}`: {e}", out.display())))?;
+    staging
+        .commit()
+        .map_err(|e| Failure::Io(format!("cannot move the new site into `{}`: {e}", out.shown().display())))?;
     let render_time = render_start.elapsed();
 
     if verbosity == Verbosity::Verbose {
@@ -79,7 +86,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
             stats.pages,
             stats.files,
             ms(start.elapsed()),
-            PathBuf::from(&out).display()
+            out.shown().display()
         );
     }
     Ok(())

@@ -7,9 +7,9 @@ use super::{Failure, display_root};
 use crate::cli::{CheckArgs, Format};
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::lint;
-use crate::output::Discard;
 use crate::pipeline::{self, Options};
 use crate::render::{self, Plan, PrintCache, Selection};
+use crate::sink::Discard;
 use crate::templates;
 use crate::toml_fields::Date;
 
@@ -23,7 +23,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
         Ok(compiled) => {
             let mut diags = compiled.warnings;
             diags.extend(lint::warnings(&compiled.site, Date::today()));
-            match templates::load(&root, &compiled.site.book.config) {
+            match templates::load(&compiled.site.book.sources, &compiled.site.book.config) {
                 Ok(theme) => {
                     let cache = PrintCache::default();
                     let plan = Plan { selection: Selection::All, print_cache: &cache, search: false };

@@ -11,6 +11,7 @@ use crate::content::{self, LoadOptions, Playbook};
 use crate::diagnostics::display_path;
 use crate::pipeline;
 use crate::slug;
+use crate::source::Sources;
 use crate::toml_fields::{Date, did_you_mean_owned};
 
 pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
@@ -23,9 +24,10 @@ pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
         return Err(Failure::Usage(format!("the title `{title}` has no letters or digits to make a slug from")));
     }
     // Problems elsewhere in the playbook do not stop a new file.
-    let cfg = config::load(&root)
+    let sources = Sources::open(&root).map_err(Failure::Usage)?;
+    let cfg = config::load(&sources)
         .map_err(|_| Failure::Usage(format!("{} does not load; run playbook check", config::FILE)))?;
-    let (book, _) = content::load(&root, cfg, &LoadOptions { drafts: true, team: None }, None);
+    let (book, _) = content::load(&sources, cfg, &LoadOptions { drafts: true, team: None }, None);
     let today = Date::today();
     let (rel, text) = match cmd {
         NewCommand::Chapter { part, .. } => new_chapter(&root, &book, part.as_deref(), title, &slug, today)?,
@@ -50,9 +52,7 @@ fn new_chapter(
             let lower = wanted.to_lowercase();
             let found = book.parts.iter().find(|p| {
                 let name = p.dir.rsplit('/').next().unwrap_or("");
-                name == wanted
-                    || p.url_path.trim_end_matches('/').rsplit('/').next() == Some(wanted)
-                    || p.title.to_lowercase() == lower
+                name == wanted || slug::from_file_stem(name) == wanted || p.title.to_lowercase() == lower
             });
             match found {
                 Some(p) => p.dir.clone(),

@@ -10,6 +10,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::pipeline::{self, Options};
 use crate::rebuild::{Outcome, Rebuilder};
 use crate::serve::{self, Shared};
+use crate::source::Sources;
 use crate::watch::Watcher;
 
 const DEFAULT_PORT: u16 = 3000;
@@ -20,9 +21,9 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     let opts = Options { load: args.edition.load_options(), base_url: None };
     // The base path and theme folder come from the config; a broken config
     // still gets a server that shows the error.
-    let cfg = config::load(&root).ok();
+    let cfg = Sources::open(&root).ok().and_then(|s| config::load(&s).ok());
     let base = cfg.as_ref().map_or_else(|| "/".to_string(), |c| c.base_path());
-    let theme_dir = cfg.as_ref().filter(|c| c.theme != "default").map(|c| root.join(&c.theme));
+    let theme_dir = cfg.as_ref().and_then(|c| c.theme_dir.as_ref()).map(|d| root.join(d));
 
     let (server, addr) = bind(args)?;
     if !args.bind.is_loopback() {
@@ -114,12 +115,15 @@ fn report(shared: &Shared, root: &std::path::Path, diags: &[Diagnostic]) {
     shared.fail(text.join("\n"));
 }
 
+/// The changed files, for one line of output (file names are the user's:
+/// cleaned of control characters).
 fn describe(paths: &[String]) -> String {
-    match paths {
+    let text = match paths {
         [one] => format!("{one} changed"),
         [first, rest @ ..] => format!("{first} and {} more changed", rest.len()),
         [] => "changes".to_string(),
-    }
+    };
+    diagnostics::clean(&text).into_owned()
 }
 
 fn open_browser(url: &str) {

@@ -7,18 +7,17 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::path::Path;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::front_matter;
 use super::meta::{self, value_offset};
 use super::{Chapter, Doc, Example, Part, Playbook, Team};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::routes;
 use crate::slug;
-use crate::source;
+use crate::source::Sources;
 use crate::toml_fields::{self, Fields, did_you_mean_owned};
 
 pub(crate) const ONBOARDING: &str = "onboarding.md";
@@ -34,19 +33,19 @@ pub(crate) struct LoadOptions {
 /// load), files whose modification time and length are unchanged are not
 /// read or parsed again.
 pub(crate) fn load(
-    root: &Path,
+    sources: &Sources,
     config: Config,
     opts: &LoadOptions,
     prev: Option<&Playbook>,
 ) -> (Playbook, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let tree = walk_chapters(root, &mut diags);
-    let parts = load_parts(root, &tree.dirs, &mut diags);
+    let tree = walk_chapters(sources, &mut diags);
+    let parts = load_parts(sources, &tree.dirs, &mut diags);
 
     let earlier: HashMap<&str, &Chapter> =
         prev.map(|p| p.chapters.iter().map(|c| (c.doc.file.as_str(), c)).collect()).unwrap_or_default();
     let parsed: Vec<_> =
-        tree.files.par_iter().map(|file| parse_chapter(root, file, earlier.get(file.as_str()).copied())).collect();
+        tree.files.par_iter().map(|file| parse_chapter(sources, file, earlier.get(file.as_str()).copied())).collect();
     let mut chapters = Vec::new();
     // Files that exist but could not be read: their own error is reported,
     // and links or references to them are not reported again.
@@ -63,8 +62,6 @@ pub(crate) fn load(
     for c in &mut chapters {
         let dir = parent_dir(&c.doc.file);
         c.part = parts.iter().position(|p| p.dir == dir);
-        let prefix = c.part.map_or("", |i| parts[i].url_path.as_str());
-        c.url_path = format!("{prefix}{}/", c.slug);
     }
     remove_duplicate_slugs(&mut chapters, &mut broken, &mut diags);
 
@@ -82,11 +79,11 @@ pub(crate) fn load(
     let earlier_examples: HashMap<&str, &Example> = prev
         .map(|p| p.teams.iter().flat_map(|t| &t.examples).map(|e| (e.doc.file.as_str(), e)).collect())
         .unwrap_or_default();
-    let mut teams = load_teams(root, &earlier_examples, &mut broken, &mut diags);
+    let mut teams = load_teams(sources, &earlier_examples, &mut broken, &mut diags);
     attach_examples(&mut teams, &chapters, &drafts, &mut broken, opts, &mut diags);
 
-    let onboarding = if root.join(ONBOARDING).exists() {
-        match parse_onboarding(root) {
+    let onboarding = if sources.exists(ONBOARDING) {
+        match parse_onboarding(sources) {
             Ok(doc) => Some(doc),
             Err(mut ds) => {
                 diags.append(&mut ds);
@@ -99,7 +96,7 @@ pub(crate) fn load(
 
     let edition = opts.team.clone();
     let playbook = Playbook {
-        root: root.to_path_buf(),
+        sources: sources.clone(),
         config,
         parts,
         chapters,
@@ -119,92 +116,23 @@ struct ChapterTree {
     files: Vec<String>,
 }
 
-fn walk_chapters(root: &Path, diags: &mut Vec<Diagnostic>) -> ChapterTree {
+fn walk_chapters(sources: &Sources, diags: &mut Vec<Diagnostic>) -> ChapterTree {
     let mut tree = ChapterTree { dirs: Vec::new(), files: Vec::new() };
-    let top = root.join("chapters");
-    if !top.is_dir() {
+    if !sources.is_dir("chapters") {
         diags.push(
             Diagnostic::error("no-chapters", "chapters", "the playbook has no `chapters/` folder")
                 .with_help("create chapters/ and put one markdown file per chapter in it"),
         );
         return tree;
     }
-    for entry in walk(root, &top, usize::MAX, diags) {
-        if entry.depth() == 0 {
-            continue;
-        }
-        let Some(rel) = relative(root, entry.path(), diags) else {
-            continue;
-        };
-        if entry.file_type().is_dir() {
-            tree.dirs.push(rel);
-        } else if rel.ends_with(".md") {
-            match not_regular(&entry, &rel) {
-                Some(d) => diags.push(d),
-                None => tree.files.push(rel),
-            }
+    for entry in sources.walk("chapters", usize::MAX, diags) {
+        if entry.is_dir {
+            tree.dirs.push(entry.rel);
+        } else if entry.rel.ends_with(".md") {
+            tree.files.push(entry.rel);
         }
     }
     tree
-}
-
-/// A source that is a pipe, socket or device would block or mislead the
-/// reader: it is reported instead of read.
-fn not_regular(entry: &walkdir::DirEntry, rel: &str) -> Option<Diagnostic> {
-    if entry.file_type().is_file() {
-        return None;
-    }
-    Some(
-        Diagnostic::error("not-a-file", rel, "this is not a regular file (a pipe, socket or device?)")
-            .with_help("replace it with a markdown file, or remove it"),
-    )
-}
-
-/// The entries below `dir` in name order, following links, skipping hidden
-/// files; a loop or an unreadable folder is reported and skipped.
-fn walk(root: &Path, dir: &Path, max_depth: usize, diags: &mut Vec<Diagnostic>) -> Vec<walkdir::DirEntry> {
-    WalkDir::new(dir)
-        .follow_links(true)
-        .max_depth(max_depth)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
-        .filter_map(|entry| entry.map_err(|e| diags.push(walk_error(root, &e))).ok())
-        .collect()
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.'))
-}
-
-fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
-    let rel = e
-        .path()
-        .and_then(|p| p.strip_prefix(root).ok())
-        .map_or_else(|| "chapters".to_string(), |p| p.to_string_lossy().replace('\\', "/"));
-    if e.loop_ancestor().is_some() {
-        return Diagnostic::error("symlink-loop", rel, "this symbolic link loops back to a folder that contains it")
-            .with_help("remove the link or point it somewhere outside its own parent folders");
-    }
-    match e.io_error() {
-        Some(io) => source::io_error(&rel, io),
-        None => Diagnostic::error("io", rel, e.to_string()),
-    }
-}
-
-/// The path relative to the root as `/`-separated UTF-8, or an error.
-fn relative(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    match rel.to_str() {
-        Some(s) => Some(s.replace('\\', "/")),
-        None => {
-            diags.push(
-                Diagnostic::error("bad-file-name", rel.to_string_lossy(), "the file name is not valid UTF-8")
-                    .with_help("rename the file using UTF-8 characters"),
-            );
-            None
-        }
-    }
 }
 
 fn parent_dir(file: &str) -> &str {
@@ -218,16 +146,15 @@ fn file_stem(file: &str) -> &str {
 
 /// Parts get their title, description and weight from an optional
 /// `part.toml`; without one the title comes from the folder name.
-fn load_parts(root: &Path, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<Part> {
+fn load_parts(sources: &Sources, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<Part> {
     let mut parts: Vec<Part> = Vec::new();
     for dir in dirs {
         let parent = parts.iter().position(|p| p.dir == parent_dir(dir));
         let name = dir.rsplit_once('/').map_or(dir.as_str(), |(_, n)| n);
         let slug = slug::from_file_stem(name);
-        let prefix = parent.map_or("", |i| parts[i].url_path.as_str());
         let mut part = Part {
             dir: dir.clone(),
-            url_path: format!("{prefix}{slug}/"),
+            route: routes::home(),
             title: slug::title_from_slug(&slug),
             description: String::new(),
             parent,
@@ -235,8 +162,8 @@ fn load_parts(root: &Path, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<
             weight: None,
         };
         let toml_file = format!("{dir}/part.toml");
-        if root.join(&toml_file).exists() {
-            match source::read_text(root, &toml_file) {
+        if sources.exists(&toml_file) {
+            match sources.read_text(&toml_file) {
                 Ok(text) => {
                     if let Some(table) = toml_fields::parse(&toml_file, &text, 0..text.len(), diags) {
                         let mut f = Fields { file: &toml_file, text: &text, base: 0, table: &table, diags };
@@ -256,21 +183,15 @@ fn load_parts(root: &Path, dirs: &[String], diags: &mut Vec<Diagnostic>) -> Vec<
     parts
 }
 
-/// The modification time and length of a file, if it can be read.
-fn stamp(root: &Path, file: &str) -> Option<(std::time::SystemTime, u64)> {
-    let meta = std::fs::metadata(root.join(file)).ok()?;
-    Some((meta.modified().ok()?, meta.len()))
-}
-
 /// Reads a markdown source and hands its front matter to `schema`; returns
 /// the text, where the body starts and what `schema` made of it, or every
 /// problem found.
 fn parse_source<T>(
-    root: &Path,
+    sources: &Sources,
     file: &str,
     schema: impl FnOnce(&mut Fields<'_, '_>) -> Option<T>,
 ) -> Result<(String, usize, T), Vec<Diagnostic>> {
-    let text = source::read_text(root, file).map_err(|d| vec![d])?;
+    let text = sources.read_text(file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let value = {
@@ -289,17 +210,17 @@ fn unchanged(earlier: &Doc, stamp: Option<(std::time::SystemTime, u64)>) -> bool
     stamp.is_some() && earlier.stamp == stamp
 }
 
-fn parse_chapter(root: &Path, file: &str, earlier: Option<&Chapter>) -> Result<Chapter, Vec<Diagnostic>> {
-    let stamp = stamp(root, file);
+fn parse_chapter(sources: &Sources, file: &str, earlier: Option<&Chapter>) -> Result<Chapter, Vec<Diagnostic>> {
+    let stamp = sources.stamp(file);
     if let Some(c) = earlier.filter(|c| unchanged(&c.doc, stamp)) {
         return Ok(c.clone());
     }
-    let (text, body_offset, meta) = parse_source(root, file, |f| meta::chapter(f, 0))?;
+    let (text, body_offset, meta) = parse_source(sources, file, |f| meta::chapter(f, 0))?;
     Ok(Chapter {
         doc: Doc::read(file, &meta.title, &meta.summary, body_offset, text, stamp),
         slug: slug::from_file_stem(file_stem(file)),
         part: None,
-        url_path: String::new(),
+        route: routes::home(),
         meta,
     })
 }
@@ -401,34 +322,27 @@ fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
 }
 
 fn load_teams(
-    root: &Path,
+    sources: &Sources,
     earlier: &HashMap<&str, &Example>,
     broken: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Team> {
-    let dir = root.join("teams");
-    if !dir.is_dir() {
+    if !sources.is_dir("teams") {
         return Vec::new();
     }
     let mut team_dirs = Vec::new();
     let mut example_files = Vec::new();
-    for entry in walk(root, &dir, 2, diags) {
-        let Some(rel) = relative(root, entry.path(), diags) else {
-            continue;
-        };
-        match (entry.depth(), entry.file_type().is_dir()) {
-            (1, true) => team_dirs.push(rel),
-            (2, false) if rel.ends_with(".md") => match not_regular(&entry, &rel) {
-                Some(d) => diags.push(d),
-                None => example_files.push(rel),
-            },
+    for entry in sources.walk("teams", 2, diags) {
+        match (entry.depth, entry.is_dir) {
+            (1, true) => team_dirs.push(entry.rel),
+            (2, false) if entry.rel.ends_with(".md") => example_files.push(entry.rel),
             _ => {}
         }
     }
 
-    let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(root, d, diags)).collect();
+    let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(sources, d, diags)).collect();
     let parsed: Vec<_> =
-        example_files.par_iter().map(|f| parse_example(root, f, earlier.get(f.as_str()).copied())).collect();
+        example_files.par_iter().map(|f| parse_example(sources, f, earlier.get(f.as_str()).copied())).collect();
     for (file, result) in example_files.iter().zip(parsed) {
         match result {
             Ok(ex) => {
@@ -449,17 +363,31 @@ fn load_teams(
     teams
 }
 
-fn parse_team(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Team> {
+fn parse_team(sources: &Sources, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Team> {
     let id = dir.rsplit_once('/').map_or(dir, |(_, n)| n).to_string();
+    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_')) {
+        diags.push(
+            Diagnostic::error(
+                "bad-team-id",
+                dir,
+                format!("the team folder `{id}` holds {bad:?}; a team id is its URL and an anchor"),
+            )
+            .with_help(format!(
+                "rename the folder with lowercase letters, digits, `-` and `_` only, e.g. `{}`",
+                slug::slugify(&id)
+            )),
+        );
+        return None;
+    }
     let file = format!("{dir}/team.toml");
-    if !root.join(&file).exists() {
+    if !sources.exists(&file) {
         diags.push(
             Diagnostic::error("missing-team-toml", dir, "a team folder needs a `team.toml`")
                 .with_help("add team.toml with at least: name = \"...\""),
         );
         return None;
     }
-    let text = source::read_text(root, &file).map_err(|d| diags.push(d)).ok()?;
+    let text = sources.read_text(&file).map_err(|d| diags.push(d)).ok()?;
     let table = toml_fields::parse(&file, &text, 0..text.len(), diags)?;
     let before = diags.len();
     let mut f = Fields { file: &file, text: &text, base: 0, table: &table, diags };
@@ -474,16 +402,17 @@ fn parse_team(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Tea
         description: meta.description,
         lead: meta.lead,
         channel: meta.channel,
+        route: routes::home(),
         examples: Vec::new(),
     })
 }
 
-fn parse_example(root: &Path, file: &str, earlier: Option<&Example>) -> Result<Example, Vec<Diagnostic>> {
-    let stamp = stamp(root, file);
+fn parse_example(sources: &Sources, file: &str, earlier: Option<&Example>) -> Result<Example, Vec<Diagnostic>> {
+    let stamp = sources.stamp(file);
     if let Some(ex) = earlier.filter(|ex| unchanged(&ex.doc, stamp)) {
         return Ok(ex.clone());
     }
-    let (text, body_offset, (meta, chapter_at)) = parse_source(root, file, |f| {
+    let (text, body_offset, (meta, chapter_at)) = parse_source(sources, file, |f| {
         let at = f.base + value_offset(f.table, "chapter").unwrap_or(0);
         meta::example(f, 0).map(|m| (m, at))
     })?;
@@ -566,8 +495,8 @@ fn attach_examples(
     }
 }
 
-fn parse_onboarding(root: &Path) -> Result<Doc, Vec<Diagnostic>> {
-    let (text, body_offset, (title, summary)) = parse_source(root, ONBOARDING, |f| {
+fn parse_onboarding(sources: &Sources) -> Result<Doc, Vec<Diagnostic>> {
+    let (text, body_offset, (title, summary)) = parse_source(sources, ONBOARDING, |f| {
         f.deny_unknown(&["title", "summary"], "onboarding front matter");
         let title = f.required_string("title", 0);
         let summary = f.string("summary").unwrap_or_default();

@@ -6,10 +6,10 @@ mod load;
 mod meta;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+pub(crate) use front_matter::key_offset as front_matter_key_offset;
 pub(crate) use front_matter::split as split_front_matter;
 pub(crate) use load::{LoadOptions, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
@@ -20,9 +20,15 @@ pub(crate) fn chapter_meta(fields: &mut crate::toml_fields::Fields<'_, '_>) -> O
 }
 
 use crate::config::Config;
+use crate::routes::Route;
+use crate::source::Sources;
 
+/// The playbook as loaded: config, parts, chapters, teams and their
+/// examples, in reading order. Plain data; later stages only read it
+/// (routes are filled in once by `routes::assign`).
 pub(crate) struct Playbook {
-    pub root: PathBuf,
+    /// Where every file was read from, and how later stages read more.
+    pub sources: Sources,
     pub config: Config,
     /// Folders under `chapters/`; a chapter's `part` indexes this.
     pub parts: Vec<Part>,
@@ -46,8 +52,8 @@ pub(crate) struct Playbook {
 pub(crate) struct Part {
     /// Folder path relative to the root (`chapters/01-foundations`).
     pub dir: String,
-    /// URL path below the base, with a trailing slash (`foundations/`).
-    pub url_path: String,
+    /// Its page (`foundations/index.html`), set by `routes::assign`.
+    pub route: Route,
     pub title: String,
     pub description: String,
     pub parent: Option<usize>,
@@ -96,8 +102,8 @@ pub(crate) struct Chapter {
     pub doc: Doc,
     pub slug: String,
     pub part: Option<usize>,
-    /// URL path below the base, with a trailing slash.
-    pub url_path: String,
+    /// Its page, set by `routes::assign`.
+    pub route: Route,
     pub meta: ChapterMeta,
 }
 
@@ -108,6 +114,8 @@ pub(crate) struct Team {
     pub lead: Option<String>,
     pub channel: Option<String>,
     pub weight: Option<i64>,
+    /// Its page, set by `routes::assign`.
+    pub route: Route,
     pub examples: Vec<Example>,
 }
 

@@ -17,9 +17,10 @@ use rayon::prelude::*;
 use tera::Context;
 
 use crate::diagnostics::Diagnostic;
-use crate::output::Sink;
+use crate::routes::{self, Route};
+use crate::sink::Sink;
 use crate::site::Site;
-use crate::templates::{Asset, Theme};
+use crate::templates::Theme;
 use crate::toml_fields::Date;
 use views::*;
 
@@ -45,8 +46,8 @@ enum Job {
     Onboarding,
     NotFound,
     FullNav,
-    /// A redirect from a chapter's old URL: (chapter, alias).
-    Alias(usize, usize),
+    /// A redirect from a chapter's old URL: an index into `routes.aliases`.
+    Alias(usize),
 }
 
 /// Lookups shared by every page, built once.
@@ -63,88 +64,6 @@ struct Shared<'a> {
     print_cache: &'a PrintCache,
     /// Only bodies changed since `print_cache` was filled.
     incremental: bool,
-}
-
-/// Every page path a build writes, with what claims it; a chapter or part
-/// whose URL lands on another page is an error at that chapter or part.
-pub(crate) fn check_paths(site: &Site) -> Vec<Diagnostic> {
-    let book = &site.book;
-    let mut claimed: HashMap<String, String> = HashMap::new();
-    for generated in ["index.html", "404.html", "teams/index.html", "tags/index.html", "print/index.html"] {
-        claimed.insert(generated.to_string(), "the generator".to_string());
-    }
-    if book.onboarding.is_some() {
-        claimed.insert("onboarding/index.html".into(), "the onboarding page".into());
-    }
-    for t in &book.teams {
-        claimed.insert(format!("teams/{}/index.html", t.id), format!("team `{}`", t.id));
-    }
-    for key in TagIndex::new(site).tags.keys() {
-        claimed.insert(format!("tags/{key}/index.html"), format!("tag `{key}`"));
-    }
-    let mut diags = Vec::new();
-    for p in &book.parts {
-        if let Some(other) = claimed.insert(format!("{}index.html", p.url_path), format!("`{}`", p.dir)) {
-            diags.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    &p.dir,
-                    format!("the part's URL `/{}` is already used by {other}", p.url_path),
-                )
-                .with_help("rename the folder"),
-            );
-        }
-    }
-    for c in &book.chapters {
-        if let Some(other) = claimed.insert(format!("{}index.html", c.url_path), format!("`{}`", c.doc.file)) {
-            diags.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    &c.doc.file,
-                    format!("the chapter's URL `/{}` is already used by {other}", c.url_path),
-                )
-                .at_offset(&c.doc.text, 0)
-                .with_help("rename the file or its part folder"),
-            );
-        }
-    }
-    for c in &book.chapters {
-        let at = c.doc.text.find("aliases").unwrap_or(0);
-        for alias in &c.meta.aliases {
-            let Some(path) = alias_path(alias) else {
-                diags.push(
-                    Diagnostic::error("bad-alias", &c.doc.file, format!("`{alias}` is not a path below the site"))
-                        .at_offset(&c.doc.text, at)
-                        .with_help("write the old URL's path without the base, e.g. \"old-slug\" or \"part/old-slug\""),
-                );
-                continue;
-            };
-            if let Some(other) = claimed.insert(format!("{path}index.html"), format!("`{}`", c.doc.file)) {
-                diags.push(
-                    Diagnostic::error(
-                        "alias-collision",
-                        &c.doc.file,
-                        format!("the alias `{alias}` is the URL of {other}"),
-                    )
-                    .at_offset(&c.doc.text, at)
-                    .with_help("remove the alias; that URL is a live page"),
-                );
-            }
-        }
-    }
-    diags
-}
-
-/// `old`, `/part/old/` -> `part/old/`; `None` for anything that is not a
-/// plain relative path.
-fn alias_path(alias: &str) -> Option<String> {
-    let trimmed = alias.trim().trim_matches('/');
-    let ok = !trimmed.is_empty()
-        && !trimmed.contains("://")
-        && trimmed
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.contains(['\\', '#', '?']));
-    ok.then(|| format!("{trimmed}/"))
 }
 
 /// Which pages to render: all of them, or the ones a body edit touches.
@@ -199,8 +118,8 @@ pub(crate) fn render(
             jobs
         }
     };
-    let write = |path: &str, html: String| {
-        sink.put(path, html.into_bytes()).map_err(|e| write_error(path, &e))?;
+    let write = |route: &Route, html: String| {
+        sink.put(route, html.into_bytes()).map_err(|e| write_error(route, &e))?;
         tick();
         Ok(())
     };
@@ -212,8 +131,8 @@ pub(crate) fn render(
                 // The one page as big as the whole playbook goes out in pieces.
                 Job::Print if !print_cache.keeps() => print::stream(&shared, sink).map(|()| tick()),
                 _ => {
-                    let (path, html) = shared.page(job)?;
-                    write(&path, html)
+                    let (route, html) = shared.page(job)?;
+                    write(&route, html)
                 }
             })
             .collect()
@@ -221,9 +140,9 @@ pub(crate) fn render(
     let failed = std::sync::Mutex::new(Vec::new());
     let build_index = || {
         if search {
-            search_index(site, &|path, bytes| {
-                if let Err(e) = sink.put(&path, bytes) {
-                    failed.lock().unwrap_or_else(|p| p.into_inner()).push(write_error(&path, &e));
+            search_index(site, &|route, bytes| {
+                if let Err(e) = sink.put(&route, bytes) {
+                    crate::sync::lock(&failed).push(write_error(&route, &e));
                 }
             });
         }
@@ -237,29 +156,12 @@ pub(crate) fn render(
         return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };
     }
     let mut files = 0;
-    match sink.put("sitemap.xml", sitemap(site).into_bytes()) {
+    let sitemap_route = routes::sitemap();
+    match sink.put(&sitemap_route, sitemap(site).into_bytes()) {
         Ok(()) => files += 1,
-        Err(e) => diags.push(write_error("sitemap.xml", &e)),
+        Err(e) => diags.push(write_error(&sitemap_route, &e)),
     }
-    let copies: Vec<Result<(), Diagnostic>> = theme
-        .assets
-        .par_iter()
-        .map(|(path, asset)| {
-            let bytes = match asset {
-                Asset::Embedded(b) => b.to_vec(),
-                Asset::File(p) => {
-                    std::fs::read(p).map_err(|e| crate::source::io_error(&p.display().to_string(), &e))?
-                }
-            };
-            sink.put(path, bytes).map_err(|e| write_error(path, &e))
-        })
-        .chain(site.assets.par_iter().map(|file| {
-            let bytes = std::fs::read(site.book.root.join(file)).map_err(|e| crate::source::io_error(file, &e))?;
-            let out = format!("media/{file}");
-            sink.put(&out, bytes).map_err(|e| write_error(&out, &e))
-        }))
-        .collect();
-    for r in copies {
+    for r in copy_files(site, sink) {
         match r {
             Ok(()) => files += 1,
             Err(d) => diags.push(d),
@@ -268,27 +170,40 @@ pub(crate) fn render(
     if diags.is_empty() { Ok(Stats { pages, files: files + pages }) } else { Err(diags) }
 }
 
+/// Copies the static files and the media pages link to, read through
+/// `Sources` like every other input.
+fn copy_files(site: &Site, sink: &dyn Sink) -> Vec<Result<(), Diagnostic>> {
+    let sources = &site.book.sources;
+    let statics = site.routes.statics.par_iter().map(|(route, file)| {
+        let bytes = file.bytes(sources)?;
+        sink.put(route, bytes).map_err(|e| write_error(route, &e))
+    });
+    let media = site.assets.par_iter().map(|(file, route)| {
+        let bytes = sources.read(file)?;
+        sink.put(route, bytes).map_err(|e| write_error(route, &e))
+    });
+    statics.chain(media).collect()
+}
+
 fn all_jobs(site: &Site, shared: &Shared<'_>) -> Vec<Job> {
     let book = &site.book;
     let mut jobs = vec![Job::Home, Job::Teams, Job::Tags, Job::Print, Job::NotFound];
     jobs.extend((0..book.chapters.len()).map(Job::Chapter));
     jobs.extend((0..book.parts.len()).map(Job::Part));
     jobs.extend(book.teams.iter().enumerate().filter(|(_, t)| book.shows_team(&t.id)).map(|(i, _)| Job::Team(i)));
-    jobs.extend(shared.tags.tags.keys().cloned().map(Job::Tag));
+    jobs.extend(shared.tags.tags.keys().filter(|k| site.routes.tags.contains_key(*k)).cloned().map(Job::Tag));
     if site.onboarding.is_some() {
         jobs.push(Job::Onboarding);
     }
-    for (ci, c) in book.chapters.iter().enumerate() {
-        jobs.extend((0..c.meta.aliases.len()).map(|ai| Job::Alias(ci, ai)));
-    }
+    jobs.extend((0..site.routes.aliases.len()).map(Job::Alias));
     if nav::window(book, &shared.chains, &site.base, None, None).partial {
         jobs.push(Job::FullNav);
     }
     jobs
 }
 
-fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("output", "", format!("cannot write `{path}` to the output folder: {e}"))
+fn write_error(route: &Route, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("output", "", format!("cannot write `{route}` to the output folder: {e}"))
 }
 
 impl<'a> Shared<'a> {
@@ -306,24 +221,21 @@ impl<'a> Shared<'a> {
             language: &config.language,
             extra: &config.extra,
             edition: book.edition.as_ref().and_then(|id| {
-                book.teams
-                    .iter()
-                    .find(|t| &t.id == id)
-                    .map(|t| Link { title: &t.name, url: format!("{}teams/{}/", site.base, t.id) })
+                book.teams.iter().find(|t| &t.id == id).map(|t| Link { title: &t.name, url: t.route.url(&site.base) })
             }),
             onboarding: book
                 .onboarding
                 .as_ref()
-                .map(|d| Link { title: &d.title, url: format!("{}onboarding/", site.base) }),
+                .map(|d| Link { title: &d.title, url: routes::onboarding().url(&site.base) }),
             teams: book
                 .teams
                 .iter()
                 .filter(|t| site.book.shows_team(&t.id))
-                .map(|t| Link { title: &t.name, url: format!("{}teams/{}/", site.base, t.id) })
+                .map(|t| Link { title: &t.name, url: t.route.url(&site.base) })
                 .collect(),
             has_tags: !tags.tags.is_empty(),
             search: config.search,
-            print_url: format!("{}print/", site.base),
+            print_url: routes::print().url(&site.base),
             generator: concat!("playbook ", env!("CARGO_PKG_VERSION")),
         };
         let mut base_ctx = Context::new();
@@ -342,37 +254,40 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site.base)
+    fn url(&self, route: &Route) -> String {
+        route.url(&self.site.base)
     }
 
-    /// Renders one job to its output path and HTML.
-    fn page(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+    /// Renders one job to its route and HTML.
+    fn page(&self, job: &Job) -> Result<(Route, String), Diagnostic> {
         let site = self.site;
         let book = &site.book;
         if let Job::Print = job {
             // Spliced, not templated: see `print`.
             let body = print::body(self, self.incremental)?;
-            return Ok((print::PATH.to_string(), print::splice(&print::frame(self)?, &body)));
+            return Ok((routes::print(), print::splice(&print::frame(self)?, &body)));
         }
         let mut ctx = self.base_ctx.clone();
-        let (template, path) = match job {
+        let (template, route) = match job {
             Job::Home => {
                 let principles: Vec<_> = (0..book.chapters.len())
                     .filter(|&i| !site.cards[i].is_empty())
                     .map(|i| chapter_item(site, i))
                     .collect();
                 let chapters: Vec<_> = (0..book.chapters.len()).map(|i| chapter_item(site, i)).collect();
-                ctx.insert("page", &Home { title: &book.config.title, url: self.url(""), principles, chapters });
+                ctx.insert(
+                    "page",
+                    &Home { title: &book.config.title, url: self.url(&routes::home()), principles, chapters },
+                );
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
-                ("index.html", "index.html".to_string())
+                ("index.html", routes::home())
             }
             Job::Chapter(i) => {
                 let i = *i;
                 let c = &book.chapters[i];
                 ctx.insert("page", &self.chapter(i));
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, Some(i), None));
-                ("chapter.html", format!("{}index.html", c.url_path))
+                ("chapter.html", c.route.clone())
             }
             Job::Part(p) => {
                 let part = &book.parts[*p];
@@ -386,20 +301,20 @@ impl<'a> Shared<'a> {
                     &PartPage {
                         title: &part.title,
                         description: &part.description,
-                        url: self.url(&part.url_path),
+                        url: self.url(&part.route),
                         breadcrumbs: self.breadcrumbs(part.parent),
                         chapters,
                     },
                 );
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, first, Some(*p)));
-                ("part.html", format!("{}index.html", part.url_path))
+                ("part.html", part.route.clone())
             }
             Job::Teams => {
                 let teams: Vec<_> =
                     book.teams.iter().filter(|t| site.book.shows_team(&t.id)).map(|t| team_view(site, t)).collect();
-                ctx.insert("page", &TeamsPage { title: "Teams", url: self.url("teams/"), teams });
+                ctx.insert("page", &TeamsPage { title: "Teams", url: self.url(&routes::teams_index()), teams });
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
-                ("teams.html", "teams/index.html".to_string())
+                ("teams.html", routes::teams_index())
             }
             Job::Team(ti) => {
                 let team = &book.teams[*ti];
@@ -415,7 +330,7 @@ impl<'a> Shared<'a> {
                         Some(g) if g.id == chapter.slug => g.examples.push(view),
                         _ => groups.push(ExampleGroup {
                             title: &chapter.meta.title,
-                            url: self.url(&chapter.url_path),
+                            url: self.url(&chapter.route),
                             id: chapter.slug.clone(),
                             examples: vec![view],
                         }),
@@ -423,82 +338,74 @@ impl<'a> Shared<'a> {
                 }
                 ctx.insert("page", &TeamPage { team: team_view(site, team), title: &team.name, groups });
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
-                ("team.html", format!("teams/{}/index.html", team.id))
+                ("team.html", team.route.clone())
             }
             Job::Tags => {
                 let tags: Vec<_> = self
                     .tags
                     .tags
                     .iter()
-                    .map(|(key, t)| TagLink {
-                        name: t.name,
-                        url: self.url(&format!("tags/{key}/")),
-                        count: t.chapters.len() + t.examples.len(),
+                    .filter_map(|(key, t)| {
+                        let route = site.routes.tags.get(key)?;
+                        Some(TagLink { name: t.name, url: self.url(route), count: t.chapters.len() + t.examples.len() })
                     })
                     .collect();
-                ctx.insert("page", &TagsPage { title: "Tags", url: self.url("tags/"), tags });
+                ctx.insert("page", &TagsPage { title: "Tags", url: self.url(&routes::tags_index()), tags });
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
-                ("tags.html", "tags/index.html".to_string())
+                ("tags.html", routes::tags_index())
             }
             Job::Tag(key) => {
-                let t = &self.tags.tags[key];
+                let (Some(t), Some(route)) = (self.tags.tags.get(key), site.routes.tags.get(key)) else {
+                    return Err(Diagnostic::error("internal", "", format!("no page for the tag `{key}`")));
+                };
                 let chapters: Vec<_> = t.chapters.iter().map(|&i| chapter_item(site, i)).collect();
                 let examples: Vec<_> = t
                     .examples
                     .iter()
                     .map(|&(ti, ei)| example_view(site, ti, ei, &|s| self.chapter_of.get(s).copied()))
                     .collect();
-                ctx.insert(
-                    "page",
-                    &TagPage {
-                        title: t.name,
-                        name: t.name,
-                        url: self.url(&format!("tags/{key}/")),
-                        chapters,
-                        examples,
-                    },
-                );
+                ctx.insert("page", &TagPage { title: t.name, name: t.name, url: self.url(route), chapters, examples });
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
-                ("tag.html", format!("tags/{key}/index.html"))
+                ("tag.html", route.clone())
             }
             Job::Print => unreachable!("handled above"),
             Job::Onboarding => {
-                let (doc, rendered) =
-                    (book.onboarding.as_ref().unwrap_or_else(|| unreachable!()), site.onboarding.as_ref());
-                let rendered = rendered.unwrap_or_else(|| unreachable!());
+                let (Some(doc), Some(rendered)) = (&book.onboarding, &site.onboarding) else {
+                    return Err(Diagnostic::error("internal", "", "no onboarding page to render"));
+                };
                 ctx.insert(
                     "page",
                     &DocPage {
                         title: &doc.title,
                         summary: &doc.summary,
-                        url: self.url("onboarding/"),
+                        url: self.url(&routes::onboarding()),
                         content: &rendered.html,
                         toc: toc(&rendered.headings),
                         edit_url: self.edit_url(&doc.file),
                     },
                 );
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
-                ("onboarding.html", "onboarding/index.html".to_string())
+                ("onboarding.html", routes::onboarding())
             }
             Job::NotFound => {
-                ctx.insert("page", &Titled { title: "Page not found", url: self.url("404.html") });
+                ctx.insert("page", &Titled { title: "Page not found", url: self.url(&routes::not_found()) });
                 ctx.insert("nav", &nav::window(book, &self.chains, &site.base, None, None));
-                ("404.html", "404.html".to_string())
+                ("404.html", routes::not_found())
             }
-            Job::Alias(ci, ai) => {
-                let c = &book.chapters[*ci];
-                let path = alias_path(&c.meta.aliases[*ai]).unwrap_or_default();
-                ctx.insert("page", &Titled { title: &c.meta.title, url: self.url(&c.url_path) });
-                ("redirect.html", format!("{path}index.html"))
+            Job::Alias(i) => {
+                let alias = &site.routes.aliases[*i];
+                let c = &book.chapters[alias.chapter];
+                ctx.insert("page", &Titled { title: &c.meta.title, url: self.url(&c.route) });
+                ("redirect.html", alias.route.clone())
             }
             Job::FullNav => {
                 ctx.insert("nav", &nav::full(book, &self.chains, &site.base));
-                ("nav.html", "assets/nav.html".to_string())
+                ("nav.html", routes::full_nav())
             }
         };
         ctx.insert("kind", template.trim_end_matches(".html"));
         let html = self.theme.render(template, &ctx)?;
-        Ok((path, html))
+        Ok((route, html))
     }
 
     fn chapter(&self, i: usize) -> ChapterView<'_> {
@@ -506,7 +413,7 @@ impl<'a> Shared<'a> {
         let book = &site.book;
         let c = &book.chapters[i];
         let rendered = &site.chapters[i];
-        let link = |j: usize| Link { title: &book.chapters[j].meta.title, url: self.url(&book.chapters[j].url_path) };
+        let link = |j: usize| Link { title: &book.chapters[j].meta.title, url: self.url(&book.chapters[j].route) };
         let mut groups: Vec<ExampleGroup> = Vec::new();
         for &(ti, ei) in &self.examples_of[i] {
             let team = &book.teams[ti];
@@ -515,7 +422,7 @@ impl<'a> Shared<'a> {
                 Some(g) if g.id == format!("team-{}", team.id) => g.examples.push(view),
                 _ => groups.push(ExampleGroup {
                     title: &team.name,
-                    url: self.url(&format!("teams/{}/", team.id)),
+                    url: self.url(&team.route),
                     id: format!("team-{}", team.id),
                     examples: vec![view],
                 }),
@@ -528,7 +435,7 @@ impl<'a> Shared<'a> {
         ChapterView {
             title: &c.meta.title,
             summary: &c.meta.summary,
-            url: self.url(&c.url_path),
+            url: self.url(&c.route),
             slug: &c.slug,
             file: &c.doc.file,
             content: &rendered.html,
@@ -538,7 +445,7 @@ impl<'a> Shared<'a> {
             reviewed: c.meta.reviewed,
             stale,
             updated: book.updated.get(&c.doc.file).copied(),
-            tags: tag_links(&site.base, &c.meta.tags),
+            tags: tag_links(site, &c.meta.tags),
             edit_url: self.edit_url(&c.doc.file),
             prev: i.checked_sub(1).map(link),
             next: (i + 1 < book.chapters.len()).then(|| link(i + 1)),
@@ -555,10 +462,10 @@ impl<'a> Shared<'a> {
         let mut chain = Vec::new();
         let mut at = part;
         while let Some(p) = at {
-            chain.push(Link { title: &book.parts[p].title, url: self.url(&book.parts[p].url_path) });
+            chain.push(Link { title: &book.parts[p].title, url: self.url(&book.parts[p].route) });
             at = book.parts[p].parent;
         }
-        chain.push(Link { title: "Home", url: self.url("") });
+        chain.push(Link { title: "Home", url: self.url(&routes::home()) });
         chain.reverse();
         chain
     }
@@ -571,19 +478,21 @@ impl<'a> Shared<'a> {
 fn sitemap(site: &Site) -> String {
     let book = &site.book;
     let root = if book.config.base_url.contains("://") { book.config.base_url.as_str() } else { site.base.as_str() };
-    let mut urls: Vec<(String, Option<Date>)> = vec![(String::new(), None)];
-    urls.extend(book.chapters.iter().map(|c| (c.url_path.clone(), c.meta.reviewed)));
-    urls.extend(book.parts.iter().map(|p| (p.url_path.clone(), None)));
-    urls.extend(book.teams.iter().filter(|t| site.book.shows_team(&t.id)).map(|t| (format!("teams/{}/", t.id), None)));
+    let home = routes::home();
+    let onboarding = routes::onboarding();
+    let mut urls: Vec<(&str, Option<Date>)> = vec![(home.url_path(), None)];
+    urls.extend(book.chapters.iter().map(|c| (c.route.url_path(), c.meta.reviewed)));
+    urls.extend(book.parts.iter().map(|p| (p.route.url_path(), None)));
+    urls.extend(book.teams.iter().filter(|t| site.book.shows_team(&t.id)).map(|t| (t.route.url_path(), None)));
     if book.onboarding.is_some() {
-        urls.push(("onboarding/".into(), None));
+        urls.push((onboarding.url_path(), None));
     }
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (path, date) in urls {
         out.push_str("  <url><loc>");
-        crate::markdown::escape_into(&mut out, &format!("{root}{path}"));
+        crate::html::escape_into(&mut out, &format!("{root}{path}"));
         out.push_str("</loc>");
         if let Some(d) = date {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));

@@ -100,7 +100,7 @@ fn entries<'a>(
                 kind: "part",
                 depth: part.depth,
                 title: &part.title,
-                url: format!("{base}{}", part.url_path),
+                url: part.route.url(base),
                 current: current_part == Some(p),
             });
         }
@@ -110,7 +110,7 @@ fn entries<'a>(
             kind: "chapter",
             depth: chain.len(),
             title: &c.meta.title,
-            url: format!("{base}{}", c.url_path),
+            url: c.route.url(base),
             current: current == Some(i),
         });
     }
@@ -118,7 +118,7 @@ fn entries<'a>(
 }
 
 fn list_html(entries: &[NavEntry<'_>]) -> String {
-    use crate::markdown::escape_into;
+    use crate::html::escape_into;
     let mut out = String::with_capacity(entries.len() * 96 + 32);
     out.push_str("<ul class=\"nav-list\">\n");
     for e in entries {

@@ -13,7 +13,8 @@ use super::Shared;
 use super::views::{CardView, PrintPage};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
-use crate::output::Sink;
+use crate::routes;
+use crate::sink::Sink;
 
 /// Stands for the chapters in the rendered frame of the print page.
 pub(super) const MARKER: &str = "<!--playbook:print-body-->";
@@ -50,8 +51,6 @@ impl PrintCache {
     }
 }
 
-pub(super) const PATH: &str = "print/index.html";
-
 /// Sections rendered at a time when nothing is kept, bounding memory.
 const BATCH: usize = 256;
 
@@ -59,7 +58,7 @@ const BATCH: usize = 256;
 pub(super) fn frame(shared: &Shared<'_>) -> Result<String, Diagnostic> {
     let book = &shared.site.book;
     let chapters: Vec<TocItem> = book.chapters.iter().map(|c| TocItem { title: &c.meta.title, id: &c.slug }).collect();
-    let page = PrintPage { title: &book.config.title, url: shared.url("print/"), chapters, body: MARKER };
+    let page = PrintPage { title: &book.config.title, url: shared.url(&routes::print()), chapters, body: MARKER };
     let mut ctx = shared.base_ctx.clone();
     ctx.insert("page", &page);
     ctx.insert("kind", "print");
@@ -71,14 +70,15 @@ pub(super) fn frame(shared: &Shared<'_>) -> Result<String, Diagnostic> {
 pub(super) fn stream(shared: &Shared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let frame = frame(shared)?;
     let (head, tail) = frame.split_once(MARKER).unwrap_or((&frame, ""));
-    let failed = |e: std::io::Error| super::write_error(PATH, &e);
-    sink.put(PATH, head.as_bytes().to_vec()).map_err(failed)?;
+    let route = routes::print();
+    let failed = |e: std::io::Error| super::write_error(&route, &e);
+    sink.put(&route, head.as_bytes().to_vec()).map_err(failed)?;
     let indices: Vec<usize> = (0..shared.site.book.chapters.len()).collect();
     for batch in indices.chunks(BATCH) {
         let sections: Vec<String> = batch.par_iter().map(|&i| section(shared, i)).collect::<Result<_, _>>()?;
-        sink.append(PATH, sections.concat().as_bytes()).map_err(failed)?;
+        sink.append(&route, sections.concat().as_bytes()).map_err(failed)?;
     }
-    sink.append(PATH, tail.as_bytes()).map_err(failed)
+    sink.append(&route, tail.as_bytes()).map_err(failed)
 }
 
 #[derive(Serialize)]
@@ -103,8 +103,7 @@ struct SectionView<'a> {
 pub(super) fn body(shared: &Shared<'_>, reuse: bool) -> Result<String, Diagnostic> {
     let site = shared.site;
     let cache = shared.print_cache;
-    let cached: Vec<Option<Section>> =
-        if reuse { cache.sections.lock().unwrap_or_else(|p| p.into_inner()).clone() } else { Vec::new() };
+    let cached: Vec<Option<Section>> = if reuse { crate::sync::lock(&cache.sections).clone() } else { Vec::new() };
     let sections: Vec<Arc<str>> = (0..site.book.chapters.len())
         .into_par_iter()
         .map(|i| match cached.get(i) {
@@ -113,7 +112,7 @@ pub(super) fn body(shared: &Shared<'_>, reuse: bool) -> Result<String, Diagnosti
         })
         .collect::<Result<_, Diagnostic>>()?;
     let body = sections.concat();
-    *cache.sections.lock().unwrap_or_else(|p| p.into_inner()) =
+    *crate::sync::lock(&cache.sections) =
         site.chapters.iter().zip(sections).map(|(r, s)| Some((Arc::clone(r), s))).collect();
     Ok(body)
 }

@@ -3,12 +3,13 @@
 
 use std::borrow::Cow;
 
+use crate::routes::Route;
 use crate::search;
 use crate::site::Site;
 
 /// The search index files for the site: each chapter (with the examples
 /// this build shows on it) and the onboarding page, in reading order.
-pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) {
     let book = &site.book;
     let examples_of = book.examples_by_chapter(&book.chapter_index());
     let mut pages: Vec<search::Page> = book
@@ -49,7 +50,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync))
                 sections.extend(ex_sections.iter().skip(1).map(search::Section::of));
             }
             search::Page {
-                url: format!("/{}", c.url_path),
+                url: format!("/{}", c.route.url_path()),
                 title: &c.meta.title,
                 part: c.part.map(|p| book.parts[p].title.as_str()),
                 teams,
@@ -59,12 +60,18 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync))
         .collect();
     if let (Some(doc), Some(rendered)) = (&book.onboarding, &site.onboarding) {
         pages.push(search::Page {
-            url: "/onboarding/".into(),
+            url: format!("/{}", crate::routes::onboarding().url_path()),
             title: &doc.title,
             part: None,
             teams: Vec::new(),
             sections: rendered.sections.iter().map(search::Section::of).collect(),
         });
     }
-    search::build(&pages, emit);
+    // The index names its own files (hex shard prefixes, page numbers), and
+    // they are routes like any other.
+    search::build(&pages, &|path, bytes| {
+        if let Ok(route) = Route::file(&path) {
+            emit(route, bytes);
+        }
+    });
 }

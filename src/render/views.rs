@@ -186,18 +186,15 @@ impl<'a> TagIndex<'a> {
     }
 }
 
-pub(crate) fn tag_links<'a>(base: &str, tags: &'a [String]) -> Vec<Link<'a>> {
-    tags.iter()
-        .filter(|t| !slug::slugify(t).is_empty())
-        .map(|t| Link { title: t, url: format!("{base}tags/{}/", slug::slugify(t)) })
-        .collect()
+pub(crate) fn tag_links<'a>(site: &Site, tags: &'a [String]) -> Vec<Link<'a>> {
+    tags.iter().filter_map(|t| Some(Link { title: t, url: site.routes.tag(t)?.url(&site.base) })).collect()
 }
 
 pub(crate) fn chapter_item<'a>(site: &'a Site, i: usize) -> ChapterItem<'a> {
     let c: &Chapter = &site.book.chapters[i];
     ChapterItem {
         title: &c.meta.title,
-        url: format!("{}{}", site.base, c.url_path),
+        url: c.route.url(&site.base),
         summary: &c.meta.summary,
         card: CardView::of(&site.cards[i]),
         part: c.part.map(|p| site.book.parts[p].title.as_str()),
@@ -211,7 +208,7 @@ pub(crate) fn team_view<'a>(site: &'a Site, team: &'a Team) -> TeamView<'a> {
         description: &team.description,
         lead: team.lead.as_deref(),
         channel: team.channel.as_deref(),
-        url: format!("{}teams/{}/", site.base, team.id),
+        url: team.route.url(&site.base),
         count: team.examples.len(),
     }
 }
@@ -228,15 +225,15 @@ pub(crate) fn example_view<'a>(
     ExampleView {
         title: &ex.meta.title,
         anchor: ex.anchor(),
-        team: Link { title: &team.name, url: format!("{}teams/{}/", site.base, team.id) },
+        team: Link { title: &team.name, url: team.route.url(&site.base) },
         chapter: Link {
             title: chapter.map_or("", |c| c.meta.title.as_str()),
-            url: chapter.map_or_else(String::new, |c| format!("{}{}", site.base, c.url_path)),
+            url: chapter.map_or_else(String::new, |c| c.route.url(&site.base)),
         },
         author: ex.meta.author.as_deref(),
         date: ex.meta.date,
         summary: &ex.meta.summary,
-        tags: tag_links(&site.base, &ex.meta.tags),
+        tags: tag_links(site, &ex.meta.tags),
         content: &site.examples[team_index][example_index].html,
         extra: ex.meta.extra.as_ref(),
     }

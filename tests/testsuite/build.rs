@@ -219,7 +219,7 @@ fn aliases_write_redirects_that_keep_the_fragment() {
     f.write(path, f.read(path).replace("\"roadmaps\"", "\"principles/ship-small-ship-fast\""));
     let run = f.build(&[]).fails(1);
     assert!(
-        run.stderr.contains(&format!("{path}:8:1: error: the alias `principles/ship-small-ship-fast` is the URL of `chapters/02-principles/05-ship-small-ship-fast.md`")),
+        run.stderr.contains(&format!("{path}:8:1: error: the alias `principles/ship-small-ship-fast` would take the URL `/principles/ship-small-ship-fast/`, already used by the chapter in `chapters/02-principles/05-ship-small-ship-fast.md`")),
         "{}",
         run.stderr
     );

@@ -9,6 +9,9 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
+/// What the canary files hold; it must never appear in any output.
+pub const CANARY_SECRET: &str = "CANARY-SECRET-7f3a9c";
+
 /// Every defect `gen-playbook --break` can inject.
 pub const DEFECT_KINDS: &[&str] = &[
     "broken-link",
@@ -67,14 +70,30 @@ impl Run {
     }
 }
 
-/// A temporary folder holding a playbook root at `root()`.
+/// A temporary folder (the test's sandbox) holding a playbook root at
+/// `root()` and, beside it, `canary()`: files an attack would reach if it
+/// got out of the root. Both go when the fixture is dropped.
 pub struct Fixture {
     pub tmp: TempDir,
+    root: PathBuf,
 }
 
 impl Fixture {
     pub fn empty() -> Fixture {
-        Fixture { tmp: tempfile::Builder::new().prefix("playbook-test").tempdir().unwrap() }
+        let tmp = tempfile::Builder::new().prefix("playbook-test").tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("book")).unwrap();
+        let canary = tmp.path().join("canary");
+        std::fs::create_dir_all(canary.join("dir")).unwrap();
+        std::fs::write(canary.join("secret.txt"), CANARY_SECRET).unwrap();
+        std::fs::write(canary.join("dir/secret.png"), CANARY_SECRET).unwrap();
+        std::fs::write(canary.join("dir/index.html"), CANARY_SECRET).unwrap();
+        let root = tmp.path().join("book");
+        Fixture { tmp, root }
+    }
+
+    /// Files outside the root that no run may read, publish, change or delete.
+    pub fn canary(&self) -> PathBuf {
+        self.tmp.path().join("canary")
     }
 
     /// A copy of the frozen test handbook (`tests/fixtures/handbook`, once a
@@ -123,7 +142,7 @@ impl Fixture {
     }
 
     pub fn root(&self) -> &Path {
-        self.tmp.path()
+        &self.root
     }
 
     pub fn out(&self) -> PathBuf {
@@ -372,10 +391,10 @@ impl Served {
             for line in std::io::BufReader::new(s).lines().map_while(Result::ok) {
                 if let Some(e) = line.strip_prefix("event: ") {
                     event = e.to_string();
-                } else if let Some(d) = line.strip_prefix("data: ") {
-                    if tx.send((event.clone(), d.to_string())).is_err() {
-                        return;
-                    }
+                } else if let Some(d) = line.strip_prefix("data: ")
+                    && tx.send((event.clone(), d.to_string())).is_err()
+                {
+                    return;
                 }
             }
         });
@@ -456,4 +475,73 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
 /// The exact tag the dev server adds to HTML pages.
 pub fn without_live_script(html: &str, base: &str) -> String {
     html.replace(&format!("<script src=\"{base}__playbook/live.js\" data-base=\"{base}\"></script>"), "")
+}
+
+/// Marks every script payload the attack cases plant.
+pub const PAYLOAD: &str = "PWNED";
+
+/// What in the built site would run an author's script or publish a
+/// secret, read the way a browser tokenises HTML: event-handler
+/// attributes, script URLs, inline scripts holding a payload, frames and
+/// embeds, and any file holding the canary or environment secret.
+pub fn live_payloads(out: &Path, secrets: &[&str]) -> Vec<String> {
+    use html5gum::{Token, Tokenizer};
+    let mut found = Vec::new();
+    // A link in place of the output folder is refused by the build; what it
+    // points to is not the build's output.
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return found;
+    }
+    for (path, bytes) in snapshot(out) {
+        for secret in secrets {
+            if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
+                found.push(format!("{path}: publishes the secret {secret:?}"));
+            }
+        }
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes).into_owned();
+        let mut emitter = html5gum::emitters::default::DefaultEmitter::default();
+        emitter.naively_switch_states(true);
+        let mut in_script = false;
+        for token in Tokenizer::new_with_emitter(html.as_str(), emitter).flatten() {
+            match token {
+                Token::StartTag(tag) => {
+                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    if ["iframe", "object", "embed", "base", "form", "frame"].contains(&name.as_str()) {
+                        found.push(format!("{path}: a <{name}> element"));
+                    }
+                    in_script = name == "script";
+                    for (key, value) in &tag.attributes {
+                        let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+                        let value = String::from_utf8_lossy(&value.value).into_owned();
+                        if key.starts_with("on") {
+                            found.push(format!("{path}: <{name} {key}={value:?}>"));
+                        }
+                        let url_attr =
+                            ["href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc"];
+                        let compact: String =
+                            value.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+                        let lower = compact.to_ascii_lowercase();
+                        let scripted = lower.starts_with("javascript:")
+                            || lower.starts_with("vbscript:")
+                            || (lower.starts_with("data:") && !(name == "img" && lower.starts_with("data:image/")));
+                        if url_attr.contains(&key.as_str()) && (scripted || key == "srcdoc") {
+                            found.push(format!("{path}: <{name} {key}={value:?}>"));
+                        }
+                        if key == "content" && lower.contains("url=javascript:") {
+                            found.push(format!("{path}: <{name} content={value:?}>"));
+                        }
+                    }
+                }
+                Token::EndTag(_) => in_script = false,
+                Token::String(text) if in_script && String::from_utf8_lossy(&text.value).contains(PAYLOAD) => {
+                    found.push(format!("{path}: a script running the payload"));
+                }
+                _ => {}
+            }
+        }
+    }
+    found
 }

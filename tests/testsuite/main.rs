@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod attacks;
 mod browser;
 mod build;
 mod check;

@@ -1,12 +1,17 @@
-//! The bad-input matrix. Each case breaks one thing in a copy of the bundled
-//! playbook that was built once before, runs `playbook build`, and checks:
+//! The bad-input matrix. Each case breaks one thing in a copy of the test
+//! handbook that was built once before, runs `playbook build`, and checks:
 //! the exit code, the message (file:line:column where there is one), that no
 //! file the user wrote changed, and, when the build fails, that the previous
 //! site is byte for byte what it was. Cases that must work (a BOM, CRLF, a
 //! 20 MB chapter) check the page they produce instead.
 //!
-//! Every case runs even when an earlier one fails, and the test prints how
-//! many pass, so one run shows the whole picture.
+//! Every case, these and the attacks of `attacks.rs`, is also held to the
+//! trust model: nothing in the canary folder beside the root changed, no
+//! built page carries a live payload or a secret (`live_payloads`), and
+//! nothing printed can drive a terminal or forge a CI annotation.
+//!
+//! Every case runs even when an earlier one fails (several at a time), and
+//! the test prints how many pass, so one run shows the whole picture.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -15,10 +20,13 @@ use std::process::Command;
 
 use crate::harness::*;
 
-const ROADMAP: &str = "chapters/02-principles/01-own-the-roadmap.md";
-const EXAMPLE: &str = "teams/payments/chargebacks-in-euros.md";
+pub(crate) const ROADMAP: &str = "chapters/02-principles/01-own-the-roadmap.md";
+pub(crate) const EXAMPLE: &str = "teams/payments/chargebacks-in-euros.md";
 
-enum Expect {
+/// Set in every run's environment: no output may ever hold it.
+pub(crate) const ENV_SECRET: &str = "ENV-SECRET-41d2e8";
+
+pub(crate) enum Expect {
     /// Exit code, and fragments that must all appear in stderr.
     Fails(i32, &'static [&'static str]),
     /// Exit 0; the page (below the output folder) holds the text and lacks
@@ -26,14 +34,14 @@ enum Expect {
     Builds { page: &'static str, holds: &'static str, lacks: &'static [&'static str], stderr: &'static [&'static str] },
 }
 
-struct Case {
-    name: &'static str,
-    setup: fn(&Fixture),
-    args: &'static [&'static str],
-    expect: Expect,
+pub(crate) struct Case {
+    pub name: &'static str,
+    pub setup: fn(&Fixture),
+    pub args: &'static [&'static str],
+    pub expect: Expect,
 }
 
-fn edit(f: &Fixture, rel: &str, from: &str, to: &str) {
+pub(crate) fn edit(f: &Fixture, rel: &str, from: &str, to: &str) {
     let text = f.read(rel);
     assert!(text.contains(from), "{rel} does not contain {from:?}");
     f.write(rel, text.replacen(from, to, 1));
@@ -184,12 +192,24 @@ fn cases() -> Vec<Case> {
             Fails(1, &["chapters/02-principles/01-own-the-roadmap.md:14:5: error: "]),
         ),
         case(
-            "a 20 MB chapter",
+            "a 20 MB chapter, over the default limit of 16 MiB",
+            |f| f.write(ROADMAP, format!("+++\ntitle = \"Huge\"\n+++\n\n{}", "words ".repeat(20_000_000 / 6))),
+            Fails(
+                1,
+                &[
+                    "chapters/02-principles/01-own-the-roadmap.md: error: the file is 19.1 MiB; the limit is 16 MiB",
+                    "raise `max_file_mib`",
+                ],
+            ),
+        ),
+        case(
+            "a 20 MB chapter with max_file_mib = 32",
             |f| {
                 let paragraph = "A sentence about owning the roadmap, repeated to make a very large chapter. ";
                 let block = paragraph.repeat(12) + "\n\n";
                 let body = block.repeat(20_000_000 / block.len() + 1);
                 f.write(ROADMAP, format!("+++\ntitle = \"Huge\"\n+++\n\n{body}"));
+                f.write("playbook.toml", f.read("playbook.toml") + "max_file_mib = 32\n");
             },
             Builds { page: "principles/own-the-roadmap/index.html", holds: "<h1>Huge</h1>", lacks: &[], stderr: &[] },
         ),
@@ -199,9 +219,9 @@ fn cases() -> Vec<Case> {
             Builds { page: "principles/own-the-roadmap/index.html", holds: "deep", lacks: &[], stderr: &[] },
         ),
         case(
-            "10,000-deep nested lists",
+            "3,000-deep nested lists",
             |f| {
-                let list: String = (0..10_000).map(|depth| "  ".repeat(depth) + "- item\n").collect();
+                let list: String = (0..3_000).map(|depth| "  ".repeat(depth) + "- item\n").collect();
                 f.write(ROADMAP, format!("+++\ntitle = \"List\"\n+++\n\n{list}"));
             },
             Builds { page: "principles/own-the-roadmap/index.html", holds: "<li>item", lacks: &[], stderr: &[] },
@@ -313,15 +333,32 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn every_bad_input_gets_a_clear_answer_and_loses_nothing() {
-    let cases = cases();
-    let mut failures = Vec::new();
-    for case in &cases {
-        if let Err(why) = run_case(case) {
-            failures.push(format!("--- {}: {why}", case.name));
+    let mut cases = cases();
+    cases.extend(crate::attacks::cases());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(case) = cases.get(i) else { break };
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(case)));
+                    let why = match outcome {
+                        Ok(Ok(())) => continue,
+                        Ok(Err(why)) => why,
+                        Err(_) => "the case's own setup panicked".to_string(),
+                    };
+                    failures.lock().unwrap().push((i, format!("--- {}: {why}", case.name)));
+                }
+            });
         }
-    }
+    });
+    let mut failures = failures.into_inner().unwrap();
+    failures.sort();
     eprintln!("bad-input matrix: {} of {} cases pass", cases.len() - failures.len(), cases.len());
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let text: Vec<String> = failures.into_iter().map(|(_, why)| why).collect();
+    assert!(text.is_empty(), "{}", text.join("\n"));
 }
 
 fn run_case(case: &Case) -> Result<(), String> {
@@ -334,10 +371,11 @@ fn run_case(case: &Case) -> Result<(), String> {
         open_up(&f);
     }
     let sources_before = sources(f.root());
+    let canary_before = sources(&f.canary());
 
     let mut args = vec!["build"];
     args.extend_from_slice(case.args);
-    let run = if unprivileged { run_as_nobody(&f, &args) } else { f.run(&args) };
+    let run = if unprivileged { run_as_nobody(&f, &args) } else { run_build(&f, &args) };
 
     let said = format!("exit {}\nstderr:\n{}", run.code, run.stderr);
     if run.stderr.contains("panicked") {
@@ -345,6 +383,23 @@ fn run_case(case: &Case) -> Result<(), String> {
     }
     if sources(f.root()) != sources_before {
         return Err(format!("a source file changed\n{said}"));
+    }
+    if sources(&f.canary()) != canary_before {
+        return Err(format!("a file outside the root changed\n{said}"));
+    }
+    if run.stderr.contains('\u{1b}') || run.stderr.lines().any(|l| l.trim_start().starts_with("::")) {
+        return Err(format!("the output could drive a terminal or forge a CI command\n{said}"));
+    }
+    let mut published = vec![f.out(), f.root().join(".public.spare")];
+    // Output folders the case names inside the root (one outside it is
+    // refused, and the canary check covers it).
+    let inside = |a: &&&str| !a.starts_with('-') && !a.contains("..") && !a.starts_with('~');
+    published.extend(case.args.iter().filter(inside).map(|a| f.root().join(a)));
+    for dir in published {
+        let live = live_payloads(&dir, &[CANARY_SECRET, ENV_SECRET]);
+        if !live.is_empty() {
+            return Err(format!("a payload is live or a secret published:\n{}\n{said}", live.join("\n")));
+        }
     }
     match &case.expect {
         Expect::Fails(code, fragments) => {
@@ -354,7 +409,8 @@ fn run_case(case: &Case) -> Result<(), String> {
             if let Some(missing) = fragments.iter().find(|m| !run.stderr.contains(*m)) {
                 return Err(format!("stderr lacks {missing:?}\n{said}"));
             }
-            if snapshot(&f.out()) != site_before {
+            let out_is_link = std::fs::symlink_metadata(f.out()).is_ok_and(|m| m.file_type().is_symlink());
+            if !out_is_link && snapshot(&f.out()) != site_before {
                 return Err(format!("the previous site changed\n{said}"));
             }
         }
@@ -380,7 +436,7 @@ fn run_case(case: &Case) -> Result<(), String> {
 /// Every file the user wrote: the root without the output folder (and its
 /// spare and staging copies beside it), symlinks
 /// and special files recorded as what they are, never followed or opened.
-fn sources(root: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn sources(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -405,6 +461,20 @@ fn sources(root: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     out
+}
+
+/// Runs the build with a home folder and a secret in its environment that
+/// no output may touch or hold.
+fn run_build(f: &Fixture, args: &[&str]) -> Run {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(f.root())
+        .env("NO_COLOR", "1")
+        .env("HOME", f.canary())
+        .env("PLAYBOOK_TEST_SECRET", ENV_SECRET)
+        .output()
+        .unwrap();
+    Run::from(out)
 }
 
 /// An unreadable file is only unreadable to someone who is not root.

@@ -1,0 +1,525 @@
+//! Every output path of a build, decided in one place.
+//!
+//! A `Route` is the only way to name a file of the site: the writers
+//! (`output::Sink`) take nothing else, and a `Route` can only be made here,
+//! from a path that passed `Route::check`: relative, `/`-separated, made of
+//! non-empty segments that are not `.`, `..` or hidden names (`.git`), with
+//! no character that means something else to a file system or a URL
+//! (`\`, `:`, NUL, controls, `#`, `?`, ...). So no content, however it is
+//! named, can make a build write outside its output folder.
+//!
+//! `assign` gives every chapter, part and team its route (the URL scheme
+//! lives here and nowhere else) and builds the table of the other pages:
+//! tags, aliases, the generated pages and the static files. Every route must
+//! be unique (ignoring ASCII case, as macOS and Windows do) and no route may
+//! be a folder of another; a clash is an error at the source that caused it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+
+use crate::content::{Playbook, front_matter_key_offset};
+use crate::diagnostics::Diagnostic;
+use crate::slug;
+use crate::templates::StaticFile;
+
+/// A checked path below the output folder. Page routes end in
+/// `index.html`; their URL is the folder (`part/chapter/`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Route {
+    file: Box<str>,
+    /// Length of the URL path: a prefix of `file`.
+    url_len: usize,
+}
+
+impl Route {
+    /// A page at folder `dir` (`""` for the home page, else ending in `/`).
+    fn page(dir: &str) -> Result<Route, String> {
+        let file = format!("{dir}index.html");
+        Route::check(&file)?;
+        Ok(Route { url_len: dir.len(), file: file.into() })
+    }
+
+    /// A file served at its own path (an asset, a search shard).
+    pub(crate) fn file(path: &str) -> Result<Route, String> {
+        Route::check(path)?;
+        Ok(Route { url_len: path.len(), file: path.into() })
+    }
+
+    /// A fixed route spelt in this module, known to pass `check`.
+    fn fixed(path: &str, page: bool) -> Route {
+        let url_len = if page { path.len() - "index.html".len() } else { path.len() };
+        Route { file: path.into(), url_len }
+    }
+
+    /// The path below the output folder.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.file
+    }
+
+    /// The URL path below the base (`part/chapter/`, `""` for home).
+    pub(crate) fn url_path(&self) -> &str {
+        &self.file[..self.url_len]
+    }
+
+    /// The URL with the site's base path (`/handbook/part/chapter/`).
+    pub(crate) fn url(&self, base: &str) -> String {
+        format!("{base}{}", self.url_path())
+    }
+
+    /// Why `path` cannot be an output path, if it cannot.
+    pub(crate) fn check(path: &str) -> Result<(), String> {
+        if path.is_empty() {
+            return Err("the path is empty".into());
+        }
+        for segment in path.split('/') {
+            check_segment(segment)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)
+    }
+}
+
+/// Names Windows reserves in every folder, with any extension.
+const RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+fn check_segment(segment: &str) -> Result<(), String> {
+    if segment.is_empty() {
+        return Err("it has an empty path segment".into());
+    }
+    if segment == "." || segment == ".." {
+        return Err(format!("`{segment}` would climb the folder tree"));
+    }
+    if segment.starts_with('.') {
+        return Err(format!("`{segment}` is a hidden name"));
+    }
+    if let Some(c) = segment.chars().find(|&c| c.is_control() || "\\:*?\"<>|#".contains(c)) {
+        return Err(format!("it holds the character {c:?}, which is not allowed in an output path"));
+    }
+    if segment.ends_with([' ', '.']) {
+        return Err(format!("`{segment}` ends with a space or a dot"));
+    }
+    if segment.len() > 240 {
+        return Err("a path segment is longer than 240 bytes".into());
+    }
+    let stem = segment.split('.').next().unwrap_or(segment).to_ascii_lowercase();
+    if RESERVED.contains(&stem.as_str()) {
+        return Err(format!("`{segment}` is a device name on Windows"));
+    }
+    Ok(())
+}
+
+/// The pages every build writes, whatever the content.
+pub(crate) fn home() -> Route {
+    Route::fixed("index.html", true)
+}
+pub(crate) fn not_found() -> Route {
+    Route::fixed("404.html", false)
+}
+pub(crate) fn teams_index() -> Route {
+    Route::fixed("teams/index.html", true)
+}
+pub(crate) fn tags_index() -> Route {
+    Route::fixed("tags/index.html", true)
+}
+pub(crate) fn print() -> Route {
+    Route::fixed("print/index.html", true)
+}
+pub(crate) fn onboarding() -> Route {
+    Route::fixed("onboarding/index.html", true)
+}
+pub(crate) fn sitemap() -> Route {
+    Route::fixed("sitemap.xml", false)
+}
+pub(crate) fn full_nav() -> Route {
+    Route::fixed("assets/nav.html", false)
+}
+
+/// Files and folders the generator owns; content may not take them.
+const GENERATED_FILES: &[&str] = &["index.html", "404.html", "sitemap.xml", "feed.xml"];
+/// Folders whose every path is the generator's (theme assets, media
+/// copies and the search index live there).
+const GENERATED_DIRS: &[&str] = &["assets", "media", "search", "changes", "print", "onboarding"];
+
+/// The URL of a team's page.
+fn team_dir(id: &str) -> String {
+    format!("teams/{id}/")
+}
+
+/// The route of a tag's page, by the tag's slug.
+fn tag_dir(key: &str) -> String {
+    format!("tags/{key}/")
+}
+
+/// The route of a copied image or file, by its root-relative source path.
+pub(crate) fn media(file: &str) -> Result<Route, String> {
+    Route::file(&format!("media/{file}"))
+}
+
+/// A redirect page from a chapter's old URL.
+#[derive(Clone, Debug)]
+pub(crate) struct Alias {
+    pub chapter: usize,
+    pub route: Route,
+}
+
+/// The routes that are not held by a chapter, part or team record.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Routes {
+    /// Tag slug -> its page, for every tag this build shows.
+    pub tags: BTreeMap<String, Route>,
+    pub aliases: Vec<Alias>,
+    /// Theme assets, then the root's `static/` (which overrides a theme
+    /// asset of the same path).
+    pub statics: Vec<(Route, StaticFile)>,
+}
+
+impl Routes {
+    pub(crate) fn tag(&self, name: &str) -> Option<&Route> {
+        self.tags.get(&slug::slugify(name))
+    }
+}
+
+/// Who holds a route, for messages and for deciding where to report.
+#[derive(Clone)]
+enum Holder {
+    Generated,
+    Theme,
+    /// A file of the user's, and where in its text to point (a key).
+    Source {
+        file: String,
+        what: String,
+        at: Option<(Arc<str>, usize)>,
+    },
+}
+
+/// Gives every chapter, part and team its route, builds the table of the
+/// other routes, and reports every route that is invalid or taken twice.
+pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) -> (Routes, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut claims = Claims::default();
+    for f in GENERATED_FILES {
+        claims.claim_file(f, Holder::Generated);
+    }
+    for page in [teams_index(), tags_index(), print(), onboarding()] {
+        claims.claim_file(page.as_str(), Holder::Generated);
+    }
+
+    // Parts nest: a part's route is its parent's plus its own slug.
+    for i in 0..book.parts.len() {
+        let part = &book.parts[i];
+        let name = part.dir.rsplit('/').next().unwrap_or(&part.dir);
+        let prefix = part.parent.map_or("", |p| book.parts[p].route.url_path());
+        let dir = format!("{prefix}{}/", slug::from_file_stem(name));
+        let holder = Holder::Source { file: part.dir.clone(), what: "the part".into(), at: None };
+        match page_route(&dir, name, &holder, &mut diags) {
+            Some(route) => {
+                claims.claim(&route, holder, &mut diags);
+                book.parts[i].route = route;
+            }
+            None => book.parts[i].route = home(),
+        }
+    }
+    for c in &mut book.chapters {
+        let prefix = c.part.map_or("", |p| book.parts[p].route.url_path());
+        let dir = format!("{prefix}{}/", c.slug);
+        let holder = Holder::Source {
+            file: c.doc.file.clone(),
+            what: "the chapter".into(),
+            at: Some((Arc::clone(&c.doc.text), 0)),
+        };
+        if let Some(route) = page_route(&dir, &c.doc.file, &holder, &mut diags) {
+            claims.claim(&route, holder, &mut diags);
+            c.route = route;
+        }
+    }
+    for t in &mut book.teams {
+        let holder = Holder::Source { file: format!("teams/{}", t.id), what: "the team".into(), at: None };
+        if let Some(route) = page_route(&team_dir(&t.id), &t.id, &holder, &mut diags) {
+            claims.claim(&route, holder, &mut diags);
+            t.route = route;
+        }
+    }
+
+    let mut routes = Routes::default();
+    let shown_examples = book.teams.iter().filter(|t| book.shows_team(&t.id)).flat_map(|t| &t.examples);
+    let tagged =
+        book.chapters.iter().map(|c| (&c.doc, &c.meta.tags)).chain(shown_examples.map(|e| (&e.doc, &e.meta.tags)));
+    for (doc, tags) in tagged {
+        for tag in tags {
+            let key = slug::slugify(tag);
+            let at = front_matter_key_offset(&doc.text, "tags");
+            if key.is_empty() {
+                diags.push(
+                    Diagnostic::error("bad-tag", &doc.file, format!("the tag `{tag}` has no letters or digits"))
+                        .at_offset(&doc.text, at)
+                        .with_help("a tag's page is named after its letters and digits; use a word"),
+                );
+                continue;
+            }
+            if routes.tags.contains_key(&key) {
+                continue;
+            }
+            let holder = Holder::Source {
+                file: doc.file.clone(),
+                what: format!("the tag `{tag}`"),
+                at: Some((Arc::clone(&doc.text), at)),
+            };
+            if let Some(route) = page_route(&tag_dir(&key), tag, &holder, &mut diags) {
+                claims.claim(&route, holder, &mut diags);
+                routes.tags.insert(key, route);
+            }
+        }
+    }
+
+    for (ci, c) in book.chapters.iter().enumerate() {
+        let at = front_matter_key_offset(&c.doc.text, "aliases");
+        for alias in &c.meta.aliases {
+            let holder = Holder::Source {
+                file: c.doc.file.clone(),
+                what: format!("the alias `{alias}`"),
+                at: Some((Arc::clone(&c.doc.text), at)),
+            };
+            let route = alias_dir(alias).and_then(|dir| Route::page(&dir));
+            match route {
+                Ok(route) => {
+                    if claims.claim(&route, holder, &mut diags) {
+                        routes.aliases.push(Alias { chapter: ci, route });
+                    }
+                }
+                Err(why) => diags.push(
+                    Diagnostic::error(
+                        "bad-alias",
+                        &c.doc.file,
+                        format!("`{alias}` is not a path below the site: {why}"),
+                    )
+                    .at_offset(&c.doc.text, at)
+                    .with_help("write the old URL's path without the base, e.g. \"old-slug\" or \"part/old-slug\""),
+                ),
+            }
+        }
+    }
+
+    // Static files: the theme's first; the root's `static/` may replace a
+    // theme file of the same path but nothing else.
+    let mut by_path: BTreeMap<String, usize> = BTreeMap::new();
+    for (path, file) in statics {
+        let origin = file.origin().to_string();
+        let route = match Route::file(&path) {
+            Ok(r) => r,
+            Err(why) => {
+                diags.push(Diagnostic::error("bad-path", &origin, format!("this file cannot be published: {why}")));
+                continue;
+            }
+        };
+        match by_path.get(&path) {
+            Some(&i) => routes.statics[i] = (route, file),
+            None => {
+                let holder = if file.is_theme() {
+                    Holder::Theme
+                } else {
+                    Holder::Source { file: origin, what: "the static file".into(), at: None }
+                };
+                if claims.claim_static(&route, holder, &mut diags) {
+                    by_path.insert(path, routes.statics.len());
+                    routes.statics.push((route, file));
+                }
+            }
+        }
+    }
+    (routes, diags)
+}
+
+/// A page route for a name from the user's files, or an error at `holder`.
+fn page_route(dir: &str, name: &str, holder: &Holder, diags: &mut Vec<Diagnostic>) -> Option<Route> {
+    match Route::page(dir) {
+        Ok(route) => Some(route),
+        Err(why) => {
+            if let Holder::Source { file, what, .. } = holder {
+                diags.push(
+                    Diagnostic::error("bad-path", file, format!("{what} `{name}` gets no usable URL: {why}"))
+                        .with_help("rename it with letters, digits and dashes"),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// `old`, `/part/old/` -> `part/old/`.
+fn alias_dir(alias: &str) -> Result<String, String> {
+    let trimmed = alias.trim().trim_matches('/');
+    if trimmed.contains("://") {
+        return Err("it is a full URL".into());
+    }
+    if trimmed.is_empty() {
+        return Err("it is the home page".into());
+    }
+    Ok(format!("{trimmed}/"))
+}
+
+/// Routes taken so far, by lowercased path, and every folder they need.
+#[derive(Default)]
+struct Claims {
+    files: HashMap<String, Holder>,
+    /// Folder (lowercased, with trailing `/`) -> a file that needs it.
+    dirs: HashMap<String, Holder>,
+}
+
+impl Claims {
+    fn claim_file(&mut self, path: &str, holder: Holder) {
+        self.add(&path.to_ascii_lowercase(), holder);
+    }
+
+    fn add(&mut self, key: &str, holder: Holder) {
+        let mut end = 0;
+        while let Some(i) = key[end..].find('/') {
+            end += i + 1;
+            self.dirs.entry(key[..end].to_string()).or_insert_with(|| holder.clone());
+        }
+        self.files.insert(key.to_string(), holder);
+    }
+
+    /// Takes a page route; false (and an error) if something holds it.
+    fn claim(&mut self, route: &Route, holder: Holder, diags: &mut Vec<Diagnostic>) -> bool {
+        let key = route.as_str().to_ascii_lowercase();
+        let first = key.split('/').next().unwrap_or("");
+        let clash = if key.contains('/') && GENERATED_DIRS.contains(&first) {
+            Some(Holder::Generated)
+        } else {
+            self.clash(&key)
+        };
+        if let Some(other) = clash {
+            report(route, &holder, &other, diags);
+            return false;
+        }
+        self.add(&key, holder);
+        true
+    }
+
+    /// Takes a static file's route: theme assets own `assets/`, and the
+    /// root's files may go anywhere no page or generated file is.
+    fn claim_static(&mut self, route: &Route, holder: Holder, diags: &mut Vec<Diagnostic>) -> bool {
+        let key = route.as_str().to_ascii_lowercase();
+        let first = key.split('/').next().unwrap_or("");
+        let reserved = key.contains('/') && GENERATED_DIRS.contains(&first) && first != "assets";
+        let clash = if reserved { Some(Holder::Generated) } else { self.clash(&key) };
+        if let Some(other) = clash {
+            report(route, &holder, &other, diags);
+            return false;
+        }
+        self.add(&key, holder);
+        true
+    }
+
+    fn clash(&self, key: &str) -> Option<Holder> {
+        if let Some(h) = self.files.get(key) {
+            return Some(h.clone());
+        }
+        if let Some(h) = self.dirs.get(&format!("{key}/")) {
+            return Some(h.clone());
+        }
+        let mut end = 0;
+        while let Some(i) = key[end..].find('/') {
+            end += i + 1;
+            if let Some(h) = self.files.get(&key[..end - 1]) {
+                return Some(h.clone());
+            }
+        }
+        None
+    }
+}
+
+fn describe(holder: &Holder) -> String {
+    match holder {
+        Holder::Generated => "a page the generator writes".into(),
+        Holder::Theme => "a theme file".into(),
+        Holder::Source { file, what, .. } => format!("{what} in `{file}`"),
+    }
+}
+
+fn report(route: &Route, holder: &Holder, other: &Holder, diags: &mut Vec<Diagnostic>) {
+    let Holder::Source { file, what, at } = holder else { return };
+    let code = if what.starts_with("the alias") { "alias-collision" } else { "duplicate-url" };
+    let url = if route.url_path().is_empty() { route.as_str() } else { route.url_path() };
+    let mut d = Diagnostic::error(
+        code,
+        file,
+        format!("{what} would take the URL `/{url}`, already used by {}", describe(other)),
+    );
+    d.help = Some(if what.starts_with("the alias") {
+        "remove the alias; that URL is taken".into()
+    } else {
+        "rename the file or folder so that its URL is its own".into()
+    });
+    if let Some((text, offset)) = at {
+        d = d.at_offset(text, *offset);
+    }
+    diags.push(d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_stay_inside_the_output_folder() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "a//b",
+            "../x",
+            "a/../../x",
+            "a/./b",
+            ".git/config",
+            "a/.env",
+            "a\\b",
+            "c:/x",
+            "a\0b",
+            "a/b\n",
+            "con/index.html",
+            "x/aux.txt",
+            "a /b",
+            "a./b",
+            "a#b",
+            "a?b",
+        ] {
+            assert!(Route::check(bad).is_err(), "{bad:?}");
+        }
+        for good in ["index.html", "a/b/index.html", "media/chapters/img/a b.png", "assets/playbook.css", "café/x"] {
+            assert!(Route::check(good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn page_routes_have_folder_urls() {
+        let r = Route::page("part/chapter/").unwrap();
+        assert_eq!(r.as_str(), "part/chapter/index.html");
+        assert_eq!(r.url_path(), "part/chapter/");
+        assert_eq!(r.url("/handbook/"), "/handbook/part/chapter/");
+        assert_eq!(home().url_path(), "");
+        assert_eq!(Route::file("a/b.css").unwrap().url_path(), "a/b.css");
+    }
+
+    #[test]
+    fn a_route_may_not_be_a_folder_of_another() {
+        let mut claims = Claims::default();
+        let mut diags = Vec::new();
+        let holder = |f: &str| Holder::Source { file: f.into(), what: "the chapter".into(), at: None };
+        claims.claim_file("sitemap.xml", Holder::Generated);
+        assert!(claims.claim(&Route::page("a/").unwrap(), holder("x"), &mut diags));
+        assert!(!claims.claim(&Route::page("A/").unwrap(), holder("y"), &mut diags));
+        assert!(!claims.claim(&Route::page("sitemap.xml/").unwrap(), holder("z"), &mut diags));
+        assert!(!claims.claim(&Route::page("search/").unwrap(), holder("w"), &mut diags));
+        assert!(!claims.claim_static(&Route::file("a").unwrap(), holder("v"), &mut diags));
+        assert_eq!(diags.len(), 4);
+    }
+}

@@ -1,0 +1,67 @@
+//! Where rendered files go: the interface render writes to, and the two
+//! sinks that do not touch the disk. The disk writer is `output::Staging`.
+//!
+//! Every file is named by a `Route`, so nothing can be written anywhere a
+//! route cannot point (see `routes`).
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use crate::routes::Route;
+use crate::sync::lock;
+
+/// Receives rendered files.
+pub(crate) trait Sink: Sync {
+    fn put(&self, route: &Route, bytes: Vec<u8>) -> io::Result<()>;
+    /// Adds to the end of a file this sink was given with `put`.
+    fn append(&self, route: &Route, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// The site in memory, for the dev server: output path -> bytes. Values are
+/// shared so that an incremental rebuild copies the map, not the pages.
+pub(crate) type Files = HashMap<String, Arc<[u8]>>;
+
+/// A `Sink` that collects into `Files`.
+#[derive(Default)]
+pub(crate) struct Memory {
+    files: Mutex<Files>,
+}
+
+impl Memory {
+    pub(crate) fn from(files: Files) -> Memory {
+        Memory { files: Mutex::new(files) }
+    }
+
+    pub(crate) fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, route: &Route, bytes: Vec<u8>) -> io::Result<()> {
+        lock(&self.files).insert(route.as_str().to_string(), bytes.into());
+        Ok(())
+    }
+
+    fn append(&self, route: &Route, bytes: &[u8]) -> io::Result<()> {
+        let mut files = lock(&self.files);
+        let file = files.entry(route.as_str().to_string()).or_default();
+        *file = [&file[..], bytes].concat().into();
+        Ok(())
+    }
+}
+
+/// Discards everything: `check` renders every page to find template errors
+/// and writes nothing.
+pub(crate) struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _route: &Route, _bytes: Vec<u8>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn append(&self, _route: &Route, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+}
