@@ -87,9 +87,10 @@ pub(crate) struct BuildArgs {
 pub(crate) struct ServeArgs {
     #[command(flatten)]
     pub root: RootArg,
-    /// Address to listen on; anything but loopback exposes the site to your network
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-    pub bind: std::net::IpAddr,
+    /// Address to listen on (an IP address or `localhost`) [default: 127.0.0.1]. Anything but loopback
+    /// exposes the site to your network; when given, requests for any host name are answered
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
     /// Port to listen on [default: 3000, or the next free one]
     #[arg(long, short)]
     pub port: Option<u16>,

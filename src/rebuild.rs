@@ -42,6 +42,8 @@ pub(crate) struct Outcome {
     pub full: bool,
     pub warnings: Vec<Diagnostic>,
     pub took: Duration,
+    /// The base path the site is served under.
+    pub base: String,
 }
 
 impl Rebuilder {
@@ -50,9 +52,10 @@ impl Rebuilder {
     }
 
     /// Rebuilds from the sources on disk. `theme_changed` forces the theme
-    /// to be read again (a template or theme asset changed). On error the
-    /// last good build is kept for the next attempt.
-    pub(crate) fn rebuild(&mut self, theme_changed: bool) -> Result<Outcome, Vec<Diagnostic>> {
+    /// to be read again (a template or theme asset changed); unless
+    /// `bodies_only` (only markdown files changed), every page and copy is
+    /// made again. On error the last good build is kept for the next attempt.
+    pub(crate) fn rebuild(&mut self, theme_changed: bool, bodies_only: bool) -> Result<Outcome, Vec<Diagnostic>> {
         let start = Instant::now();
         let prev = self.last.as_ref();
         let compiled = pipeline::compile(&self.root, &self.opts, prev.map(|b| &b.site))?;
@@ -63,7 +66,7 @@ impl Rebuilder {
         };
         let structure = structure(&site);
         let selection = match prev {
-            Some(b) if Arc::ptr_eq(&b.theme, &theme) && b.structure == structure => {
+            Some(b) if bodies_only && Arc::ptr_eq(&b.theme, &theme) && b.structure == structure => {
                 Selection::Pages(changed(&b.site, &site))
             }
             _ => Selection::All,
@@ -76,8 +79,9 @@ impl Rebuilder {
         let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
         let files = Arc::new(sink.into_files());
         let full = matches!(plan.selection, Selection::All);
+        let base = site.base.clone();
         self.last = Some(Built { site, theme, structure, files: Arc::clone(&files) });
-        Ok(Outcome { files, pages: stats.pages, full, warnings: compiled.warnings, took: start.elapsed() })
+        Ok(Outcome { files, pages: stats.pages, full, warnings: compiled.warnings, took: start.elapsed(), base })
     }
 }
 

@@ -1,6 +1,6 @@
 //! `playbook serve`: build into memory, serve, watch, rebuild, reload tabs.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use super::{Failure, Verbosity, display_root};
@@ -25,16 +25,17 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     let base = cfg.as_ref().map_or_else(|| "/".to_string(), |c| c.base_path());
     let theme_dir = cfg.as_ref().and_then(|c| c.theme_dir.as_ref()).map(|d| root.join(d));
 
-    let (server, addr) = bind(args)?;
-    if !args.bind.is_loopback() {
-        eprintln!("warning: serving on {} makes the site reachable from other machines", args.bind);
+    let ip = bind_address(args.bind.as_deref())?;
+    let (listener, addr) = bind(args, ip)?;
+    if !ip.is_loopback() {
+        eprintln!("warning: serving on {ip} makes the site reachable from other machines");
     }
     // Watch before the first build, so no save is missed while it runs.
     let output = std::path::absolute(root.join("public")).unwrap_or_else(|_| root.join("public"));
     let watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
     let shared = Shared::new(base.clone());
     let mut rebuilder = Rebuilder::new(root.clone(), opts);
-    match rebuilder.rebuild(true) {
+    match rebuilder.rebuild(true, false) {
         Ok(outcome) => {
             if verbosity != Verbosity::Quiet {
                 super::print_diagnostics(&shown_root, &outcome.warnings);
@@ -44,7 +45,9 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
         }
         Err(diags) => report(&shared, &shown_root, &diags),
     }
-    serve::run(server, Arc::clone(&shared));
+    let bound = serve::Bind { addr, explicit: args.bind.is_some() };
+    serve::run(listener, bound, Arc::clone(&shared))
+        .map_err(|e| Failure::Io(format!("cannot start the server: {e}")))?;
     let url = format!("http://{addr}{base}");
     eprintln!("Serving {} at {url} (Ctrl-C to stop)", root.display());
     if args.open {
@@ -53,7 +56,9 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
 
     while let Some(changes) = watcher.next() {
         let what = describe(&changes.paths);
-        match rebuilder.rebuild(changes.theme) {
+        // A static file or an image changed: every copy is made again.
+        let bodies_only = changes.paths.iter().all(|p| p.ends_with(".md"));
+        match rebuilder.rebuild(changes.theme, bodies_only) {
             Ok(outcome) => {
                 if verbosity != Verbosity::Quiet {
                     super::print_diagnostics(&shown_root, &outcome.warnings);
@@ -82,18 +87,33 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
 /// Serves a new build at once, then indexes it for search: tabs reload
 /// without waiting for the index.
 fn publish(shared: &Shared, rebuilder: &Rebuilder, outcome: &Outcome) {
+    // `base_url` may have been edited while serving.
+    shared.set_base(outcome.base.clone());
     let generation = shared.publish(Arc::clone(&outcome.files));
     shared.set_search_index(generation, rebuilder.search_index());
 }
 
-fn bind(args: &ServeArgs) -> Result<(Arc<tiny_http::Server>, SocketAddr), Failure> {
+/// `--bind`: an IP address or `localhost`; loopback when not given.
+fn bind_address(given: Option<&str>) -> Result<IpAddr, Failure> {
+    match given {
+        None => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+        Some(name) if name.eq_ignore_ascii_case("localhost") => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+        Some(text) => text.parse().map_err(|_| {
+            Failure::Usage(format!(
+                "--bind takes an IP address such as 127.0.0.1 or 0.0.0.0, or localhost; not `{text}`"
+            ))
+        }),
+    }
+}
+
+fn bind(args: &ServeArgs, ip: IpAddr) -> Result<(std::net::TcpListener, SocketAddr), Failure> {
     let wanted = args.port.unwrap_or(DEFAULT_PORT);
     // An explicit --port is a promise to the user; the default may move on.
     let tries = if args.port.is_some() { 1 } else { 20 };
     let mut last_error = None;
     for offset in 0..tries {
         let port = wanted.saturating_add(offset);
-        match serve::bind(SocketAddr::new(args.bind, port)) {
+        match serve::bind(SocketAddr::new(ip, port)) {
             Ok(bound) => {
                 if offset > 0 {
                     eprintln!("Port {wanted} is in use; using {port} instead");
@@ -106,7 +126,7 @@ fn bind(args: &ServeArgs) -> Result<(Arc<tiny_http::Server>, SocketAddr), Failur
     let (port, e) = last_error.unwrap_or((wanted, std::io::Error::other("no port tried")));
     let reason =
         if e.kind() == std::io::ErrorKind::AddrInUse { "is already in use".to_string() } else { e.to_string() };
-    Err(Failure::Usage(format!("cannot listen on {}:{port}: {reason} (choose another with --port)", args.bind)))
+    Err(Failure::Usage(format!("cannot listen on {ip}:{port}: {reason} (choose another with --port)")))
 }
 
 fn report(shared: &Shared, root: &std::path::Path, diags: &[Diagnostic]) {

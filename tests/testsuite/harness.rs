@@ -303,10 +303,15 @@ pub struct Served {
 impl Fixture {
     /// Starts `playbook serve --port 0 ARGS` and waits for its address.
     pub fn serve(&self, extra: &[&str]) -> Served {
+        let mut cmd = Command::new(bin());
+        cmd.args(["serve", "--port", "0"]).args(extra);
+        self.serve_with(cmd)
+    }
+
+    /// Starts a prepared `serve` command in the root and waits for its address.
+    pub fn serve_with(&self, mut cmd: Command) -> Served {
         use std::io::BufRead;
-        let mut child = Command::new(bin())
-            .args(["serve", "--port", "0"])
-            .args(extra)
+        let mut child = cmd
             .current_dir(self.root())
             .env("NO_COLOR", "1")
             .stderr(std::process::Stdio::piped())
@@ -363,10 +368,15 @@ impl Http {
 impl Served {
     /// GET a raw path (sent as is: no normalisation of `..`).
     pub fn get(&self, path: &str) -> Http {
+        self.request(&format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr))
+    }
+
+    /// Sends a request exactly as written and reads the whole response.
+    pub fn request(&self, request: &str) -> Http {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
         let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("HTTP head");

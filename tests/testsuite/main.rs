@@ -13,3 +13,4 @@ mod matrix;
 mod output;
 mod reliability;
 mod serve;
+mod serve_abuse;

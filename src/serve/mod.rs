@@ -1,0 +1,140 @@
+//! The dev server's state: the site it serves right now, the current build
+//! error, and the open tabs to tell when either changes. The watch loop
+//! (`cmd/serve.rs`) publishes into it; the HTTP side (`http.rs`) reads it.
+
+mod http;
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+pub(crate) use http::{Bind, bind, run};
+
+use crate::search;
+use crate::sink::Files;
+use crate::sync::{lock, write};
+
+/// What the server shows right now.
+pub(crate) struct Live {
+    /// The last good site (empty until the first build succeeds).
+    pub files: Arc<Files>,
+    /// The current build error, as plain text, if the last build failed.
+    pub error: Option<String>,
+    /// Bumped on every successful rebuild that changed pages.
+    pub generation: u64,
+    /// The generation whose search index is in `files`.
+    pub indexed: u64,
+}
+
+/// Events a tab may queue before it counts as gone: a tab that stops
+/// reading is dropped instead of holding messages for ever.
+const TAB_QUEUE: usize = 16;
+
+/// The served site and the tabs watching it.
+pub(crate) struct Shared {
+    pub live: RwLock<Live>,
+    tabs: Mutex<Vec<mpsc::Sender<Bytes>>>,
+    /// The URL path the site is served under (`/`, `/handbook/`).
+    base: RwLock<String>,
+}
+
+impl Shared {
+    pub(crate) fn new(base: String) -> Arc<Shared> {
+        Arc::new(Shared {
+            live: RwLock::new(Live { files: Arc::new(Files::new()), error: None, generation: 0, indexed: 0 }),
+            tabs: Mutex::new(Vec::new()),
+            base: RwLock::new(base),
+        })
+    }
+
+    pub(crate) fn base(&self) -> String {
+        crate::sync::read(&self.base).clone()
+    }
+
+    /// Moves the site to another base path (`base_url` edited while serving).
+    pub(crate) fn set_base(&self, base: String) {
+        *write(&self.base) = base;
+    }
+
+    /// Publishes a new site and tells every tab to reload. Returns its
+    /// generation. Until its own search index is ready, the previous index
+    /// stays served (searches stay possible, a little behind).
+    pub(crate) fn publish(&self, mut files: Arc<Files>) -> u64 {
+        let generation = {
+            let mut live = write(&self.live);
+            if !files.keys().any(|k| k.starts_with(search::DIR)) {
+                let old: Vec<_> = live
+                    .files
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(search::DIR))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                Arc::make_mut(&mut files).extend(old);
+            }
+            live.files = files;
+            live.error = None;
+            live.generation += 1;
+            live.generation
+        };
+        self.broadcast(&format!("event: reload\ndata: {generation}\n\n"));
+        generation
+    }
+
+    /// Swaps in the search index built for `generation`, unless a newer
+    /// site was published meanwhile (its own index is on the way).
+    pub(crate) fn set_search_index(&self, generation: u64, index: Vec<(String, Vec<u8>)>) {
+        let mut live = write(&self.live);
+        if live.generation != generation {
+            return;
+        }
+        let mut files: Files = live
+            .files
+            .iter()
+            .filter(|(k, _)| !k.starts_with(search::DIR))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        files.extend(index.into_iter().map(|(k, v)| (k, Arc::from(v))));
+        live.files = Arc::new(files);
+        live.indexed = generation;
+    }
+
+    /// Shows a build error on every tab; the last good site stays served.
+    pub(crate) fn fail(&self, message: String) {
+        let data = json_string(&message);
+        write(&self.live).error = Some(message);
+        self.broadcast(&format!("event: build-error\ndata: {data}\n\n"));
+    }
+
+    /// The error is gone but nothing had to be rendered again.
+    pub(crate) fn clear_error(&self) {
+        let had = write(&self.live).error.take().is_some();
+        if had {
+            self.broadcast("event: ok\ndata: {}\n\n");
+        }
+    }
+
+    /// A new tab's event stream, starting with where things stand.
+    fn subscribe(&self) -> mpsc::Receiver<Bytes> {
+        let (tx, rx) = mpsc::channel(TAB_QUEUE);
+        let hello = {
+            let live = crate::sync::read(&self.live);
+            match &live.error {
+                Some(e) => format!("event: build-error\ndata: {}\n\n", json_string(e)),
+                None => format!("event: hello\ndata: {}\n\n", live.generation),
+            }
+        };
+        let _ = tx.try_send(Bytes::from(hello));
+        lock(&self.tabs).push(tx);
+        rx
+    }
+
+    fn broadcast(&self, message: &str) {
+        let message = Bytes::copy_from_slice(message.as_bytes());
+        lock(&self.tabs).retain(|tab| tab.try_send(message.clone()).is_ok());
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
