@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 export RUSTC_BOOTSTRAP=1
-for target in front_matter markdown link playbook_load; do
+for target in front_matter markdown link playbook_load route_and_url; do
   mkdir -p "fuzz/corpus/$target"
   log="fuzz/$target.log"
   echo "== $target for ${seconds}s"

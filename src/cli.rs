@@ -78,7 +78,10 @@ pub(crate) struct BuildArgs {
     /// Override `base_url` from playbook.toml (e.g. /handbook/)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Replace an output folder even if it holds files playbook did not write
+    /// Replace an output folder that holds files playbook did not write: its
+    /// contents are DELETED and the site put in their place. Never a home
+    /// folder, a file-system root, the playbook or a folder holding `.git`
+    /// or `playbook.toml`
     #[arg(long)]
     pub force: bool,
 }

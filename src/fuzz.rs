@@ -54,6 +54,22 @@ pub fn link(bytes: &[u8]) {
     let _ = markdown::join(dir, rel);
 }
 
+/// Judges the input as an output path and as a link URL: an accepted route
+/// stays below the output folder, and a URL flagged as script is never one
+/// a browser would treat as a plain link.
+pub fn route_and_url(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    if crate::routes::Route::file(&text).is_ok() {
+        let path = std::path::Path::new(text.as_ref());
+        assert!(path.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{text:?}");
+        assert!(!text.split('/').any(|s| s.starts_with('.') || s.is_empty()), "{text:?}");
+    }
+    let compact: String = text.trim_matches(|c: char| c <= ' ').chars().filter(|c| !"\t\n\r".contains(*c)).collect();
+    if compact.to_ascii_lowercase().starts_with("javascript:") {
+        assert!(crate::html::script_risk(&text, crate::html::UrlUse::Link).is_some(), "{text:?}");
+    }
+}
+
 /// Loads and compiles a whole playbook whose files come from the input:
 /// `playbook.toml`, a chapter and a team example, separated by NUL bytes.
 pub fn playbook(bytes: &[u8]) {

@@ -41,6 +41,9 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     out
 }
 
+/// Did-you-mean suggestions computed for one source file.
+const SUGGESTIONS_PER_FILE: usize = 100;
+
 pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut assets = Vec::new();
@@ -52,9 +55,14 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
         let drafts: HashSet<&str> = site.book.drafts.iter().map(String::as_str).collect();
         let broken: HashSet<&str> = site.book.broken.iter().map(String::as_str).collect();
 
+        // A target's anchors without their prefix, made once per target.
+        let mut anchors_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for src in &sources {
             // Found once per file: a file may hold thousands of problems.
             let lines = LineIndex::new(src.text);
+            // Did-you-mean costs a comparison with every candidate; past this
+            // many in one file, the help lists the anchors instead.
+            let mut suggestions_left = SUGGESTIONS_PER_FILE;
             for &(offset, why) in &src.rendered.unsafe_urls {
                 diags.push(
                     Diagnostic::error("unsafe-url", src.file, format!("this URL is refused: {why}"))
@@ -69,7 +77,9 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     if broken.contains(file) {
                         continue;
                     }
-                    diags.push(missing_file(src, &lines, link.offset, file, &drafts, &by_file));
+                    let suggest = suggestions_left > 0;
+                    suggestions_left = suggestions_left.saturating_sub(1);
+                    diags.push(missing_file(src, &lines, link.offset, file, &drafts, suggest.then_some(&by_file)));
                     continue;
                 };
                 let Some(fragment) = &link.fragment else {
@@ -85,16 +95,20 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     format!("`{}` has no heading with the anchor `#{fragment}`", target.file),
                 )
                 .at_index(&lines, src.text, link.offset);
-                let plain: Vec<&str> = target
-                    .rendered
-                    .headings
-                    .iter()
-                    .map(|h| h.id.strip_prefix(&target.prefix).unwrap_or(&h.id))
-                    .collect();
-                d = match did_you_mean_owned(fragment, plain.iter().copied()) {
+                let plain = anchors_of.entry(target.file).or_insert_with(|| {
+                    let prefix = target.prefix.as_str();
+                    target.rendered.headings.iter().map(|h| h.id.strip_prefix(prefix).unwrap_or(&h.id)).collect()
+                });
+                let best = if suggestions_left > 0 {
+                    suggestions_left -= 1;
+                    did_you_mean_owned(fragment, plain.iter().copied())
+                } else {
+                    None
+                };
+                d = match best {
                     Some(best) => d.with_help(format!("did you mean `#{best}`?")),
                     None if plain.is_empty() => d.with_help("that page has no headings"),
-                    None => d.with_help(format!("its anchors are: {}", shorten(&plain))),
+                    None => d.with_help(format!("its anchors are: {}", shorten(plain))),
                 };
                 diags.push(d);
             }
@@ -136,7 +150,7 @@ fn missing_file(
     offset: usize,
     file: &str,
     drafts: &HashSet<&str>,
-    pages: &HashMap<&str, &Source<'_>>,
+    pages: Option<&HashMap<&str, &Source<'_>>>,
 ) -> Diagnostic {
     if drafts.contains(file) {
         return Diagnostic::error(
@@ -150,7 +164,7 @@ fn missing_file(
     let d =
         Diagnostic::error("broken-link", src.file, format!("links to `{file}`, which is not a page of this playbook"))
             .at_index(lines, src.text, offset);
-    match did_you_mean_owned(file, pages.keys().copied()) {
+    match pages.and_then(|pages| did_you_mean_owned(file, pages.keys().copied())) {
         Some(best) => d.with_help(format!("did you mean `{best}`?")),
         None => d.with_help("link to a chapter, a team example or onboarding.md, relative to this file"),
     }

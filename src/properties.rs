@@ -56,6 +56,41 @@ proptest! {
     }
 
     #[test]
+    fn accepted_routes_stay_below_the_output_folder(path in "(\\.{1,2}|[a-z]{1,3}|/|\\\\|:|%2e|\0| ){0,12}") {
+        if crate::routes::Route::file(&path).is_ok() {
+            let p = std::path::Path::new(&path);
+            prop_assert!(p.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{:?}", path);
+            prop_assert!(!path.split('/').any(|s| s.starts_with('.') || s.is_empty()), "{:?}", path);
+        }
+    }
+
+    #[test]
+    fn script_urls_are_refused_however_they_are_spelt(
+        case in proptest::collection::vec(any::<bool>(), 10),
+        noise in proptest::collection::vec(prop_oneof![Just(""), Just("\t"), Just("\n"), Just("\r")], 11),
+        lead in "[\x00- ]{0,3}",
+    ) {
+        let mut url = lead;
+        for (i, c) in "javascript".chars().enumerate() {
+            url.push_str(noise[i]);
+            url.push(if case[i] { c.to_ascii_uppercase() } else { c });
+        }
+        url.push_str(noise[10]);
+        url.push_str(":alert(1)");
+        prop_assert!(crate::html::script_risk(&url, crate::html::UrlUse::Link).is_some(), "{:?}", url);
+        prop_assert!(crate::html::script_risk(&url, crate::html::UrlUse::Image).is_some(), "{:?}", url);
+    }
+
+    #[test]
+    fn rendered_markdown_never_holds_a_script_url(body in "(\\[x\\]\\((java|JAVA|&#x6A;ava)(\t|\n)?script:[a-z()]{0,5}\\) |!\\[i\\]\\(data:text/html,x\\) |<[a-z]{1,5}:x> |[a-z ]{0,4}){0,12}") {
+        let text = format!("+++\n+++\n{body}");
+        let doc = markdown::Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
+        let out = markdown::render(&doc, &AnyTarget);
+        let lower = out.html.to_ascii_lowercase();
+        prop_assert!(!lower.contains("href=\"javascript") && !lower.contains("src=\"data:text"), "{}", out.html);
+    }
+
+    #[test]
     fn markdown_rendering_never_panics(body in "([-#>*`\\[\\]()!|: a-z0-9\n]|\\[\\^1\\]|> \\[!NOTE\\]|- \\[ \\] ){0,200}") {
         let text = format!("+++\n+++\n{body}");
         let doc = markdown::Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };

@@ -207,32 +207,28 @@ fn to_template_value(v: &DeValue<'_>) -> tera::Value {
 
 /// The closest of `candidates` to `word`, if it is a plausible typo.
 pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    did_you_mean_owned(word, candidates.iter().copied())
 }
 
+/// The candidate nearest to `word` by edit distance, if it is near enough
+/// to be a typo. Bounded, because a file may hold thousands of broken
+/// names and a page thousands of anchors: long words get no suggestion, and
+/// only candidates of a similar length (at most `MAX_CANDIDATES`) are
+/// compared.
 pub(crate) fn did_you_mean_owned<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
-    let all: Vec<&str> = candidates.collect();
-    did_you_mean(word, &all)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
+    const MAX_WORD: usize = 64;
+    const MAX_CANDIDATES: usize = 500;
+    if word.len() > MAX_WORD {
+        return None;
     }
-    row[b.len()]
+    let near = |c: &str| 2.max(c.len() / 3);
+    candidates
+        .filter(|c| c.len().abs_diff(word.len()) <= near(c))
+        .take(MAX_CANDIDATES)
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .filter(|&(d, c)| d <= near(c))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
 }
 
 /// A calendar date (front matter `reviewed`, `date`).

@@ -6,7 +6,7 @@
 //! thrown, so one run reports every broken file.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -435,10 +435,13 @@ fn attach_examples(
     diags: &mut Vec<Diagnostic>,
 ) {
     let slugs: HashMap<&str, usize> = chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect();
-    let draft_slugs: Vec<String> = drafts.iter().map(|f| slug::from_file_stem(file_stem(f))).collect();
-    let broken_slugs: Vec<String> =
+    let draft_slugs: HashSet<String> = drafts.iter().map(|f| slug::from_file_stem(file_stem(f))).collect();
+    let broken_slugs: HashSet<String> =
         broken.iter().filter(|f| f.starts_with("chapters/")).map(|f| slug::from_file_stem(file_stem(f))).collect();
     let mut newly_broken = Vec::new();
+    // Each suggestion compares with every chapter slug; past this many, the
+    // help lists the first chapters instead.
+    let mut suggestions_left = 200usize;
     for team in teams.iter_mut() {
         team.examples.retain(|ex| {
             if ex.meta.draft && !opts.drafts {
@@ -454,7 +457,7 @@ fn attach_examples(
                 newly_broken.push(ex.doc.file.clone());
                 return false;
             }
-            if draft_slugs.iter().any(|s| s == wanted) {
+            if draft_slugs.contains(wanted) {
                 diags.push(
                     Diagnostic::warning(
                         "example-of-draft",
@@ -469,7 +472,11 @@ fn attach_examples(
             let mut d =
                 Diagnostic::error("unknown-chapter", &ex.doc.file, format!("no chapter has the slug `{wanted}`"))
                     .at_offset(&ex.doc.text, ex.chapter_at);
-            d = match did_you_mean_owned(wanted, slugs.keys().copied()) {
+            let best = suggestions_left.checked_sub(1).and_then(|left| {
+                suggestions_left = left;
+                did_you_mean_owned(wanted, slugs.keys().copied())
+            });
+            d = match best {
                 Some(best) => d.with_help(format!("did you mean `{best}`?")),
                 None => {
                     let mut list: Vec<&str> = chapters.iter().take(12).map(|c| c.slug.as_str()).collect();
