@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-use crate::toml_fields::Date;
+use crate::date::Date;
 
 /// Root-relative path -> date of the last commit that touched it.
 pub(crate) fn last_updated(root: &Path) -> HashMap<String, Date> {

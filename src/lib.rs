@@ -4,7 +4,8 @@
 //! command, prints its failure once and returns the exit code: 0 success,
 //! 1 content errors, 2 usage errors. Nothing below it exits the process.
 //! The library exists for the binary and the fuzz targets (`fuzz/`); its
-//! only public items are `run` and the `fuzz` entry points.
+//! only public items are `run`, the `fuzz` entry points and the `testkit`
+//! playbook generator the tests and benchmarks use.
 
 // Diagnostics are values on the cold path; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
@@ -13,6 +14,7 @@ mod cli;
 mod cmd;
 mod config;
 mod content;
+mod date;
 mod diagnostics;
 mod embedded;
 mod git;
@@ -44,6 +46,10 @@ mod properties;
 #[doc(hidden)]
 pub mod fuzz;
 
+/// Synthetic playbooks for the tests and benchmarks (not part of the tool).
+#[doc(hidden)]
+pub mod testkit;
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -60,6 +66,10 @@ pub fn run() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    if let Err(e) = date::source_date_epoch() {
+        eprintln!("error: {}", diagnostics::clean(&e));
+        return ExitCode::from(2);
+    }
     let verbosity = if cli.quiet {
         Verbosity::Quiet
     } else if cli.verbose {

@@ -6,7 +6,7 @@ use crate::content::front_matter_key_offset as key_offset;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 use crate::source::Sources;
-use crate::toml_fields::Date;
+use crate::date::Date;
 
 pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
     let book = &site.book;

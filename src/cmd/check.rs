@@ -11,7 +11,7 @@ use crate::pipeline::{self, Options};
 use crate::render::{self, Plan, PrintCache, Selection};
 use crate::sink::Discard;
 use crate::templates;
-use crate::toml_fields::Date;
+use crate::date::Date;
 
 /// Returns whether the check passed (exit 0) or not (exit 1).
 pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {

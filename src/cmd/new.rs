@@ -12,7 +12,8 @@ use crate::diagnostics::display_path;
 use crate::pipeline;
 use crate::slug;
 use crate::source::Sources;
-use crate::toml_fields::{Date, did_you_mean_owned};
+use crate::date::Date;
+use crate::toml_fields::did_you_mean_owned;
 
 pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
     let (root_arg, title) = match cmd {

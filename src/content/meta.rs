@@ -2,7 +2,8 @@
 
 use toml::de::DeTable;
 
-use crate::toml_fields::{Date, Fields};
+use crate::date::Date;
+use crate::toml_fields::Fields;
 
 pub(crate) const CHAPTER_KEYS: &[&str] =
     &["title", "summary", "do", "dont", "why", "weight", "owners", "reviewed", "tags", "draft", "aliases", "extra"];

@@ -46,7 +46,7 @@ pub(crate) struct Playbook {
     /// Files that exist but failed to load (their error is already reported).
     pub broken: Vec<String>,
     /// Root-relative path -> date of its last commit (empty outside git).
-    pub updated: std::collections::HashMap<String, crate::toml_fields::Date>,
+    pub updated: std::collections::HashMap<String, crate::date::Date>,
 }
 
 pub(crate) struct Part {

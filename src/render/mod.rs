@@ -21,7 +21,7 @@ use crate::routes::{self, Route};
 use crate::sink::Sink;
 use crate::site::Site;
 use crate::templates::Theme;
-use crate::toml_fields::Date;
+use crate::date::Date;
 use views::*;
 
 pub(crate) use print::PrintCache;

@@ -9,7 +9,7 @@ use crate::content::{Chapter, Example, Team};
 use crate::markdown::Heading;
 use crate::site::{Card, Site};
 use crate::slug;
-use crate::toml_fields::Date;
+use crate::date::Date;
 
 #[derive(Serialize, Clone)]
 pub(crate) struct Link<'a> {

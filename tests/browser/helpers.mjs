@@ -11,6 +11,8 @@ import { chromium } from "playwright-core";
 export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "../..");
 export const bin = process.env.PLAYBOOK_BIN || join(repo, "target/debug/playbook");
+/** The tests' "today" (2026-11-25): no test depends on the real date. */
+export const testEnv = { ...process.env, SOURCE_DATE_EPOCH: "1795564800", NO_COLOR: "1" };
 
 /** Copies the frozen test handbook into a fresh folder and builds it. */
 export function buildBundled(args = []) {
@@ -19,7 +21,7 @@ export function buildBundled(args = []) {
     recursive: true,
     filter: (src) => !src.includes("/public"),
   });
-  const run = spawnSync(bin, ["build", "-q", ...args], { cwd: root, encoding: "utf8" });
+  const run = spawnSync(bin, ["build", "-q", ...args], { cwd: root, encoding: "utf8", env: testEnv });
   if (run.status !== 0) throw new Error(`playbook build failed: ${run.stderr}`);
   return { root, out: join(root, "public") };
 }

@@ -7,14 +7,14 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bin, launch, repo } from "./helpers.mjs";
+import { bin, launch, repo, testEnv } from "./helpers.mjs";
 
 let root, server, url, browser;
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), "playbook-live-"));
   cpSync(join(repo, "tests/fixtures/handbook"), root, { recursive: true, filter: (s) => !s.includes("/public") });
-  server = spawn(bin, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  server = spawn(bin, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: testEnv });
   url = await new Promise((ok, fail) => {
     let log = "";
     const timer = setTimeout(() => fail(new Error("serve did not start: " + log)), 20000);

@@ -236,3 +236,31 @@ fn chapters_past_their_review_date_are_marked() {
     let fresh = f.page("principles/own-the-roadmap/index.html");
     assert!(fresh.contains("class=\"reviewed\"") && !fresh.contains("due for review"));
 }
+
+#[test]
+fn the_same_sources_and_date_give_the_same_bytes_anywhere() {
+    let f = Fixture::handbook();
+    let build = |out: &std::path::Path, epoch: &str| {
+        let run = playbook()
+            .args(["build", "-q", "--out"])
+            .arg(out)
+            .current_dir(f.root())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let mut files = snapshot(out);
+        files.remove(".playbook-output");
+        files
+    };
+    let first = build(&f.root().join("public"), TEST_EPOCH);
+    let elsewhere = Fixture::empty();
+    let second = build(&elsewhere.root().join("deep/er/site"), TEST_EPOCH);
+    assert!(first == second, "two builds with the same SOURCE_DATE_EPOCH differ");
+    // Years later every chapter is due for review: the date is really read.
+    let later = build(&elsewhere.root().join("later"), "2240000000");
+    let page = String::from_utf8_lossy(&later["principles/own-the-roadmap/index.html"]).into_owned();
+    assert!(page.contains("(due for review)"), "SOURCE_DATE_EPOCH decides today");
+    let bad = playbook().args(["build"]).current_dir(f.root()).env("SOURCE_DATE_EPOCH", "next tuesday").output().unwrap();
+    assert_eq!(bad.status.code(), Some(2), "a malformed SOURCE_DATE_EPOCH is a usage error");
+}

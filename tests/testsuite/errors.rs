@@ -8,7 +8,7 @@ const GEN: &[&str] = &["--chapters", "40", "--parts", "3", "--teams", "2", "--ex
 
 #[test]
 fn every_generated_defect_is_reported_at_its_line_and_keeps_the_old_site() {
-    for kind in DEFECT_KINDS {
+    in_parallel(defect_kinds(), |kind| {
         let f = Fixture::generated(GEN);
         f.build(&[]).ok();
         let before = snapshot(&f.out());
@@ -27,7 +27,7 @@ fn every_generated_defect_is_reported_at_its_line_and_keeps_the_old_site() {
         );
         assert!(run.stderr.contains("1 error found"), "{kind}: one defect, one error:\n{}", run.stderr);
         assert_eq!(snapshot(&f.out()), before, "{kind}: the previous output changed");
-    }
+    });
 }
 
 #[test]

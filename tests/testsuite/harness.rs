@@ -12,33 +12,29 @@ use tempfile::TempDir;
 /// What the canary files hold; it must never appear in any output.
 pub const CANARY_SECRET: &str = "CANARY-SECRET-7f3a9c";
 
-/// Every defect `gen-playbook --break` can inject.
-pub const DEFECT_KINDS: &[&str] = &[
-    "broken-link",
-    "broken-anchor",
-    "bad-toml",
-    "unknown-key",
-    "unknown-chapter-ref",
-    "invalid-utf8",
-    "duplicate-slug",
-];
+/// Every defect the generator can inject.
+pub fn defect_kinds() -> Vec<&'static str> {
+    playbook::testkit::Defect::ALL.iter().map(|d| d.name()).collect()
+}
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_playbook")
 }
 
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// "Today" for every run of the binary (2026-11-25): time is an input, so
+/// no test depends on the real date. A test that needs another day sets
+/// `SOURCE_DATE_EPOCH` on its command.
+pub const TEST_EPOCH: &str = "1795564800";
+
+/// The binary, ready to run: plain output and the tests' "today".
+pub fn playbook() -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env("NO_COLOR", "1").env("SOURCE_DATE_EPOCH", TEST_EPOCH);
+    cmd
 }
 
-/// `../shared/bench/gen-playbook` beside the repository (or $PLAYBOOK_GEN).
-pub fn gen_playbook() -> PathBuf {
-    if let Some(p) = std::env::var_os("PLAYBOOK_GEN") {
-        return PathBuf::from(p);
-    }
-    let p = repo().join("../shared/bench/gen-playbook");
-    assert!(p.exists(), "gen-playbook not found at {} (set PLAYBOOK_GEN)", p.display());
-    p
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// What one run of the binary did.
@@ -113,23 +109,24 @@ impl Fixture {
         f
     }
 
-    /// A playbook written by gen-playbook with these arguments.
+    /// A playbook written by the project's generator with these arguments.
     pub fn generated(args: &[&str]) -> Fixture {
         let f = Fixture::empty();
         f.gen_into(args, false);
         f
     }
 
-    /// Runs gen-playbook into the root; returns its stdout (the `--break` location).
+    /// Runs the project's generator (`playbook::testkit`, the same as
+    /// `examples/gen_playbook.rs`) into the root; returns the `--break`
+    /// location as `path:line`, or an empty string.
     pub fn gen_into(&self, args: &[&str], force: bool) -> String {
-        let mut cmd = Command::new("python3");
-        cmd.arg(gen_playbook()).args(args);
+        let root = self.root().to_string_lossy().into_owned();
+        let mut all: Vec<&str> = args.to_vec();
         if force {
-            cmd.arg("--force");
+            all.push("--force");
         }
-        let out = cmd.arg(self.root()).output().expect("run gen-playbook");
-        assert!(out.status.success(), "gen-playbook failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        all.push(&root);
+        playbook::testkit::run_cli(&all).unwrap_or_else(|e| panic!("generator failed: {e}"))
     }
 
     /// A playbook from literal files (path, content).
@@ -167,7 +164,7 @@ impl Fixture {
 
     /// Runs `playbook ARGS` with the root as the current folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(Command::new(bin()).args(args).current_dir(self.root()).env("NO_COLOR", "1").output().unwrap())
+        Run::from(playbook().args(args).current_dir(self.root()).output().unwrap())
     }
 
     pub fn build(&self, extra: &[&str]) -> Run {
@@ -175,6 +172,45 @@ impl Fixture {
         args.extend_from_slice(extra);
         self.run(&args)
     }
+}
+
+/// Runs `check` on every item, several at a time; a failure in any fails
+/// the test (with its own message).
+pub fn in_parallel<T: Send>(items: Vec<T>, check: impl Fn(T) + Sync) {
+    std::thread::scope(|scope| {
+        for item in items {
+            scope.spawn(|| check(item));
+        }
+    });
+}
+
+/// A chapter of a generated playbook, found on disk (the generator
+/// decides names; tests do not hard-code them).
+pub struct ChapterFile {
+    /// Root-relative path of the source.
+    pub file: String,
+    /// Its URL path below the base (`/part/slug/`).
+    pub url: String,
+    /// The `title = "..."` line as written.
+    pub title_line: String,
+}
+
+/// The `n`th chapter (0-based, in file order) of the `part`th part folder.
+pub fn chapter_file(f: &Fixture, part: usize, n: usize) -> ChapterFile {
+    let sorted = |dir: &Path| {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    let chapters = f.root().join("chapters");
+    let part_dir = sorted(&chapters).into_iter().filter(|n| !n.ends_with(".md")).nth(part).expect("part folder");
+    let name = sorted(&chapters.join(&part_dir)).into_iter().filter(|n| n.ends_with(".md")).nth(n).expect("chapter");
+    let strip = |s: &str| s.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches('-').to_string();
+    let file = format!("chapters/{part_dir}/{name}");
+    let title_line = f.read(&file).lines().find(|l| l.starts_with("title = ")).unwrap().to_string();
+    let url = format!("/{}/{}/", strip(&part_dir), strip(name.trim_end_matches(".md")));
+    ChapterFile { file, url, title_line }
 }
 
 /// Staging folders (`.public.tmp-PID`) left beside the output.
@@ -303,7 +339,7 @@ pub struct Served {
 impl Fixture {
     /// Starts `playbook serve --port 0 ARGS` and waits for its address.
     pub fn serve(&self, extra: &[&str]) -> Served {
-        let mut cmd = Command::new(bin());
+        let mut cmd = playbook();
         cmd.args(["serve", "--port", "0"]).args(extra);
         self.serve_with(cmd)
     }
@@ -314,6 +350,7 @@ impl Fixture {
         let mut child = cmd
             .current_dir(self.root())
             .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", TEST_EPOCH)
             .stderr(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -437,7 +474,7 @@ impl Served {
         let clean = Fixture::empty();
         let out = clean.root().join("site");
         let run =
-            Command::new(bin()).args(["build", "-q", "--root"]).arg(root).arg("--out").arg(&out).output().unwrap();
+            playbook().args(["build", "-q", "--root"]).arg(root).arg("--out").arg(&out).output().unwrap();
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         let mut built = snapshot(&out);
         built.remove(".playbook-output");

@@ -13,7 +13,7 @@ fn init_then_build_works_in_an_empty_folder_without_a_theme_folder() {
     assert!(!root.join("public").exists(), "the bundled output is not part of the scaffold");
     assert!(!f.root().join("themes").exists());
 
-    let built = std::process::Command::new(bin()).arg("build").current_dir(&root).output().unwrap();
+    let built = playbook().arg("build").current_dir(&root).output().unwrap();
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     assert!(root.join("public/principles/own-the-roadmap/index.html").is_file());
     assert!(root.join("public/assets/playbook.css").is_file(), "theme assets come from the binary");

@@ -60,7 +60,7 @@ fn the_dev_server_keeps_serving_under_load_while_chapters_change() {
             }
         }));
     }
-    let chapter = "chapters/01-foundations/01-simplify-reorgs.md";
+    let chapter = &chapter_file(&f, 0, 0).file;
     let original = f.read(chapter);
     let start = Instant::now();
     let mut edits = 0;

@@ -466,7 +466,7 @@ pub(crate) fn sources(root: &Path) -> BTreeMap<String, Vec<u8>> {
 /// Runs the build with a home folder and a secret in its environment that
 /// no output may touch or hold.
 fn run_build(f: &Fixture, args: &[&str]) -> Run {
-    let out = Command::new(bin())
+    let out = playbook()
         .args(args)
         .current_dir(f.root())
         .env("NO_COLOR", "1")
@@ -503,6 +503,7 @@ fn run_as_nobody(f: &Fixture, args: &[&str]) -> Run {
         .args(args)
         .current_dir(f.root())
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", TEST_EPOCH)
         .output()
         .expect("run setpriv (util-linux)");
     Run::from(out)

@@ -61,7 +61,7 @@ fn killing_a_build_at_any_moment_leaves_the_previous_site_whole() {
     // Change every page's content, so a half-swapped site would show.
     f.write("playbook.toml", f.read("playbook.toml").replace("Engineering Leadership Playbook", "Renamed Playbook"));
     for delay_ms in [1, 10, 30, 60, 100, 150, 250] {
-        let mut child = std::process::Command::new(bin()).args(["build", "-q"]).current_dir(f.root()).spawn().unwrap();
+        let mut child = playbook().args(["build", "-q"]).current_dir(f.root()).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
@@ -105,7 +105,7 @@ fn first_event(
 }
 
 fn spawn_build(f: &Fixture) -> std::process::Child {
-    std::process::Command::new(bin())
+    playbook()
         .args(["build", "-q"])
         .current_dir(f.root())
         .env("NO_COLOR", "1")

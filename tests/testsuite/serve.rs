@@ -7,18 +7,19 @@ use crate::harness::*;
 
 const GEN: &[&str] = &["--chapters", "24", "--parts", "2", "--teams", "2", "--examples-per-team", "3", "--seed", "5"];
 
-fn first_chapter(f: &Fixture) -> (String, String) {
-    let file = "chapters/01-foundations/01-structure-reorgs.md";
-    let text = f.read(file);
-    (file.to_string(), text)
+/// The first chapter of the generated playbook: its file, text and URL.
+fn first_chapter(f: &Fixture) -> (String, String, String) {
+    let c = chapter_file(f, 0, 0);
+    let text = f.read(&c.file);
+    (c.file, text, c.url)
 }
 
 #[test]
 fn an_edit_reaches_open_tabs_and_the_served_page() {
     let f = Fixture::generated(GEN);
-    let (file, text) = first_chapter(&f);
+    let (file, text, url) = first_chapter(&f);
     let s = f.serve(&[]);
-    let page = s.get("/foundations/structure-reorgs/");
+    let page = s.get(&url);
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").unwrap().starts_with("text/html"));
     assert!(page.text().contains("__playbook/live.js"), "reload script injected when serving");
@@ -28,7 +29,7 @@ fn an_edit_reaches_open_tabs_and_the_served_page() {
     wait_for(&events, "hello");
     f.write(&file, text.replacen("\n\n", "\n\nA sentence written by the test.\n\n", 1));
     wait_for(&events, "reload");
-    assert!(s.get("/foundations/structure-reorgs/").text().contains("A sentence written by the test."));
+    assert!(s.get(&url).text().contains("A sentence written by the test."));
     assert!(s.log().contains(&format!("{file} changed: re-rendered 2 pages")), "{}", s.log());
 
     // a no-op save (same bytes) renders nothing and reloads nothing
@@ -68,7 +69,7 @@ fn chapters_created_renamed_and_deleted_follow_the_files() {
 #[test]
 fn a_broken_save_keeps_the_old_site_and_shows_the_error_until_fixed() {
     let f = Fixture::generated(GEN);
-    let (file, text) = first_chapter(&f);
+    let (file, text, url) = first_chapter(&f);
     let s = f.serve(&[]);
     let events = s.events();
     wait_for(&events, "hello");
@@ -76,7 +77,7 @@ fn a_broken_save_keeps_the_old_site_and_shows_the_error_until_fixed() {
     f.write(&file, text.replacen("title = \"", "title = \"Broken", 1).replacen("summary = ", "summary = \"", 1));
     let error = wait_for(&events, "build-error");
     assert!(error.contains(&format!("{file}:3:")), "error names file and line: {error}");
-    let page = s.get("/foundations/structure-reorgs/");
+    let page = s.get(&url);
     assert_eq!(page.status, 200, "the last good site stays served");
     assert!(!page.text().contains("Broken"));
     // a tab opened now learns about the error at once
@@ -99,10 +100,10 @@ fn a_broken_save_keeps_the_old_site_and_shows_the_error_until_fixed() {
 #[test]
 fn serve_starts_even_when_the_first_build_fails_and_recovers() {
     let f = Fixture::generated(GEN);
-    let (file, text) = first_chapter(&f);
+    let (file, text, url) = first_chapter(&f);
     f.write(&file, text.replacen("+++\ntitle", "+++\ntitel", 1));
     let s = f.serve(&[]);
-    let page = s.get("/foundations/structure-reorgs/");
+    let page = s.get(&url);
     assert_eq!(page.status, 503);
     assert!(
         page.text().contains("unknown key `titel`") && page.text().contains("__playbook/live.js"),
@@ -113,7 +114,7 @@ fn serve_starts_even_when_the_first_build_fails_and_recovers() {
     wait_for(&events, "build-error");
     f.write(&file, &text);
     wait_for(&events, "reload");
-    assert_eq!(s.get("/foundations/structure-reorgs/").status, 200);
+    assert_eq!(s.get(&url).status, 200);
 }
 
 #[test]
@@ -128,9 +129,10 @@ fn after_a_series_of_edits_the_served_site_equals_a_clean_build() {
         f.write(path, text.replacen(from, to, 1));
         wait_for(&events, "reload");
     };
-    let (file, _) = first_chapter(&f);
+    let (file, _, _) = first_chapter(&f);
+    let title = chapter_file(&f, 0, 0).title_line;
     edit(&file, "\n\n", "\n\nA body edit.\n\n");
-    edit(&file, "title = \"Structure reorgs\"", "title = \"Structure the reorgs\"");
+    edit(&file, &title, &title.replacen("title = \"", "title = \"Renamed: ", 1));
     let example = std::fs::read_dir(f.root().join("teams/payments"))
         .unwrap()
         .flatten()
@@ -139,7 +141,11 @@ fn after_a_series_of_edits_the_served_site_equals_a_clean_build() {
         .unwrap();
     let example = example.strip_prefix(f.root()).unwrap().to_string_lossy().into_owned();
     edit(&example, "## What we did", "## What we did first");
-    f.write("chapters/02-delivery/99-late-addition.md", "+++\ntitle = \"Late addition\"\ntags = [\"new\"]\n+++\n\n## Hello\n\nSee [the first](../01-foundations/01-structure-reorgs.md).\n");
+    let first = file.trim_start_matches("chapters/");
+    f.write(
+        "chapters/02-delivery/99-late-addition.md",
+        format!("+++\ntitle = \"Late addition\"\ntags = [\"new\"]\n+++\n\n## Hello\n\nSee [the first](../{first}).\n"),
+    );
     wait_for(&events, "reload");
     edit("playbook.toml", "review_after_days = 180", "review_after_days = 90");
     edit(&file, "A body edit.", "A second body edit.");
