@@ -142,10 +142,14 @@ pub(crate) fn check_base_url(url: &str) -> Result<(), String> {
     if url.starts_with("//") {
         return Err("must not start with `//` (that is another host)".into());
     }
-    if url.starts_with('/') {
-        return plain_chars(url);
+    if !url.starts_with('/') {
+        check_web_url(url)?;
     }
-    check_web_url(url)
+    // Every link starts with the path: `//` in it would name another host.
+    if base_path_of(url).contains("//") {
+        return Err("must not hold `//` in its path (a link starting with it goes to another host)".into());
+    }
+    plain_chars(url)
 }
 
 /// An absolute http(s) URL of plain characters.
@@ -219,7 +223,15 @@ mod tests {
 
     #[test]
     fn urls_and_theme_folders_are_checked() {
-        for bad in ["javascript:alert(1)//", "//evil.example/", "/a\"b/", "data:text/html,x", "/a b/"] {
+        for bad in [
+            "javascript:alert(1)//",
+            "//evil.example/",
+            "/a\"b/",
+            "data:text/html,x",
+            "/a b/",
+            "https://h.example//evil.example/",
+            "/a//b/",
+        ] {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
         for good in ["/", "/handbook/", "https://x.org/docs/", "http://localhost:8000/"] {

@@ -15,9 +15,11 @@ pub(crate) fn source_date_epoch() -> Result<Option<i64>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Err(_) => Ok(None),
         Ok(v) if v.trim().is_empty() => Ok(None),
-        Ok(v) => v.trim().parse::<i64>().map(Some).map_err(|_| {
-            format!("SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, not `{v}`")
-        }),
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, not `{v}`")),
     }
 }
 

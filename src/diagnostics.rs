@@ -258,8 +258,27 @@ pub(crate) fn format_github(d: &Diagnostic, root: &Path) -> String {
     format!("::{kind} {props}::{}", escape_data(&message))
 }
 
+/// GitHub's escaping for workflow commands, after any other control
+/// character is written out (`\u{1b}`), so nothing reaches the log raw.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c != '\t' && (c.is_control() || is_bidi(c)) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that reorder text on a terminal (Trojan Source).
+fn is_bidi(c: char) -> bool {
+    ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 fn escape_property(s: &str) -> String {
@@ -312,6 +331,14 @@ mod tests {
         let out = format_human(&d, Path::new("."), false);
         assert!(!out.contains('\u{1b}') && !out.contains('\r') && !out.contains('\u{202e}'), "{out}");
         assert!(out.lines().all(|l| !l.starts_with("::")), "{out}");
+    }
+
+    #[test]
+    fn github_annotations_hold_no_raw_control_characters() {
+        let d = Diagnostic::error("x", "chapters/a\u{1b}[2Jb\u{7}.md", "m\n::error::x");
+        let out = format_github(&d, Path::new("."));
+        assert!(!out.chars().any(|c| c.is_control()), "{out:?}");
+        assert_eq!(out.lines().count(), 1, "one annotation, one line: {out}");
     }
 
     #[test]

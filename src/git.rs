@@ -10,15 +10,51 @@ use crate::date::Date;
 
 /// Root-relative path -> date of the last commit that touched it.
 pub(crate) fn last_updated(root: &Path) -> HashMap<String, Date> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["log", "--format=%x00%cs", "--name-only", "--relative", "--no-renames", "--", "."])
+    let output = safe_git(root)
+        .args([
+            "log",
+            "--no-show-signature",
+            "--format=%x00%cs",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            "--",
+            ".",
+        ])
         .output();
     match output {
         Ok(out) if out.status.success() => parse(&String::from_utf8_lossy(&out.stdout)),
         _ => HashMap::new(),
     }
+}
+
+/// `git -C root` that cannot be steered by files in the playbook: a pull
+/// request can add a bare repository's layout (`HEAD`, `config`, `objects/`)
+/// to the root, and git would read that `config` (say `gpg.program` with
+/// `log.showSignature`) and run what it names. Bare repositories are only
+/// used when named explicitly, signatures are never checked, and no
+/// configured helper runs.
+fn safe_git(root: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args([
+        "-c",
+        "safe.bareRepository=explicit",
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "diff.external=",
+        "--no-pager",
+    ])
+    .arg("-C")
+    .arg(root)
+    .env_remove("GIT_DIR")
+    .env_remove("GIT_WORK_TREE")
+    .env("GIT_TERMINAL_PROMPT", "0");
+    cmd
 }
 
 /// Parses `git log --format=%x00%cs --name-only` output.

@@ -19,6 +19,7 @@ mod diagnostics;
 mod embedded;
 mod git;
 mod html;
+mod limits;
 mod links;
 mod lint;
 mod markdown;
@@ -52,6 +53,11 @@ pub mod testkit;
 
 use std::process::ExitCode;
 
+/// Every allocation of the process goes through `limits`: none may grow
+/// past what any playbook needs (see `limits::Limited`).
+#[global_allocator]
+static ALLOCATOR: limits::Limited = limits::Limited;
+
 use clap::Parser;
 
 use cli::{Cli, Command};
@@ -59,6 +65,17 @@ use cmd::{Failure, Verbosity};
 
 /// Runs the command line; the binary's `main` only calls this.
 pub fn run() -> ExitCode {
+    // Arguments are echoed in messages (clap's too): one holding a control
+    // character could forge a line of CI output, and none is ever meant.
+    if let Some((i, arg)) = std::env::args_os()
+        .enumerate()
+        .skip(1)
+        .find(|(_, a)| a.to_str().is_some_and(|s| s.chars().any(|c| c.is_control())) || a.to_str().is_none())
+    {
+        let shown = diagnostics::clean(&arg.to_string_lossy()).into_owned();
+        eprintln!("error: argument {i} (`{shown}`) holds control characters or is not UTF-8");
+        return ExitCode::from(2);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

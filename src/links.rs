@@ -17,26 +17,31 @@ struct Source<'a> {
     rendered: &'a Rendered,
     /// Prefix of the ids this document defines on its page.
     prefix: String,
+    /// This build shows it (a team edition shows one team's examples):
+    /// only then are the files it links to published.
+    shown: bool,
 }
 
 fn sources(site: &Site) -> Vec<Source<'_>> {
     let book = &site.book;
     let mut out = Vec::with_capacity(book.chapters.len() + 1);
     for (c, r) in book.chapters.iter().zip(&site.chapters) {
-        out.push(Source { file: &c.doc.file, text: &c.doc.text, rendered: r, prefix: String::new() });
+        out.push(Source { file: &c.doc.file, text: &c.doc.text, rendered: r, prefix: String::new(), shown: true });
     }
     for (team, rendered) in book.teams.iter().zip(&site.examples) {
+        let shown = book.shows_team(&team.id);
         for (ex, r) in team.examples.iter().zip(rendered) {
             out.push(Source {
                 file: &ex.doc.file,
                 text: &ex.doc.text,
                 rendered: r,
                 prefix: format!("{}-", ex.anchor()),
+                shown,
             });
         }
     }
     if let (Some(d), Some(r)) = (&book.onboarding, &site.onboarding) {
-        out.push(Source { file: &d.file, text: &d.text, rendered: r, prefix: String::new() });
+        out.push(Source { file: &d.file, text: &d.text, rendered: r, prefix: String::new(), shown: true });
     }
     out
 }
@@ -129,8 +134,22 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     diags.push(place(d));
                     continue;
                 }
+                if !site.book.config.raw_html
+                    && let Some(why) = scripted_file(&site.book.sources, &asset.file)
+                {
+                    diags.push(place(
+                        Diagnostic::error(
+                            "unsafe-url",
+                            src.file,
+                            format!("`{}` cannot be published with raw_html = false: {why}", asset.file),
+                        )
+                        .with_help("link to a picture (PNG, JPEG, GIF, WebP, or an SVG without script) or a PDF"),
+                    ));
+                    continue;
+                }
                 match routes::media(&asset.file) {
-                    Ok(route) => assets.push((asset.file.clone(), route)),
+                    Ok(route) if src.shown => assets.push((asset.file.clone(), route)),
+                    Ok(_) => {}
                     Err(why) => diags.push(place(Diagnostic::error(
                         "bad-path",
                         src.file,
@@ -142,6 +161,46 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
     }
     site.assets.extend(assets);
     diags
+}
+
+/// Why a linked file would run script when a reader opens it from the
+/// site (it is served from the site's own origin), if it would: HTML and
+/// script files always, an SVG when it holds script or event handlers.
+fn scripted_file(sources: &crate::source::Sources, file: &str) -> Option<&'static str> {
+    let ext = file.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" | "xhtml" | "xht" | "xml" | "js" | "mjs" | "shtml" => {
+            Some("opened from the site, it would run as a page of the site")
+        }
+        "svg" | "svgz" => {
+            let text = String::from_utf8_lossy(&sources.read(file).ok()?).to_ascii_lowercase();
+            let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let handler =
+                text.match_indices(" on").chain(text.match_indices("\ton")).chain(text.match_indices("\non")).any(
+                    |(i, m)| {
+                        text[i + m.len()..].chars().take_while(char::is_ascii_alphabetic).count() > 0
+                            && text[i + m.len()..]
+                                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                                .trim_start()
+                                .starts_with('=')
+                    },
+                );
+            let scripted = [
+                "<script",
+                "javascript:",
+                "<foreignobject",
+                "<iframe",
+                "<embed",
+                "<object",
+                "data:text/html",
+                "<handler",
+            ]
+            .iter()
+            .any(|m| compact.contains(m));
+            (scripted || handler).then_some("the SVG holds script or event handlers")
+        }
+        _ => None,
+    }
 }
 
 fn missing_file(

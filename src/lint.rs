@@ -3,10 +3,10 @@
 //! Each points at the front-matter line to edit.
 
 use crate::content::front_matter_key_offset as key_offset;
+use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 use crate::source::Sources;
-use crate::date::Date;
 
 pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
     let book = &site.book;

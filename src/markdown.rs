@@ -132,13 +132,13 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 });
                 out.headings.push(Heading { level: *level as u8, id: full_id.clone(), text });
                 in_heading = true;
-                sink.push(Event::Start(Tag::Heading {
+                let heading = Event::Start(Tag::Heading {
                     level: shift(*level, doc.heading_shift),
                     id: Some(full_id.into()),
                     classes: classes.clone(),
-                    // `{onclick=...}` is HTML by another name.
-                    attrs: if doc.raw_html { attrs.clone() } else { Vec::new() },
-                }));
+                    attrs: attrs.clone(),
+                });
+                sink.push(untrusted(heading, doc.raw_html));
             }
             Event::End(TagEnd::Heading(level)) => {
                 in_heading = false;
@@ -220,7 +220,7 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 in_footnote -= 1;
                 notes.push(Event::Html("</li>\n".into()));
             }
-            Event::Html(raw) | Event::InlineHtml(raw) if !doc.raw_html => sink.push(Event::Text(raw.clone())),
+            Event::Html(_) | Event::InlineHtml(_) if !doc.raw_html => sink.push(untrusted(event.clone(), false)),
             other => {
                 if let Some(section) = out.sections.last_mut().filter(|_| !in_heading) {
                     match other {
@@ -246,6 +246,22 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
     out.html.reserve(body.len() + body.len() / 2);
     html::push_html(&mut out.html, main.into_iter());
     out
+}
+
+/// What an untrusted author's event may become: without `raw_html`, raw
+/// HTML is shown as text and heading attributes (`{onclick=...}`, HTML by
+/// another name) are dropped. Bodies and card fields both pass through here.
+fn untrusted(event: Event<'_>, raw_html: bool) -> Event<'_> {
+    if raw_html {
+        return event;
+    }
+    match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Heading { level, id, classes, attrs: _ }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs: Vec::new() })
+        }
+        other => other,
+    }
 }
 
 /// Index of the event that closes the one opened at `start`.
@@ -430,9 +446,8 @@ fn percent_decode(s: &str) -> String {
 /// link that runs script (the error says why).
 pub(crate) fn inline(text: &str, raw_html: bool) -> Result<String, &'static str> {
     let mut events = Vec::new();
-    for event in Parser::new_ext(text, parser_options()) {
+    for event in Parser::new_ext(text, parser_options()).map(|e| untrusted(e, raw_html)) {
         match &event {
-            Event::Html(raw) | Event::InlineHtml(raw) if !raw_html => events.push(Event::Text(raw.clone())),
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some(why) = script_risk(dest_url, UrlUse::Link) {
                     return Err(why);
@@ -517,6 +532,7 @@ mod tests {
         assert!(!r.html.contains("data:text"), "{}", r.html);
         assert_eq!(r.unsafe_urls.len(), 3, "{:?}", r.unsafe_urls);
         assert!(inline("[x](javascript:alert(1))", false).is_err());
+        assert!(!inline("# x {onclick=alert(1)}", false).unwrap().contains("onclick"));
         assert_eq!(inline("<b>x</b> *y*", false).unwrap(), "&lt;b&gt;x&lt;/b&gt; <em>y</em>");
     }
 

@@ -43,12 +43,15 @@ impl OutputDir {
     pub(crate) fn check(root: &Path, theme: Option<&Path>, given: &Path, force: bool) -> Result<OutputDir, String> {
         let refuse = |why: String| Err(format!("refusing to write the site to `{}`: {why}", given.display()));
         let expanded = expand_home(given);
-        let lexical =
+        let absolute =
             std::path::absolute(&expanded).map_err(|e| format!("cannot resolve `{}`: {e}", given.display()))?;
-        if std::fs::symlink_metadata(&lexical).is_ok_and(|m| m.file_type().is_symlink()) {
+        // The folder the user named, spelt without `.`, `..` or a trailing
+        // slash (`site/`, `site/x/..` and `site` are one folder): if that is
+        // a link, the build would replace whatever it points to.
+        if std::fs::symlink_metadata(lexical(&absolute)).is_ok_and(|m| m.file_type().is_symlink()) {
             return refuse("it is a symbolic link (give the folder it points to instead)".into());
         }
-        let path = resolve(&lexical);
+        let path = resolve(&absolute);
         let root = resolve(&std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()));
         if path.parent().is_none() {
             return refuse("it is the root of the file system".into());
@@ -56,8 +59,11 @@ impl OutputDir {
         if root.starts_with(&path) {
             return refuse("it is or contains the playbook root".into());
         }
-        if platform::home_dir().map(|h| resolve(&h)).is_some_and(|home| home.starts_with(&path)) {
-            return refuse("it is your home folder or holds it".into());
+        if is_home(&path) {
+            return refuse("it is a home folder or holds one".into());
+        }
+        if path.components().filter(|c| matches!(c, Component::Normal(_))).count() <= 1 {
+            return refuse("it is a top-level folder of the system".into());
         }
         if let Ok(inner) = path.strip_prefix(&root) {
             if let Some(dir) = SOURCE_DIRS.iter().find(|d| inner.starts_with(d)) {
@@ -84,13 +90,15 @@ impl OutputDir {
                         "it is a mount point, which a build cannot replace (give a folder inside it)".into(),
                     );
                 }
-                if !is_ours(&path) && !is_empty(&path)? {
-                    if !force {
-                        return refuse("it holds files that playbook did not write (use --force to replace it)".into());
-                    }
-                    if let Some(found) = precious(&path) {
-                        return refuse(format!("it holds `{found}`; --force never replaces such a folder"));
-                    }
+                if !is_ours(&path) && !is_empty(&path)? && !force {
+                    return refuse("it holds files that playbook did not write (use --force to replace it)".into());
+                }
+                // Even a folder of ours: someone may have made it a git
+                // checkout (a gh-pages deploy) since.
+                if let Some(found) = precious(&path) {
+                    return refuse(format!(
+                        "it holds `{found}`, and a build replaces the whole folder (--force never replaces such a folder; build elsewhere and copy)"
+                    ));
                 }
             }
         }
@@ -105,6 +113,39 @@ impl OutputDir {
     /// The folder, absolute, with links resolved.
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// `path` without `.` and `..` (applied by name) or trailing separators.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Whether `path` is, or holds, a home folder: the user's own, or any
+/// folder where systems keep them (`/home/x`, `/Users/x`, `C:\Users\x`).
+fn is_home(path: &Path) -> bool {
+    if platform::home_dir().map(|h| resolve(&h)).is_some_and(|home| home.starts_with(path)) {
+        return true;
+    }
+    let names: Vec<String> = path
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
+        .collect();
+    match names.as_slice() {
+        [only] => only == "root",
+        [first, _] => first == "home" || first == "users",
+        _ => false,
     }
 }
 
@@ -153,13 +194,23 @@ fn is_empty(dir: &Path) -> Result<bool, String> {
     Ok(entries.next().is_none())
 }
 
-/// A `.git` or `playbook.toml` anywhere in a folder --force would replace.
+/// A `.git` or `playbook.toml` anywhere in a folder a build would replace,
+/// or a part of it that cannot be looked into (then it might hold one).
 fn precious(dir: &Path) -> Option<String> {
-    walkdir::WalkDir::new(dir).follow_links(false).into_iter().flatten().find_map(|e| {
-        let name = e.file_name().to_str()?;
-        (name == ".git" || name == crate::config::FILE)
-            .then(|| e.path().strip_prefix(dir).unwrap_or(e.path()).display().to_string())
-    })
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e.path().unwrap_or(dir);
+                return Some(format!("{} (which cannot be read to the end)", at.display()));
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if name == ".git" || name == crate::config::FILE {
+            return Some(entry.path().strip_prefix(dir).unwrap_or(entry.path()).display().to_string());
+        }
+    }
+    None
 }
 
 pub(crate) struct Staging {
@@ -205,7 +256,10 @@ impl Staging {
         }
         // A rename claims the spare: of two builds, only one gets it. A
         // folder of that name without our marker is somebody else's.
-        let recycled = is_real_dir(&spare) && is_ours(&spare) && std::fs::rename(&spare, &tmp).is_ok();
+        let recycled = is_real_dir(&spare)
+            && is_ours(&spare)
+            && precious(&spare).is_none()
+            && std::fs::rename(&spare, &tmp).is_ok();
         if !recycled {
             std::fs::create_dir(&tmp)?;
         }
@@ -407,7 +461,8 @@ fn claim_leftovers(parent: &Path, name: &str, spare: &Path) {
         let Some(id) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        if id.ends_with(".lock") || !is_real_dir(&entry.path()) || !is_ours(&entry.path()) {
+        let path = entry.path();
+        if id.ends_with(".lock") || !is_real_dir(&path) || !is_ours(&path) || precious(&path).is_some() {
             continue;
         }
         let lock_path = parent.join(format!("{}.lock", file_name.to_string_lossy()));
@@ -415,9 +470,9 @@ fn claim_leftovers(parent: &Path, name: &str, spare: &Path) {
             // Another build is writing it.
             continue;
         };
-        let kept = std::fs::symlink_metadata(spare).is_err() && std::fs::rename(entry.path(), spare).is_ok();
+        let kept = std::fs::symlink_metadata(spare).is_err() && std::fs::rename(&path, spare).is_ok();
         if !kept {
-            let _ = remove_real_dir(&entry.path());
+            let _ = remove_real_dir(&path);
         }
         let _ = std::fs::remove_file(&lock_path);
     }
@@ -487,6 +542,8 @@ mod tests {
             root.join("new/../../"),
             root.join(".git/site"),
             PathBuf::from("/"),
+            PathBuf::from("/tmp"),
+            PathBuf::from("/home/someone"),
         ];
         for out in bad {
             assert!(OutputDir::check(&root, None, &out, true).is_err(), "{}", out.display());
@@ -499,8 +556,10 @@ mod tests {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(&other, dir.path().join("link")).unwrap();
-            let err = OutputDir::check(&root, None, &dir.path().join("link"), true).unwrap_err();
-            assert!(err.contains("symbolic link"), "{err}");
+            for spelling in ["link", "link/", "link/x/..", "link/."] {
+                let err = OutputDir::check(&root, None, &dir.path().join(spelling), true).unwrap_err();
+                assert!(err.contains("symbolic link"), "{spelling}: {err}");
+            }
         }
     }
 }

@@ -8,7 +8,7 @@
 //! std alone; the cargo feature `portable` selects it on Linux too, so the
 //! test suite proves it here (`.ci/run` runs the suite both ways).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io;
 use std::path::Path;
 
@@ -46,8 +46,18 @@ pub(crate) fn home_dir() -> Option<std::path::PathBuf> {
 /// An exclusive lock on a file, held until dropped (or the process ends,
 /// when the system releases it): how a build says its staging folder is in
 /// use, on every platform.
+///
+/// A link in the lock file's place (a name a pull request can commit beside
+/// the output folder) is removed, never opened: opening it with `create`
+/// would make a file wherever it points.
 pub(crate) fn try_lock(path: &Path) -> io::Result<Option<File>> {
-    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(path)?;
+    }
+    let file = imp::open_write(path, false)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other(format!("`{}` is not a regular file", path.display())));
+    }
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -170,6 +180,18 @@ mod tests {
             }
             assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine");
         }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_lock_file_that_is_a_link_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        let path = dir.path().join("l");
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        assert!(try_lock(&path).unwrap().is_some());
+        assert!(!target.exists(), "nothing was created where the link pointed");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
     }
 
     #[test]

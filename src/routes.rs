@@ -11,7 +11,7 @@
 //! `assign` gives every chapter, part and team its route (the URL scheme
 //! lives here and nowhere else) and builds the table of the other pages:
 //! tags, aliases, the generated pages and the static files. Every route must
-//! be unique (ignoring ASCII case, as macOS and Windows do) and no route may
+//! be unique (ignoring case, as macOS and Windows do) and no route may
 //! be a folder of another; a clash is an error at the source that caused it.
 
 use std::collections::{BTreeMap, HashMap};
@@ -209,6 +209,11 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
     for f in GENERATED_FILES {
         claims.claim_file(f, Holder::Generated);
     }
+    // Their folders too: a file named `search` would replace the index.
+    for d in GENERATED_DIRS {
+        claims.dirs.insert(format!("{d}/"), Holder::Generated);
+    }
+    claims.claim_file(full_nav().as_str(), Holder::Generated);
     for page in [teams_index(), tags_index(), print(), onboarding()] {
         claims.claim_file(page.as_str(), Holder::Generated);
     }
@@ -376,7 +381,7 @@ struct Claims {
 
 impl Claims {
     fn claim_file(&mut self, path: &str, holder: Holder) {
-        self.add(&path.to_ascii_lowercase(), holder);
+        self.add(&fold(path), holder);
     }
 
     fn add(&mut self, key: &str, holder: Holder) {
@@ -390,7 +395,7 @@ impl Claims {
 
     /// Takes a page route; false (and an error) if something holds it.
     fn claim(&mut self, route: &Route, holder: Holder, diags: &mut Vec<Diagnostic>) -> bool {
-        let key = route.as_str().to_ascii_lowercase();
+        let key = fold(route.as_str());
         let first = key.split('/').next().unwrap_or("");
         let clash = if key.contains('/') && GENERATED_DIRS.contains(&first) {
             Some(Holder::Generated)
@@ -408,7 +413,7 @@ impl Claims {
     /// Takes a static file's route: theme assets own `assets/`, and the
     /// root's files may go anywhere no page or generated file is.
     fn claim_static(&mut self, route: &Route, holder: Holder, diags: &mut Vec<Diagnostic>) -> bool {
-        let key = route.as_str().to_ascii_lowercase();
+        let key = fold(route.as_str());
         let first = key.split('/').next().unwrap_or("");
         let reserved = key.contains('/') && GENERATED_DIRS.contains(&first) && first != "assets";
         let clash = if reserved { Some(Holder::Generated) } else { self.clash(&key) };
@@ -436,6 +441,12 @@ impl Claims {
         }
         None
     }
+}
+
+/// A path as a case-insensitive file system sees it (macOS and Windows
+/// treat `Ä` and `ä`, `A` and `a` as one name).
+fn fold(path: &str) -> String {
+    path.to_lowercase()
 }
 
 fn describe(holder: &Holder) -> String {

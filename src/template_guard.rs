@@ -17,9 +17,9 @@
 //! does not promise to keep stable; Cargo.lock pins the version.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
-use tera::ast::{Expr, ExprVal, Node};
+use tera::ast::{self, Expr, ExprVal};
 use tera::{Tera, Value};
 
 use crate::diagnostics::Diagnostic;
@@ -74,71 +74,132 @@ pub(crate) fn install(tera: &mut Tera) {
 /// Template name -> (where it came from, its text).
 pub(crate) type Sources = BTreeMap<String, (String, String)>;
 
-/// Every include or extends cycle and every macro that can call itself,
-/// as errors at the template that starts the cycle.
+/// A template or a macro: what can call or include what.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Callable {
+    Template(String),
+    /// (file, macro name)
+    Macro(String, String),
+}
+
+/// Every circle of includes, extends and macro calls (a template that
+/// includes itself, a macro that calls itself, a macro that includes a
+/// template that calls the macro...), as errors at the template that
+/// starts it.
 pub(crate) fn recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    // Templates: an edge for every include and for extends.
-    let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    // Macros, by (file, name): an edge for every macro call in a body.
-    let mut calls: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    let mut graph: BTreeMap<Callable, Vec<Callable>> = BTreeMap::new();
     for (name, template) in &tera.templates {
         if !sources.contains_key(name) {
             continue;
         }
         let namespaces: HashMap<&str, &str> =
             template.imported_macro_files.iter().map(|(file, ns)| (ns.as_str(), file.as_str())).collect();
-        let resolve = |ns: &str, called: &str| -> Option<(String, String)> {
-            let file = if ns == "self" { name.as_str() } else { namespaces.get(ns).copied()? };
-            Some((file.to_string(), called.to_string()))
+        let edges = |found: Found| -> Vec<Callable> {
+            let includes = found.includes.into_iter().filter(|n| sources.contains_key(n)).map(Callable::Template);
+            let calls = found.macro_calls.into_iter().filter_map(|(ns, m)| {
+                let file = if ns == "self" { name.as_str() } else { namespaces.get(ns.as_str()).copied()? };
+                Some(Callable::Macro(file.to_string(), m))
+            });
+            includes.chain(calls).collect()
         };
         let mut found = Found::default();
         walk(&template.ast, &mut found);
-        let mut edges: Vec<String> = found.includes.into_iter().filter(|n| sources.contains_key(n)).collect();
-        edges.extend(template.parent.iter().cloned());
-        graph.insert(name.clone(), edges);
+        let mut out = edges(found);
+        out.extend(template.parent.iter().cloned().map(Callable::Template));
+        graph.insert(Callable::Template(name.clone()), out);
         for (macro_name, def) in &template.macros {
             let mut inner = Found::default();
             walk(&def.body, &mut inner);
-            let targets = inner.macro_calls.iter().filter_map(|(ns, m)| resolve(ns, m)).collect();
-            calls.insert((name.clone(), macro_name.clone()), targets);
+            graph.insert(Callable::Macro(name.clone(), macro_name.clone()), edges(inner));
         }
     }
-    let mut reported = HashSet::new();
+    let mut diags = Vec::new();
+    let mut reported = std::collections::HashSet::new();
     for cycle in cycles(&graph) {
-        let first = &cycle[0];
-        if !reported.insert(first.clone()) {
+        let file = match &cycle[0] {
+            Callable::Template(t) | Callable::Macro(t, _) => t,
+        };
+        if !reported.insert(file.clone()) {
             continue;
         }
-        let (origin, text) = &sources[first];
-        let next = cycle.get(1).unwrap_or(first);
-        let message = if cycle.len() == 1 {
-            format!("template `{first}` includes itself, which would never finish")
-        } else {
-            format!(
-                "templates include each other in a circle ({} -> {first}), which would never finish",
-                cycle.join(" -> ")
-            )
-        };
-        diags.push(at_mention(Diagnostic::error("template", origin, message), text, next));
-    }
-    for cycle in cycles(&calls) {
-        let (file, name) = &cycle[0];
         let Some((origin, text)) = sources.get(file) else { continue };
-        let path: Vec<String> = cycle.iter().map(|(_, m)| m.clone()).collect();
-        let message = if cycle.len() == 1 {
-            format!("macro `{name}` calls itself; recursive macros are not allowed (they can run forever)")
-        } else {
-            format!(
-                "macros call each other in a circle ({} -> {name}); recursive macros are not allowed",
-                path.join(" -> ")
-            )
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|n| match n {
+                Callable::Template(t) => t.clone(),
+                Callable::Macro(_, m) => format!("macro {m}"),
+            })
+            .collect();
+        let first = &names[0];
+        let macros = cycle.iter().any(|n| matches!(n, Callable::Macro(..)));
+        let (message, mention) = match (&cycle[0], cycle.len(), macros) {
+            (Callable::Template(t), 1, _) => {
+                (format!("template `{t}` includes itself, which would never finish"), t.clone())
+            }
+            (Callable::Macro(_, m), 1, _) => (
+                format!("macro `{m}` calls itself; recursive macros are not allowed (they can run forever)"),
+                format!("macro {m}"),
+            ),
+            (_, _, false) => (
+                format!(
+                    "templates include each other in a circle ({} -> {first}), which would never finish",
+                    names.join(" -> ")
+                ),
+                match &cycle[1] {
+                    Callable::Template(t) | Callable::Macro(t, _) => t.clone(),
+                },
+            ),
+            (start, _, true) => (
+                format!(
+                    "macros and includes call each other in a circle ({} -> {first}); recursive macros are not allowed",
+                    names.join(" -> ")
+                ),
+                match start {
+                    Callable::Macro(_, m) => format!("macro {m}"),
+                    Callable::Template(_) => match &cycle[1] {
+                        Callable::Template(t) | Callable::Macro(t, _) => t.clone(),
+                    },
+                },
+            ),
         };
         let d = Diagnostic::error("template", origin, message)
             .with_help("build nested lists in a loop instead, or ask for the data already shaped");
-        diags.push(at_mention(d, text, &format!("macro {name}")));
+        diags.push(at_mention(d, text, &mention));
     }
     diags
+}
+
+/// How deep `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}` and
+/// `{% filter %}` may nest: Tera's parser recurses once per level and
+/// overflows the stack (aborting the process) a few thousand levels down.
+const MAX_NESTING: usize = 100;
+
+/// Refuses a template nested deeper than `MAX_NESTING`, before Tera parses it.
+pub(crate) fn nesting(origin: &str, text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(open) = rest.find("{%") {
+        let tag = rest[open + 2..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+        let word: String = tag.chars().take_while(|c| c.is_ascii_alphabetic() || *c == '_').collect();
+        match word.as_str() {
+            "if" | "for" | "block" | "macro" | "filter" => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(
+                        Diagnostic::error("template", origin, format!("blocks nest more than {MAX_NESTING} deep here"))
+                            .at_offset(text, offset + open)
+                            .with_help("split the template, or move the logic into the data"),
+                    );
+                }
+            }
+            "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        offset += open + 2;
+        rest = &rest[open + 2..];
+    }
+    None
 }
 
 #[derive(Default)]
@@ -147,25 +208,25 @@ struct Found {
     macro_calls: Vec<(String, String)>,
 }
 
-fn walk(nodes: &[Node], found: &mut Found) {
+fn walk(nodes: &[ast::Node], found: &mut Found) {
     for node in nodes {
         match node {
-            Node::Include(_, names, _) => found.includes.extend(names.iter().cloned()),
-            Node::VariableBlock(_, e) => expr(e, found),
-            Node::Set(_, set) => expr(&set.value, found),
-            Node::FilterSection(_, section, _) => {
+            ast::Node::Include(_, names, _) => found.includes.extend(names.iter().cloned()),
+            ast::Node::VariableBlock(_, e) => expr(e, found),
+            ast::Node::Set(_, set) => expr(&set.value, found),
+            ast::Node::FilterSection(_, section, _) => {
                 section.filter.args.values().for_each(|e| expr(e, found));
                 walk(&section.body, found);
             }
-            Node::Block(_, block, _) => walk(&block.body, found),
-            Node::Forloop(_, forloop, _) => {
+            ast::Node::Block(_, block, _) => walk(&block.body, found),
+            ast::Node::Forloop(_, forloop, _) => {
                 expr(&forloop.container, found);
                 walk(&forloop.body, found);
                 if let Some(body) = &forloop.empty_body {
                     walk(body, found);
                 }
             }
-            Node::If(cond, _) => {
+            ast::Node::If(cond, _) => {
                 for (_, e, body) in &cond.conditions {
                     expr(e, found);
                     walk(body, found);
@@ -287,6 +348,24 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].line, 2);
         assert!(check(&[("a.html", "{% include \"b.html\" %}"), ("b.html", "plain")]).is_empty());
+    }
+
+    #[test]
+    fn a_macro_that_includes_a_template_that_calls_it_is_found() {
+        let d = check(&[
+            ("a.html", "{% macro m() %}{% include \"b.html\" %}{% endmacro m %}"),
+            ("b.html", "{% import \"a.html\" as a %}{{ a::m() }}"),
+        ]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("in a circle"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = "{% if true %}".repeat(3000) + &"{% endif %}".repeat(3000);
+        assert!(nesting("t.html", &deep).is_some());
+        let fine = "{% if a %}{% for x in y %}{% endfor %}{% endif %}".repeat(50);
+        assert!(nesting("t.html", &fine).is_none());
     }
 
     #[test]

@@ -50,6 +50,8 @@ impl StaticFile {
 
 pub(crate) struct Theme {
     pub tera: Tera,
+    /// What each thread is rendering, for the render watchdog.
+    pub rendering: crate::limits::Rendering,
     /// Template name -> the file it came from, for messages.
     origins: std::collections::BTreeMap<String, String>,
 }
@@ -125,6 +127,7 @@ pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diag
         }
     }
     read_templates(sources, "templates", &mut texts, &mut diags);
+    diags.extend(texts.values().filter_map(|(origin, text)| template_guard::nesting(origin, text)));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -144,7 +147,7 @@ pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diag
         return Err(circles);
     }
     let origins = texts.into_iter().map(|(name, (origin, _))| (name, origin)).collect();
-    Ok(Theme { tera, origins })
+    Ok(Theme { tera, rendering: Default::default(), origins })
 }
 
 fn read_templates(sources: &Sources, dir: &str, texts: &mut template_guard::Sources, diags: &mut Vec<Diagnostic>) {
@@ -216,7 +219,11 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
 impl Theme {
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         template_guard::reset_budget();
-        self.tera.render(name, ctx).map_err(|e| {
+        let origin = self.origins.get(name).map_or(name, String::as_str);
+        self.rendering.enter(origin.to_string());
+        let html = self.tera.render(name, ctx);
+        self.rendering.leave();
+        html.map_err(|e| {
             let origin = self.origins.get(name).map_or(name, String::as_str);
             Diagnostic::error("template", origin, format!("template error: {}", error_chain(&e)))
         })

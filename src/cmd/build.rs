@@ -86,7 +86,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
             stats.pages,
             stats.files,
             ms(start.elapsed()),
-            out.shown().display()
+            crate::diagnostics::clean(&out.shown().display().to_string())
         );
     }
     Ok(())

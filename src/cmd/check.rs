@@ -5,13 +5,13 @@ use std::io::IsTerminal;
 
 use super::{Failure, display_root};
 use crate::cli::{CheckArgs, Format};
+use crate::date::Date;
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::lint;
 use crate::pipeline::{self, Options};
 use crate::render::{self, Plan, PrintCache, Selection};
 use crate::sink::Discard;
 use crate::templates;
-use crate::date::Date;
 
 /// Returns whether the check passed (exit 0) or not (exit 1).
 pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {

@@ -8,11 +8,11 @@ use super::{Failure, display_root};
 use crate::cli::NewCommand;
 use crate::config;
 use crate::content::{self, LoadOptions, Playbook};
+use crate::date::Date;
 use crate::diagnostics::display_path;
 use crate::pipeline;
 use crate::slug;
 use crate::source::Sources;
-use crate::date::Date;
 use crate::toml_fields::did_you_mean_owned;
 
 pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
@@ -35,7 +35,7 @@ pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
         NewCommand::Example { team, chapter, .. } => new_example(&book, team, chapter, title, &slug, today)?,
     };
     create(&root, &rel, &text)?;
-    println!("{}", display_path(&display_root(&root), &rel));
+    println!("{}", crate::diagnostics::clean(&display_path(&display_root(&root), &rel)));
     Ok(())
 }
 

@@ -49,7 +49,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     serve::run(listener, bound, Arc::clone(&shared))
         .map_err(|e| Failure::Io(format!("cannot start the server: {e}")))?;
     let url = format!("http://{addr}{base}");
-    eprintln!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+    eprintln!("Serving {} at {url} (Ctrl-C to stop)", diagnostics::clean(&root.display().to_string()));
     if args.open {
         open_browser(&url);
     }

@@ -125,15 +125,25 @@ fn walk_chapters(sources: &Sources, diags: &mut Vec<Diagnostic>) -> ChapterTree 
         );
         return tree;
     }
-    for entry in sources.walk("chapters", usize::MAX, diags) {
-        if entry.is_dir {
+    // One level more than allowed is walked, to report it.
+    for entry in sources.walk("chapters", MAX_PART_DEPTH + 1, diags) {
+        if entry.is_dir && entry.depth > MAX_PART_DEPTH {
+            diags.push(
+                Diagnostic::error("too-deep", &entry.rel, format!("parts nest more than {MAX_PART_DEPTH} deep"))
+                    .with_help("flatten the folders under chapters/; readers get lost past two or three levels"),
+            );
+        } else if entry.is_dir {
             tree.dirs.push(entry.rel);
-        } else if entry.rel.ends_with(".md") {
+        } else if entry.rel.ends_with(".md") && entry.depth <= MAX_PART_DEPTH {
             tree.files.push(entry.rel);
         }
     }
     tree
 }
+
+/// How deep parts may nest: every page's sidebar and breadcrumbs carry the
+/// chain of parts, so a thousand nested folders would make every page huge.
+const MAX_PART_DEPTH: usize = 8;
 
 fn parent_dir(file: &str) -> &str {
     file.rsplit_once('/').map_or("", |(d, _)| d)

@@ -16,12 +16,12 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use tera::Context;
 
+use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::routes::{self, Route};
 use crate::sink::Sink;
 use crate::site::Site;
 use crate::templates::Theme;
-use crate::date::Date;
 use views::*;
 
 pub(crate) use print::PrintCache;
@@ -98,6 +98,25 @@ pub(crate) fn render(
     plan: &Plan<'_>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, Vec<Diagnostic>> {
+    // A template loop that never ends stops the build instead of hanging it.
+    std::thread::scope(|scope| {
+        let watchdog = crate::limits::Watchdog::start(scope, &theme.rendering);
+        let stats = render_watched(site, theme, sink, plan, &|| {
+            watchdog.tick();
+            tick();
+        });
+        drop(watchdog);
+        stats
+    })
+}
+
+fn render_watched(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    plan: &Plan<'_>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, Vec<Diagnostic>> {
     let Plan { selection, print_cache, search } = plan;
     let search = *search && site.book.config.search;
     let incremental = matches!(selection, Selection::Pages(_));
@@ -151,7 +170,7 @@ pub(crate) fn render(
     // pages fill the other core meanwhile.
     let (results, ()) = rayon::join(render_pages, build_index);
     diags.extend(results.into_iter().filter_map(Result::err));
-    diags.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
+    diags.extend(failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
     if let Selection::Pages(_) = selection {
         return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };
     }

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::content::{Chapter, Example, Team};
+use crate::date::Date;
 use crate::markdown::Heading;
 use crate::site::{Card, Site};
 use crate::slug;
-use crate::date::Date;
 
 #[derive(Serialize, Clone)]
 pub(crate) struct Link<'a> {

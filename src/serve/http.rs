@@ -40,6 +40,9 @@ const LIVE_JS: &str = include_str!("live.js");
 
 /// Open connections at once; more wait in the system's queue.
 const MAX_CONNECTIONS: usize = 512;
+/// Open event streams (tabs) at once: each holds its connection for as long
+/// as the tab is open, so they get a share of their own.
+const MAX_TABS: usize = 64;
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A comment line on event streams, so proxies and browsers keep them open.
@@ -77,7 +80,7 @@ pub(crate) fn run(listener: std::net::TcpListener, bound: Bind, shared: Arc<Shar
 
 async fn accept_loop(listener: tokio::net::TcpListener, bound: Bind, shared: Arc<Shared>) {
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let hosts = Arc::new(Hosts::for_bind(bound));
+    let hosts = Arc::new(Hosts::for_bind(bound, Arc::new(Semaphore::new(MAX_TABS))));
     loop {
         let Ok(permit) = Arc::clone(&permits).acquire_owned().await else { return };
         let stream = match listener.accept().await {
@@ -111,15 +114,19 @@ async fn accept_loop(listener: tokio::net::TcpListener, bound: Bind, shared: Arc
     }
 }
 
-/// The `Host` values the server answers to.
+/// What every request is checked against: the `Host` values the server
+/// answers to, and the share of connections event streams may hold.
 struct Hosts {
     any: bool,
     port: u16,
+    tabs: Arc<Semaphore>,
 }
 
 impl Hosts {
-    fn for_bind(bound: Bind) -> Hosts {
-        Hosts { any: bound.explicit, port: bound.addr.port() }
+    /// Loopback names only, unless the user chose an address that is not
+    /// loopback (then the site is meant to be reached by other names).
+    fn for_bind(bound: Bind, tabs: Arc<Semaphore>) -> Hosts {
+        Hosts { any: bound.explicit && !bound.addr.ip().is_loopback(), port: bound.addr.port(), tabs }
     }
 
     fn allows(&self, host: Option<&str>) -> bool {
@@ -131,7 +138,9 @@ impl Hosts {
             Some((name, port)) if !name.ends_with(']') || host.starts_with('[') => (name, Some(port)),
             _ => (host, None),
         };
-        let loopback = ["localhost", "127.0.0.1", "[::1]"].iter().any(|h| name.eq_ignore_ascii_case(h));
+        let name = name.to_ascii_lowercase();
+        // `*.localhost` always resolves to loopback (RFC 6761).
+        let loopback = ["localhost", "127.0.0.1", "[::1]"].contains(&name.as_str()) || name.ends_with(".localhost");
         loopback && port.is_none_or(|p| p.parse() == Ok(self.port))
     }
 }
@@ -153,7 +162,14 @@ async fn handle(req: &Request<Incoming>, shared: &Shared, hosts: &Hosts) -> Resp
         return if url == "/" { redirect(&base) } else { not_found(shared, &base) };
     };
     let mut response = match path.strip_prefix(PREFIX) {
-        Some("events") => events(shared),
+        Some("events") => match Arc::clone(&hosts.tabs).try_acquire_owned() {
+            Ok(permit) => events(shared, permit),
+            Err(_) => {
+                let mut r = text(StatusCode::SERVICE_UNAVAILABLE, "too many open tabs");
+                r.headers_mut().insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+                r
+            }
+        },
         Some("live.js") => bytes(StatusCode::OK, LIVE_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8"),
         Some("files") => files(shared).await,
         _ => lookup(shared, &base, path),
@@ -264,6 +280,8 @@ fn inject(mut html: Vec<u8>, base: &str) -> Vec<u8> {
 pub(crate) struct EventStream {
     rx: mpsc::Receiver<Bytes>,
     ping: tokio::time::Interval,
+    /// This tab's share of `MAX_TABS`, given back when the stream ends.
+    _tab: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl http_body::Body for EventStream {
@@ -281,9 +299,9 @@ impl http_body::Body for EventStream {
     }
 }
 
-fn events(shared: &Shared) -> Response<Body> {
+fn events(shared: &Shared, tab: tokio::sync::OwnedSemaphorePermit) -> Response<Body> {
     let start = tokio::time::Instant::now() + PING;
-    let stream = EventStream { rx: shared.subscribe(), ping: tokio::time::interval_at(start, PING) };
+    let stream = EventStream { rx: shared.subscribe(), ping: tokio::time::interval_at(start, PING), _tab: tab };
     let mut response = Response::new(Either::Right(stream));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
@@ -355,15 +373,18 @@ mod tests {
 
     #[test]
     fn only_loopback_names_are_answered() {
-        let strict = Hosts { any: false, port: 3000 };
-        for ok in ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "LOCALHOST:3000", "localhost"] {
+        let tabs = || Arc::new(Semaphore::new(1));
+        let strict = Hosts { any: false, port: 3000, tabs: tabs() };
+        for ok in
+            ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "LOCALHOST:3000", "localhost", "docs.localhost:3000"]
+        {
             assert!(strict.allows(Some(ok)), "{ok}");
         }
         for bad in ["evil.example:3000", "localhost:3001", "127.0.0.1.evil.example:3000", "[::2]:3000"] {
             assert!(!strict.allows(Some(bad)), "{bad}");
         }
         assert!(!strict.allows(None));
-        assert!(Hosts { any: true, port: 3000 }.allows(Some("evil.example")));
+        assert!(Hosts { any: true, port: 3000, tabs: tabs() }.allows(Some("evil.example")));
     }
 
     #[test]

@@ -123,9 +123,8 @@ pub fn run_cli(args: &[&str]) -> Result<String, String> {
             "--break" => {
                 let kind = it.next().ok_or("--break needs a kind")?;
                 let names: Vec<&str> = Defect::ALL.iter().map(|d| d.name()).collect();
-                opts.defect = Some(
-                    Defect::parse(kind).ok_or(format!("unknown defect `{kind}`; kinds: {}", names.join(", ")))?,
-                );
+                opts.defect =
+                    Some(Defect::parse(kind).ok_or(format!("unknown defect `{kind}`; kinds: {}", names.join(", ")))?);
             }
             "--force" => force = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
@@ -373,7 +372,11 @@ fn chapter(i: usize, chapters: &[Chapter], rng: &mut Rng) -> String {
     if rng.chance(0.3) {
         blocks.push(tasks(rng));
     }
-    blocks.push(format!("{} {}.[^1]", paragraph(topic, 2, rng), fill(rng.pick(SENTENCES), topic, rng).trim_end_matches('.')));
+    blocks.push(format!(
+        "{} {}.[^1]",
+        paragraph(topic, 2, rng),
+        fill(rng.pick(SENTENCES), topic, rng).trim_end_matches('.')
+    ));
     let others: Vec<usize> = (0..chapters.len()).filter(|&j| j != i).collect();
     if !others.is_empty() {
         let same: Vec<usize> = others.iter().copied().filter(|&j| chapters[j].part == c.part).collect();
@@ -390,7 +393,11 @@ fn chapter(i: usize, chapters: &[Chapter], rng: &mut Rng) -> String {
                     dst.title
                 )
             } else {
-                format!("See [{}]({}) for the related principle.", dst.title.to_lowercase(), relative(&c.path, &dst.path))
+                format!(
+                    "See [{}]({}) for the related principle.",
+                    dst.title.to_lowercase(),
+                    relative(&c.path, &dst.path)
+                )
             };
             blocks.push(format!("{} {link}", paragraph(topic, 2, rng)));
         }
@@ -627,7 +634,9 @@ fn inject(
             let candidates = body_lines();
             let n = rng.pick(&candidates);
             match defect {
-                Defect::BrokenLink => lines[n].push_str(" It replaced [the retired principle](00-retired-principle.md)."),
+                Defect::BrokenLink => {
+                    lines[n].push_str(" It replaced [the retired principle](00-retired-principle.md).")
+                }
                 Defect::BrokenAnchor => {
                     let dst = if chapters.len() > 1 { &chapters[(ci + 1) % chapters.len()] } else { c };
                     let _ = write!(
@@ -666,9 +675,8 @@ fn inject(
             n
         }
         Defect::UnknownChapterRef => {
-            let examples: Vec<usize> = (0..files.len())
-                .filter(|&i| files[i].0.starts_with("teams/") && files[i].0.ends_with(".md"))
-                .collect();
+            let examples: Vec<usize> =
+                (0..files.len()).filter(|&i| files[i].0.starts_with("teams/") && files[i].0.ends_with(".md")).collect();
             if examples.is_empty() {
                 return Err("--break unknown-chapter-ref needs teams with examples".into());
             }

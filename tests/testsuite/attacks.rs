@@ -149,6 +149,25 @@ pub(crate) fn cases() -> Vec<Case> {
             |f| symlink(f.canary().join("dir"), f.root().join(".public.tmp-1")).unwrap(),
             Builds { page: CHAPTER_PAGE, holds: "Own the roadmap", lacks: &[], stderr: &[] },
         ),
+        case(
+            "out: a lock file beside the output links to a file elsewhere",
+            |f| {
+                f.write(".public.tmp-999/.playbook-output", "");
+                symlink(f.canary().join("CREATED"), f.root().join(".public.tmp-999.lock")).unwrap();
+            },
+            Builds { page: CHAPTER_PAGE, holds: "Own the roadmap", lacks: &[], stderr: &[] },
+        ),
+        with(
+            "out: a link to someone else's folder, spelt with a trailing slash",
+            |f| symlink(f.canary().join("dir"), f.root().join("site")).unwrap(),
+            &["--out", "site/", "--force"],
+            Fails(2, &["refusing", "symbolic link"]),
+        ),
+        case(
+            "out: our own output folder was made a git checkout since",
+            |f| f.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n"),
+            Fails(2, &["refusing", "holds `.git`"]),
+        ),
         // --- 3. nothing from outside the root is read or published
         case(
             "read: a chapter that links to a file outside the root",
@@ -300,7 +319,56 @@ pub(crate) fn cases() -> Vec<Case> {
         case(
             "script: a base_url that runs script",
             |f| edit(f, "playbook.toml", "base_url = \"/\"", "base_url = \"javascript:alert('PWNED')//\""),
-            Fails(1, &["playbook.toml:3:12: error: `base_url` must not contain '\\''"]),
+            Fails(1, &["playbook.toml:3:12: error: `base_url` must not hold `//` in its path"]),
+        ),
+        case(
+            "script: a base_url whose path names another host",
+            |f| edit(f, "playbook.toml", "base_url = \"/\"", "base_url = \"https://h.example//evil.example/\""),
+            Fails(1, &["error: `base_url` must not hold `//` in its path"]),
+        ),
+        case(
+            "script: an HTML page linked as a file",
+            |f| {
+                untrusted(f);
+                f.write("chapters/02-principles/page.html", "<script>alert('PWNED')</script>");
+                append(f, "[open](page.html)");
+            },
+            Fails(1, &["error: `chapters/02-principles/page.html` cannot be published with raw_html = false"]),
+        ),
+        case(
+            "script: an SVG with a script inside, linked as an image",
+            |f| {
+                untrusted(f);
+                f.write(
+                    "chapters/02-principles/x.svg",
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert('PWNED')\"/>",
+                );
+                append(f, "![x](x.svg)");
+            },
+            Fails(
+                1,
+                &[
+                    "error: `chapters/02-principles/x.svg` cannot be published with raw_html = false: the SVG holds script",
+                ],
+            ),
+        ),
+        case(
+            "script: a principle card with heading attributes",
+            |f| {
+                untrusted(f);
+                edit(f, ROADMAP, "do = \"", "do = \"# x {onclick=alert('PWNED')}\\n\\n");
+            },
+            Builds { page: "index.html", holds: "Own the roadmap", lacks: &["onclick"], stderr: &[] },
+        ),
+        case(
+            "route: a static file in place of the generated sidebar",
+            |f| f.write("static/assets/nav.html", "<img src=x onerror=alert('PWNED')>"),
+            Fails(1, &["static/assets/nav.html: error: the static file would take the URL `/assets/nav.html`"]),
+        ),
+        case(
+            "route: a static file named like the search index's folder",
+            |f| f.write("static/search", "x"),
+            Fails(1, &["static/search: error: the static file would take the URL `/search`"]),
         ),
         case(
             "script: a base_url that is another host",
@@ -366,6 +434,30 @@ pub(crate) fn cases() -> Vec<Case> {
             Fails(1, &["templates/chapter.html: error: template error", "a page may use at most 100000"]),
         ),
         case(
+            "stall: a template that doubles a value in a loop",
+            |f| {
+                f.write(
+                    "templates/chapter.html",
+                    "{% extends \"base.html\" %}{% block main %}{% set_global s = \"xxxxxxxxxxxxxxxx\" %}{% for i in range(end=60) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}{% endblock main %}",
+                )
+            },
+            Fails(1, &["error: stopped: one value grew to", "the limit is 1024 MiB"]),
+        ),
+        case(
+            "stall: a template include inside a macro that calls it back",
+            |f| {
+                f.write("templates/a.html", "{% macro m() %}{% include \"b.html\" %}{% endmacro m %}");
+                f.write("templates/b.html", "{% import \"a.html\" as a %}{{ a::m() }}");
+                f.write("templates/404.html", "{% include \"b.html\" %}");
+            },
+            Fails(1, &["error: macros and includes call each other in a circle"]),
+        ),
+        case(
+            "stall: 3,000 nested if blocks",
+            |f| f.write("templates/x.html", "{% if true %}".repeat(3000) + &"{% endif %}".repeat(3000)),
+            Fails(1, &["templates/x.html:1:", "error: blocks nest more than 100 deep"]),
+        ),
+        case(
             "stall: 10,000 broken anchors in one file",
             |f| append(f, &"See [x](#no-such-anchor).\n".repeat(10_000)),
             Fails(1, &["has no heading with the anchor `#no-such-anchor`", "10000 errors found"]),
@@ -378,6 +470,11 @@ pub(crate) fn cases() -> Vec<Case> {
                 append(f, &format!("{refs}\n\n{defs}"));
             },
             Builds { page: CHAPTER_PAGE, holds: "note 9999", lacks: &[], stderr: &[] },
+        ),
+        case(
+            "stall: part folders nested 200 deep",
+            |f| f.write(&format!("chapters/{}x.md", "p/".repeat(200)), "+++\ntitle = \"Deep\"\n+++\nx\n"),
+            Fails(1, &["error: parts nest more than 8 deep"]),
         ),
         // --- 6. terminal and CI output cannot be forged
         case(
@@ -413,4 +510,17 @@ fn the_payload_scanner_sees_what_a_browser_would_run() {
     ] {
         assert!(!page(live).is_empty(), "{live}");
     }
+}
+
+#[test]
+fn a_template_loop_that_never_ends_stops_the_build() {
+    let f = Fixture::handbook();
+    f.write(
+        "templates/chapter.html",
+        "{% extends \"base.html\" %}{% block main %}{% set l = range(end=1000) %}{% for a in l %}{% for b in l %}{% for c in l %}{% for d in l %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endblock main %}",
+    );
+    let run = playbook().args(["build"]).current_dir(f.root()).env("PLAYBOOK_RENDER_STALL_SECS", "2").output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: stopped: rendering templates/chapter.html has run for 2 s"), "{stderr}");
 }

@@ -12,7 +12,8 @@ use crate::harness::*;
 
 /// What the browser suite needs that this machine lacks.
 fn missing(dir: &Path) -> Vec<&'static str> {
-    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| Path::new("/usr/bin/chromium").is_file(), |p| Path::new(&p).is_file());
+    let chromium = std::env::var_os("CHROMIUM")
+        .map_or_else(|| Path::new("/usr/bin/chromium").is_file(), |p| Path::new(&p).is_file());
     let runs = |cmd: &str, arg: &str| Command::new(cmd).arg(arg).output().is_ok_and(|o| o.status.success());
     let mut out = Vec::new();
     if !chromium {

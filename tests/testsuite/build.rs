@@ -261,6 +261,7 @@ fn the_same_sources_and_date_give_the_same_bytes_anywhere() {
     let later = build(&elsewhere.root().join("later"), "2240000000");
     let page = String::from_utf8_lossy(&later["principles/own-the-roadmap/index.html"]).into_owned();
     assert!(page.contains("(due for review)"), "SOURCE_DATE_EPOCH decides today");
-    let bad = playbook().args(["build"]).current_dir(f.root()).env("SOURCE_DATE_EPOCH", "next tuesday").output().unwrap();
+    let bad =
+        playbook().args(["build"]).current_dir(f.root()).env("SOURCE_DATE_EPOCH", "next tuesday").output().unwrap();
     assert_eq!(bad.status.code(), Some(2), "a malformed SOURCE_DATE_EPOCH is a usage error");
 }

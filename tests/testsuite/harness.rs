@@ -473,8 +473,7 @@ impl Served {
         };
         let clean = Fixture::empty();
         let out = clean.root().join("site");
-        let run =
-            playbook().args(["build", "-q", "--root"]).arg(root).arg("--out").arg(&out).output().unwrap();
+        let run = playbook().args(["build", "-q", "--root"]).arg(root).arg("--out").arg(&out).output().unwrap();
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         let mut built = snapshot(&out);
         built.remove(".playbook-output");

@@ -41,3 +41,16 @@ fn every_command_has_help() {
         assert!(run.stdout.contains("Usage: playbook"), "{cmd}: {}", run.stdout);
     }
 }
+
+#[test]
+#[cfg(unix)]
+fn init_force_never_writes_through_a_link() {
+    let f = Fixture::empty();
+    let dir = f.root().join("book");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(f.canary().join("dir"), dir.join("chapters")).unwrap();
+    let before = std::fs::read_dir(f.canary().join("dir")).unwrap().count();
+    let run = f.run(&["init", "book", "--force"]).fails(2);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(f.canary().join("dir")).unwrap().count(), before, "nothing written through the link");
+}

@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod check;
 mod errors;
+mod git_safety;
 mod init;
 mod load;
 mod matrix;

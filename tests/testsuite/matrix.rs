@@ -364,8 +364,9 @@ fn every_bad_input_gets_a_clear_answer_and_loses_nothing() {
 fn run_case(case: &Case) -> Result<(), String> {
     let f = Fixture::handbook();
     f.build(&[]).ok();
-    let site_before = snapshot(&f.out());
     (case.setup)(&f);
+    // After the setup, which may itself touch the site (a `.git` in it).
+    let site_before = snapshot(&f.out());
     let unprivileged = needs_another_user(&f);
     if unprivileged {
         open_up(&f);
@@ -394,7 +395,7 @@ fn run_case(case: &Case) -> Result<(), String> {
     // Output folders the case names inside the root (one outside it is
     // refused, and the canary check covers it).
     let inside = |a: &&&str| !a.starts_with('-') && !a.contains("..") && !a.starts_with('~');
-    published.extend(case.args.iter().filter(inside).map(|a| f.root().join(a)));
+    published.extend(case.args.iter().filter(inside).map(|a| f.root().join(a.trim_end_matches('/'))));
     for dir in published {
         let live = live_payloads(&dir, &[CANARY_SECRET, ENV_SECRET]);
         if !live.is_empty() {

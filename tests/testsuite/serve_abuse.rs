@@ -26,9 +26,12 @@ fn only_requests_for_loopback_names_are_answered() {
     let none = s.request("GET / HTTP/1.0\r\n\r\n");
     assert_eq!(none.status, 421);
 
-    let open = f.serve(&["--bind", "127.0.0.1"]);
-    let r = open.request("GET / HTTP/1.1\r\nHost: handbook.internal\r\nConnection: close\r\n\r\n");
-    assert_eq!(r.status, 200, "an explicit --bind answers any name");
+    // Still loopback: still only loopback names, `*.localhost` included.
+    let local = f.serve(&["--bind", "localhost"]);
+    let ask =
+        |host: &str| local.request(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")).status;
+    assert_eq!(ask("handbook.internal"), 421);
+    assert_eq!(ask(&format!("docs.localhost:{}", local.addr.rsplit(':').next().unwrap())), 200);
 }
 
 #[test]
@@ -67,7 +70,16 @@ fn clients_that_never_read_or_never_finish_cannot_block_others() {
         assert_eq!(page.status, 200);
         assert!(page.text().contains("Own the roadmap"));
     }
+    // Tabs that never read their event stream take a share of their own.
+    let mut tabs = Vec::new();
+    for _ in 0..80 {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        write!(c, "GET /__playbook/events HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr).unwrap();
+        tabs.push(c);
+    }
+    assert_eq!(s.get("/principles/own-the-roadmap/").status, 200);
     drop(hogs);
+    drop(tabs);
 }
 
 #[test]
