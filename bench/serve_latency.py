@@ -3,7 +3,7 @@
 
     bench/serve_latency.py [--chapters 1000] [--runs 20] [--bin target/release/playbook]
 
-Generates a playbook with ../shared/bench/gen-playbook, starts the dev server
+Generates a playbook with the project's generator (examples/gen_playbook.rs), starts the dev server
 on a free loopback port, opens its live-reload event stream, and times how
 long each save takes to produce a reload event: for a chapter body edit and
 for a title edit (which changes every page's navigation). Prints the median
@@ -13,7 +13,13 @@ import argparse, os, re, shutil, socket, statistics, subprocess, sys, tempfile, 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.environ.get("PLAYBOOK_GEN", os.path.join(REPO, "..", "shared", "bench", "gen-playbook"))
+# The project's own generator (playbook::testkit), built on first use.
+GEN = os.path.join(REPO, "target", "release", "examples", "gen_playbook")
+
+
+def ensure_gen():
+    if not os.path.exists(GEN):
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "gen_playbook"], cwd=REPO, check=True)
 
 
 def start_serve(binary, root):
@@ -87,7 +93,8 @@ def main():
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="playbook-serve-bench-")
     root = os.path.join(tmp, "pb")
-    subprocess.run([sys.executable, GEN, "--chapters", str(args.chapters), "--parts", str(max(1, args.chapters // 50)),
+    ensure_gen()
+    subprocess.run([GEN, "--chapters", str(args.chapters), "--parts", str(max(1, args.chapters // 50)),
                     "--teams", "5", "--examples-per-team", "4", "--seed", "1", root], check=True, stdout=subprocess.DEVNULL)
     t = time.perf_counter()
     subprocess.run([args.bin, "build", "-q", "--root", root, "--out", os.path.join(tmp, "out")], check=True)
