@@ -102,7 +102,9 @@ pub(crate) struct Doc<'a> {
 
 pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
     let body = &doc.text[doc.body_offset..];
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, parser_options()).into_offset_iter().collect();
+    let mut events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_ext(body, parser_options()).into_offset_iter().collect();
+    let task_keys = take_task_keys(&mut events);
     let mut out = Rendered::default();
     let mut anchors = Anchors::default();
     let dir = doc.file.rsplit_once('/').map_or("", |(d, _)| d);
@@ -199,8 +201,9 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
             Event::TaskListMarker(checked) => {
                 let label = escape(&item_text(&events, i + 1));
                 let checked = if *checked { " checked" } else { "" };
+                let key = task_keys.get(&i).map_or_else(String::new, |k| format!(" data-key=\"{k}\""));
                 sink.push(Event::InlineHtml(
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                    format!("<input type=\"checkbox\" disabled{checked}{key} aria-label=\"{label}\"> ").into(),
                 ));
             }
             Event::FootnoteReference(label) => {
@@ -292,6 +295,39 @@ fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
         }
     }
     s.trim().to_string()
+}
+
+/// A task-list item may end with `{#key}`: a stable name for the reader's
+/// tick (kept in their browser), so rewording the item keeps it. The key is
+/// taken out of the text; the result maps each marker's event index to it.
+fn take_task_keys(events: &mut [(Event<'_>, Range<usize>)]) -> HashMap<usize, String> {
+    let mut keys = HashMap::new();
+    for i in 0..events.len() {
+        if !matches!(events[i].0, Event::TaskListMarker(_)) {
+            continue;
+        }
+        // The item's last text before it ends or a nested block starts.
+        let mut last_text = None;
+        for (j, (e, _)) in events.iter().enumerate().skip(i + 1) {
+            match e {
+                Event::Text(_) => last_text = Some(j),
+                Event::End(TagEnd::Item) | Event::Start(Tag::List(_)) | Event::End(TagEnd::Paragraph) => break,
+                _ => {}
+            }
+        }
+        let Some(j) = last_text else { continue };
+        let Event::Text(text) = &events[j].0 else { continue };
+        let trimmed = text.trim_end();
+        let Some(open) = trimmed.rfind("{#").filter(|_| trimmed.ends_with('}')) else { continue };
+        let key = &trimmed[open + 2..trimmed.len() - 1];
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            continue;
+        }
+        keys.insert(i, key.to_string());
+        let kept = trimmed[..open].trim_end().to_string();
+        events[j].0 = Event::Text(kept.into());
+    }
+    keys
 }
 
 /// The text of a task-list item up to its end or its first nested block.
@@ -534,6 +570,14 @@ mod tests {
         assert!(inline("[x](javascript:alert(1))", false).is_err());
         assert!(!inline("# x {onclick=alert(1)}", false).unwrap().contains("onclick"));
         assert_eq!(inline("<b>x</b> *y*", false).unwrap(), "&lt;b&gt;x&lt;/b&gt; <em>y</em>");
+    }
+
+    #[test]
+    fn a_task_item_may_name_its_tick() {
+        let r = run("- [ ] Meet your product partner {#meet-pm}\n- [x] Plain item\n");
+        assert!(r.html.contains("data-key=\"meet-pm\" aria-label=\"Meet your product partner\""), "{}", r.html);
+        assert!(!r.html.contains("{#meet-pm}"), "{}", r.html);
+        assert!(r.html.contains("checked aria-label=\"Plain item\""), "{}", r.html);
     }
 
     #[test]

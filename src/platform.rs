@@ -36,6 +36,15 @@ pub(crate) fn is_mount_point(path: &Path) -> bool {
     }
 }
 
+/// The program that opens a URL in the default browser (`serve --open`).
+pub(crate) const URL_OPENER: &str = if cfg!(target_os = "macos") {
+    "open"
+} else if cfg!(windows) {
+    "explorer"
+} else {
+    "xdg-open"
+};
+
 /// The current user's home folder, for `~` in `--out` and for refusing to
 /// replace it.
 pub(crate) fn home_dir() -> Option<std::path::PathBuf> {

@@ -147,13 +147,7 @@ fn describe(paths: &[String]) -> String {
 }
 
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
+    let opener = crate::platform::URL_OPENER;
     if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
         eprintln!("warning: could not open a browser ({opener}: {e}); open {url} yourself");
     }

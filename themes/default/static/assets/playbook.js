@@ -63,7 +63,8 @@
     try { saved = JSON.parse(store(key) || "{}"); } catch (e) { saved = {}; }
     var boxes = box.querySelectorAll("input[type=checkbox]");
     boxes.forEach(function (input, i) {
-      var id = input.getAttribute("aria-label") || String(i);
+      // `{#key}` at the end of an item names its tick, so rewording the item keeps it.
+      var id = input.getAttribute("data-key") || input.getAttribute("aria-label") || String(i);
       input.disabled = false;
       if (Object.prototype.hasOwnProperty.call(saved, id)) input.checked = saved[id];
       input.addEventListener("change", function () {
