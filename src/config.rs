@@ -162,7 +162,8 @@ fn check_web_url(url: &str) -> Result<(), String> {
 }
 
 fn plain_chars(url: &str) -> Result<(), String> {
-    match url.chars().find(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(*c)) {
+    let bad = |c: char| c.is_whitespace() || c.is_control() || crate::diagnostics::is_bidi(c) || "\"'<>`\\".contains(c);
+    match url.chars().find(|c| bad(*c)) {
         Some(c) => Err(format!("must not contain {c:?}")),
         None => Ok(()),
     }

@@ -277,7 +277,7 @@ fn escape_data(s: &str) -> String {
 }
 
 /// Characters that reorder text on a terminal (Trojan Source).
-fn is_bidi(c: char) -> bool {
+pub(crate) fn is_bidi(c: char) -> bool {
     ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
@@ -301,7 +301,17 @@ pub(crate) fn format_json(diags: &[Diagnostic], root: &Path) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+    let json = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());
+    // JSON leaves C1 controls and reordering marks raw; a terminal acts on them.
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if (c.is_control() && c != '\n') || is_bidi(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The file as the user can open it from the current folder.

@@ -29,6 +29,7 @@ mod platform;
 mod rebuild;
 mod render;
 mod routes;
+mod scaffold;
 mod search;
 mod serve;
 mod sink;
@@ -83,6 +84,10 @@ pub fn run() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    limits::install_panic_hook();
+    // Deep but legitimate template recursion needs room; the stack is only
+    // reserved, not used, until it is needed.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
     if let Err(e) = date::source_date_epoch() {
         eprintln!("error: {}", diagnostics::clean(&e));
         return ExitCode::from(2);

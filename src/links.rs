@@ -62,12 +62,23 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
 
         // A target's anchors without their prefix, made once per target.
         let mut anchors_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut checked: HashMap<&str, Result<(), Option<Diagnostic>>> = HashMap::new();
         for src in &sources {
             // Found once per file: a file may hold thousands of problems.
             let lines = LineIndex::new(src.text);
             // Did-you-mean costs a comparison with every candidate; past this
             // many in one file, the help lists the anchors instead.
             let mut suggestions_left = SUGGESTIONS_PER_FILE;
+            if let Some(size) = src.rendered.oversized {
+                diags.push(
+                    Diagnostic::error(
+                        "too-large",
+                        src.file,
+                        format!("the file renders to {} MiB of HTML, far more than its size explains", size >> 20),
+                    )
+                    .with_help("a table with hundreds of columns in few rows? split it"),
+                );
+            }
             for &(offset, why) in &src.rendered.unsafe_urls {
                 diags.push(
                     Diagnostic::error("unsafe-url", src.file, format!("this URL is refused: {why}"))
@@ -119,23 +130,35 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
             }
             for asset in &src.rendered.assets {
                 let place = |d: Diagnostic| d.at_index(&lines, src.text, asset.offset);
-                if !site.book.sources.exists(&asset.file) {
-                    diags.push(place(Diagnostic::warning(
-                        "missing-file",
-                        src.file,
-                        format!("`{}` does not exist", asset.file),
-                    )));
-                    continue;
-                }
-                // Resolved here, read at the copy: both through `Sources`.
-                if let Err(mut d) = site.book.sources.resolve(&asset.file) {
-                    d.file = src.file.to_string();
-                    d.message = format!("`{}` cannot be published: {}", asset.file, d.message);
-                    diags.push(place(d));
-                    continue;
+                // Looked up once per file, however often it is linked.
+                let found = checked.entry(asset.file.as_str()).or_insert_with(|| {
+                    let sources = &site.book.sources;
+                    if !sources.exists(&asset.file) {
+                        return Err(None);
+                    }
+                    // Resolved here, read at the copy: both through `Sources`.
+                    sources.resolve(&asset.file).map(|_| ()).map_err(Some)
+                });
+                match found {
+                    Ok(()) => {}
+                    Err(None) => {
+                        diags.push(place(Diagnostic::warning(
+                            "missing-file",
+                            src.file,
+                            format!("`{}` does not exist", asset.file),
+                        )));
+                        continue;
+                    }
+                    Err(Some(why)) => {
+                        let mut d = why.clone();
+                        d.file = src.file.to_string();
+                        d.message = format!("`{}` cannot be published: {}", asset.file, d.message);
+                        diags.push(place(d));
+                        continue;
+                    }
                 }
                 if !site.book.config.raw_html
-                    && let Some(why) = scripted_file(&site.book.sources, &asset.file)
+                    && let Some(why) = scripted_file(&asset.file)
                 {
                     diags.push(place(
                         Diagnostic::error(
@@ -143,7 +166,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                             src.file,
                             format!("`{}` cannot be published with raw_html = false: {why}", asset.file),
                         )
-                        .with_help("link to a picture (PNG, JPEG, GIF, WebP, or an SVG without script) or a PDF"),
+                        .with_help("link to a picture (PNG, JPEG, GIF, WebP), a PDF or another document"),
                     ));
                     continue;
                 }
@@ -163,44 +186,30 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
     diags
 }
 
-/// Why a linked file would run script when a reader opens it from the
-/// site (it is served from the site's own origin), if it would: HTML and
-/// script files always, an SVG when it holds script or event handlers.
-fn scripted_file(sources: &crate::source::Sources, file: &str) -> Option<&'static str> {
+/// File types that cannot run script when a reader opens them from the
+/// site (which serves them from its own origin): pictures, sound, video,
+/// documents and archives. With `raw_html = false` only these are published
+/// from links; anything else (HTML, SVG, XML, scripts, unknown types a
+/// server might sniff as HTML) could carry an author's script.
+const INERT: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico", "tif", "tiff", "pdf", "txt", "csv", "tsv", "json",
+    "mp3", "m4a", "ogg", "oga", "wav", "flac", "mp4", "m4v", "webm", "ogv", "mov", "zip", "gz", "tgz", "docx", "xlsx",
+    "pptx", "odt", "ods", "odp", "key", "numbers", "pages",
+];
+
+/// Why a linked file may not be published with `raw_html = false`, if not.
+fn scripted_file(file: &str) -> Option<&'static str> {
     let ext = file.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" | "xhtml" | "xht" | "xml" | "js" | "mjs" | "shtml" => {
-            Some("opened from the site, it would run as a page of the site")
-        }
-        "svg" | "svgz" => {
-            let text = String::from_utf8_lossy(&sources.read(file).ok()?).to_ascii_lowercase();
-            let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-            let handler =
-                text.match_indices(" on").chain(text.match_indices("\ton")).chain(text.match_indices("\non")).any(
-                    |(i, m)| {
-                        text[i + m.len()..].chars().take_while(char::is_ascii_alphabetic).count() > 0
-                            && text[i + m.len()..]
-                                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-                                .trim_start()
-                                .starts_with('=')
-                    },
-                );
-            let scripted = [
-                "<script",
-                "javascript:",
-                "<foreignobject",
-                "<iframe",
-                "<embed",
-                "<object",
-                "data:text/html",
-                "<handler",
-            ]
-            .iter()
-            .any(|m| compact.contains(m));
-            (scripted || handler).then_some("the SVG holds script or event handlers")
-        }
-        _ => None,
+    if INERT.contains(&ext.as_str()) {
+        return None;
     }
+    Some(match ext.as_str() {
+        "svg" | "svgz" => "an SVG can hold script (use PNG, or trust authors with raw_html = true)",
+        "html" | "htm" | "xhtml" | "xht" | "shtml" | "xml" | "js" | "mjs" => {
+            "opened from the site, it would run as a page of the site"
+        }
+        _ => "only pictures, sound, video, documents and archives are published from links",
+    })
 }
 
 fn missing_file(

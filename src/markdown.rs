@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::html::{UrlUse, escape, script_risk};
 use crate::slug::{self, Anchors};
@@ -62,6 +62,9 @@ pub(crate) struct Rendered {
     /// Links and images whose URL would run script: (offset, why). They are
     /// written as `#` and reported as errors.
     pub unsafe_urls: Vec<(usize, &'static str)>,
+    /// Set (to the HTML's size) when the document renders to far more HTML
+    /// than its size explains; the HTML is dropped and an error reported.
+    pub oversized: Option<usize>,
 }
 
 /// The text under one heading (the first has no heading: the intro).
@@ -190,6 +193,18 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => sink.push(Event::Html("</div>\n".into())),
+            // A long line makes a code block scroll sideways: it takes focus
+            // so a keyboard can scroll it too.
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let class =
+                    if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(&lang)) };
+                sink.push(Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into()));
+            }
+            Event::End(TagEnd::CodeBlock) => sink.push(Event::Html("</code></pre>\n".into())),
             Event::Start(Tag::Table(_)) => {
                 sink.push(Event::Html("<div class=\"table-wrap\">".into()));
                 sink.push(event.clone());
@@ -248,8 +263,19 @@ pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
     }
     out.html.reserve(body.len() + body.len() / 2);
     html::push_html(&mut out.html, main.into_iter());
+    // Markdown can ask for far more HTML than it holds (a table row is
+    // padded to the header's columns: a thousand of them from a few bytes).
+    if out.html.len() > MAX_GROWTH * body.len() + (1 << 20) {
+        out.oversized = Some(out.html.len());
+        out.html = String::new();
+        out.sections.clear();
+    }
     out
 }
+
+/// How many times its own size a document's HTML may be (real pages are
+/// 1.2 to 2 times their markdown).
+const MAX_GROWTH: usize = 8;
 
 /// What an untrusted author's event may become: without `raw_html`, raw
 /// HTML is shown as text and heading attributes (`{onclick=...}`, HTML by

@@ -62,8 +62,8 @@ impl OutputDir {
         if is_home(&path) {
             return refuse("it is a home folder or holds one".into());
         }
-        if path.components().filter(|c| matches!(c, Component::Normal(_))).count() <= 1 {
-            return refuse("it is a top-level folder of the system".into());
+        if normal_names(&path).len() <= 1 || is_system(&path) {
+            return refuse("it is a folder of the system".into());
         }
         if let Ok(inner) = path.strip_prefix(&root) {
             if let Some(dir) = SOURCE_DIRS.iter().find(|d| inner.starts_with(d)) {
@@ -131,22 +131,57 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
-/// Whether `path` is, or holds, a home folder: the user's own, or any
-/// folder where systems keep them (`/home/x`, `/Users/x`, `C:\Users\x`).
+/// Whether `path` is, or holds, a home folder: any account's the system
+/// lists, or one where systems keep them (`/home/x`, `/Users/x`).
 fn is_home(path: &Path) -> bool {
-    if platform::home_dir().map(|h| resolve(&h)).is_some_and(|home| home.starts_with(path)) {
+    if platform::home_dirs().iter().map(|h| resolve(h)).any(|home| home.starts_with(path)) {
         return true;
     }
-    let names: Vec<String> = path
-        .components()
-        .filter(|c| matches!(c, Component::Normal(_)))
-        .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
-        .collect();
+    let names = normal_names(path);
     match names.as_slice() {
         [only] => only == "root",
         [first, _] => first == "home" || first == "users",
         _ => false,
     }
+}
+
+/// Whether `path` is a folder of the operating system itself (`/usr/lib`,
+/// `/etc/ssl`, `C:\Windows\System32`): replacing one breaks the machine.
+fn is_system(path: &Path) -> bool {
+    const SYSTEM: &[&str] = &[
+        "bin",
+        "boot",
+        "dev",
+        "etc",
+        "lib",
+        "lib32",
+        "lib64",
+        "opt",
+        "proc",
+        "run",
+        "sbin",
+        "srv",
+        "sys",
+        "usr",
+        "var",
+        "system",
+        "library",
+        "applications",
+        "private",
+        "windows",
+        "program files",
+        "program files (x86)",
+        "programdata",
+    ];
+    let names = normal_names(path);
+    names.len() <= 2 && names.first().is_some_and(|n| SYSTEM.contains(&n.as_str()))
+}
+
+fn normal_names(path: &Path) -> Vec<String> {
+    path.components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
+        .collect()
 }
 
 /// `~` and `~/x` name the home folder, as a shell would have made them.
@@ -194,7 +229,8 @@ fn is_empty(dir: &Path) -> Result<bool, String> {
     Ok(entries.next().is_none())
 }
 
-/// A `.git` or `playbook.toml` anywhere in a folder a build would replace,
+/// A repository (`.git`, a bare one, `.hg`, `.svn`) or a `playbook.toml`
+/// anywhere in a folder a build would replace,
 /// or a part of it that cannot be looked into (then it might hold one).
 fn precious(dir: &Path) -> Option<String> {
     for entry in walkdir::WalkDir::new(dir).follow_links(false) {
@@ -206,8 +242,14 @@ fn precious(dir: &Path) -> Option<String> {
             }
         };
         let name = entry.file_name().to_string_lossy();
-        if name == ".git" || name == crate::config::FILE {
-            return Some(entry.path().strip_prefix(dir).unwrap_or(entry.path()).display().to_string());
+        let shown = || entry.path().strip_prefix(dir).unwrap_or(entry.path()).display().to_string();
+        if [".git", ".hg", ".svn", ".jj", crate::config::FILE].contains(&name.as_ref()) {
+            return Some(shown());
+        }
+        // A bare repository (or a --separate-git-dir): no `.git` in sight.
+        let path = entry.path();
+        if entry.file_type().is_dir() && path.join("HEAD").is_file() && path.join("objects").is_dir() {
+            return Some(format!("{} (a git repository)", if entry.depth() == 0 { ".".into() } else { shown() }));
         }
     }
     None
@@ -247,13 +289,26 @@ impl Staging {
         std::fs::create_dir_all(&parent)?;
         let spare = parent.join(format!(".{name}.spare"));
         claim_leftovers(&parent, &name, &spare);
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        let lock_path = parent.join(format!(".{name}.tmp-{}.lock", std::process::id()));
-        let held = platform::try_lock(&lock_path)?;
-        if std::fs::symlink_metadata(&tmp).is_ok() {
-            // Our own id, left by a build that died: we hold its lock now.
-            remove_real_dir(&tmp)?;
-        }
+        // A name nobody uses: something of that name that is not a folder
+        // of ours (committed by someone, or a link) is left alone.
+        let (tmp, lock_path, held) = (0..100)
+            .find_map(|n| {
+                let id = if n == 0 { std::process::id().to_string() } else { format!("{}-{n}", std::process::id()) };
+                let tmp = parent.join(format!(".{name}.tmp-{id}"));
+                let lock_path = parent.join(format!(".{name}.tmp-{id}.lock"));
+                let taken = std::fs::symlink_metadata(&tmp).is_ok();
+                if taken && !(is_real_dir(&tmp) && is_ours(&tmp)) {
+                    return None;
+                }
+                let held = platform::try_lock(&lock_path).ok().flatten()?;
+                // Ours, left by a build that died: we hold its lock now.
+                if taken && remove_real_dir(&tmp).is_err() {
+                    return None;
+                }
+                Some((tmp, lock_path, held))
+            })
+            .ok_or_else(|| io::Error::other("no free name for the staging folder"))?;
+        let held = Some(held);
         // A rename claims the spare: of two builds, only one gets it. A
         // folder of that name without our marker is somebody else's.
         let recycled = is_real_dir(&spare)
@@ -544,6 +599,8 @@ mod tests {
             PathBuf::from("/"),
             PathBuf::from("/tmp"),
             PathBuf::from("/home/someone"),
+            PathBuf::from("/usr/lib"),
+            PathBuf::from("/var/www"),
         ];
         for out in bad {
             assert!(OutputDir::check(&root, None, &out, true).is_err(), "{}", out.display());

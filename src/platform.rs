@@ -52,6 +52,23 @@ pub(crate) fn home_dir() -> Option<std::path::PathBuf> {
     std::env::var_os(var).filter(|h| !h.is_empty()).map(std::path::PathBuf::from)
 }
 
+/// Every account's home folder this machine lists (`/etc/passwd` on Unix,
+/// which names homes such as `/var/lib/postgresql`), and the user's own.
+pub(crate) fn home_dirs() -> Vec<std::path::PathBuf> {
+    let mut homes: Vec<std::path::PathBuf> = home_dir().into_iter().collect();
+    #[cfg(unix)]
+    if let Ok(passwd) = std::fs::read_to_string("/etc/passwd") {
+        homes.extend(
+            passwd
+                .lines()
+                .filter_map(|l| l.split(':').nth(5))
+                .filter(|h| h.len() > 1 && !h.starts_with("/nonexistent") && !h.starts_with("/dev"))
+                .map(std::path::PathBuf::from),
+        );
+    }
+    homes
+}
+
 /// An exclusive lock on a file, held until dropped (or the process ends,
 /// when the system releases it): how a build says its staging folder is in
 /// use, on every platform.

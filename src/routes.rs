@@ -147,7 +147,7 @@ pub(crate) fn full_nav() -> Route {
 const GENERATED_FILES: &[&str] = &["index.html", "404.html", "sitemap.xml", "feed.xml"];
 /// Folders whose every path is the generator's (theme assets, media
 /// copies and the search index live there).
-const GENERATED_DIRS: &[&str] = &["assets", "media", "search", "changes", "print", "onboarding"];
+const GENERATED_DIRS: &[&str] = &["assets", "media", "search"];
 
 /// The URL of a team's page.
 fn team_dir(id: &str) -> String {
@@ -214,8 +214,11 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
         claims.dirs.insert(format!("{d}/"), Holder::Generated);
     }
     claims.claim_file(full_nav().as_str(), Holder::Generated);
-    for page in [teams_index(), tags_index(), print(), onboarding()] {
+    for page in [teams_index(), tags_index(), print()] {
         claims.claim_file(page.as_str(), Holder::Generated);
+    }
+    if book.onboarding.is_some() {
+        claims.claim_file(onboarding().as_str(), Holder::Generated);
     }
 
     // Parts nest: a part's route is its parent's plus its own slug.
@@ -259,9 +262,10 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
     let tagged =
         book.chapters.iter().map(|c| (&c.doc, &c.meta.tags)).chain(shown_examples.map(|e| (&e.doc, &e.meta.tags)));
     for (doc, tags) in tagged {
+        // Found once per file: a file may carry thousands of tags.
+        let at = if tags.is_empty() { 0 } else { front_matter_key_offset(&doc.text, "tags") };
         for tag in tags {
             let key = slug::slugify(tag);
-            let at = front_matter_key_offset(&doc.text, "tags");
             if key.is_empty() {
                 diags.push(
                     Diagnostic::error("bad-tag", &doc.file, format!("the tag `{tag}` has no letters or digits"))
@@ -443,10 +447,12 @@ impl Claims {
     }
 }
 
-/// A path as a case-insensitive file system sees it (macOS and Windows
-/// treat `Ä` and `ä`, `A` and `a` as one name).
+/// A path as a case-insensitive, normalising file system sees it: macOS
+/// and Windows treat `A`/`a`, `Ä`/`ä`, composed and decomposed `é`, and
+/// `ſ`/`s` as one name. (NFKC, then lower case, with final sigma as sigma.)
 fn fold(path: &str) -> String {
-    path.to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    path.nfkc().collect::<String>().to_lowercase().replace('ς', "σ")
 }
 
 fn describe(holder: &Holder) -> String {
@@ -532,5 +538,9 @@ mod tests {
         assert!(!claims.claim(&Route::page("search/").unwrap(), holder("w"), &mut diags));
         assert!(!claims.claim_static(&Route::file("a").unwrap(), holder("v"), &mut diags));
         assert_eq!(diags.len(), 4);
+        assert!(claims.claim(&Route::page("secret/").unwrap(), holder("s"), &mut diags));
+        assert!(!claims.claim(&Route::page("ſecret/").unwrap(), holder("t"), &mut diags));
+        assert!(claims.claim(&Route::page("caf\u{e9}/").unwrap(), holder("c"), &mut diags));
+        assert!(!claims.claim(&Route::page("cafe\u{301}/").unwrap(), holder("d"), &mut diags));
     }
 }

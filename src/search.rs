@@ -116,7 +116,7 @@ type Counted<'a> = (usize, Vec<(Cow<'a, str>, f32)>);
 /// A page's length in words and its weighted term counts (headings count
 /// three times, the title five times), in no particular order.
 fn count_terms<'a>(page: &'a Page<'a>) -> Counted<'a> {
-    let mut tf: HashMap<Cow<'a, str>, f32, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::default());
+    let mut tf: HashMap<Cow<'a, str>, f32, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::new());
     let mut len = 1;
     for section in &page.sections {
         for t in tokens(&section.text) {
@@ -222,40 +222,10 @@ fn filters<'a>(pages: &[Page<'a>]) -> BTreeMap<&'static str, BTreeMap<&'a str, V
     out
 }
 
-/// The Fx hash (rustc's): eight bytes per multiply. Term keys are short and
-/// come from the author's own text, so SipHash's flood protection buys
-/// nothing here, and hashing every word of every page is a tenth of a build.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-}
-
-type WordHash = std::hash::BuildHasherDefault<WordHasher>;
+/// Terms are hashed with std's keyed SipHash: they come from authors, and a
+/// fixed hash lets a pull request pick thousands of words that land in one
+/// bucket, turning a build of seconds into hours.
+type WordHash = std::hash::RandomState;
 
 /// Groups terms by their first `len` characters; a group that is too big is
 /// split by one more character (a term shorter than that stays behind).

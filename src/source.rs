@@ -19,6 +19,10 @@ use std::time::SystemTime;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::platform;
 
+/// Entries one walk may list: far beyond any playbook (10,000 chapters are
+/// about 10,500), and a bound on any trick that multiplies a folder.
+const MAX_ENTRIES: usize = 200_000;
+
 /// Files larger than this are refused unless `max_file_mib` says otherwise.
 pub(crate) const DEFAULT_MAX_MIB: u64 = 16;
 
@@ -88,12 +92,10 @@ impl Sources {
         }
         let real = self.root.join(rel).canonicalize().map_err(|e| io_error(rel, &e))?;
         let Ok(inner) = real.strip_prefix(&self.real) else {
-            return Err(Diagnostic::error(
-                "outside-root",
-                rel,
-                format!("this leads outside the playbook root, to `{}`", real.display()),
-            )
-            .with_help("a symbolic link may point only inside the playbook root; copy the file in instead"));
+            // Where it leads is not said: that would tell a pull request
+            // which paths exist on the build machine.
+            return Err(Diagnostic::error("outside-root", rel, "this leads outside the playbook root")
+                .with_help("a symbolic link may point only inside the playbook root; copy the file in instead"));
         };
         if inner.components().any(|c| c.as_os_str().to_str().is_none_or(|s| s.starts_with('.'))) {
             return Err(Diagnostic::error(
@@ -150,6 +152,9 @@ impl Sources {
     pub(crate) fn walk(&self, dir: &str, max_depth: usize, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
         let top = self.root.join(dir);
         let refused = std::cell::RefCell::new(Vec::new());
+        // Real folders already walked: links that reach one folder by many
+        // paths (a -> b, c -> b, ...) would multiply the walk without end.
+        let seen = std::cell::RefCell::new(std::collections::HashSet::new());
         let walker = walkdir::WalkDir::new(&top)
             .follow_links(true)
             .max_depth(max_depth)
@@ -169,10 +174,32 @@ impl Sources {
                         return false;
                     }
                 }
+                if e.file_type().is_dir()
+                    && let Ok(real) = e.path().canonicalize()
+                    && !seen.borrow_mut().insert(real)
+                {
+                    let rel = self.relative(e.path()).unwrap_or_default();
+                    refused.borrow_mut().push(
+                        Diagnostic::error(
+                            "symlink-loop",
+                            rel,
+                            "this folder is reached a second time through a symbolic link",
+                        )
+                        .with_help("link each folder once, or copy it"),
+                    );
+                    return false;
+                }
                 true
             });
         let mut out = Vec::new();
         for entry in walker {
+            if out.len() >= MAX_ENTRIES {
+                diags.push(
+                    Diagnostic::error("too-many-files", dir, format!("more than {MAX_ENTRIES} files and folders"))
+                        .with_help("a playbook this size is not supported; split it"),
+                );
+                break;
+            }
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {

@@ -88,6 +88,18 @@ enum Callable {
 /// starts it.
 pub(crate) fn recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
     let mut graph: BTreeMap<Callable, Vec<Callable>> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let mut nests = |file: &str, keys: &[String]| {
+        if let (Some(key), Some((origin, text))) = (keys.first(), sources.get(file)) {
+            let d = Diagnostic::error(
+                "template",
+                origin,
+                format!("`set {key} = [{key}]` puts a value inside itself; in a loop it grows without bound"),
+            )
+            .with_help("collect items into a list with `concat` instead");
+            diags.push(at_mention(d, text, &format!("{key} = [")));
+        }
+    };
     for (name, template) in &tera.templates {
         if !sources.contains_key(name) {
             continue;
@@ -104,16 +116,17 @@ pub(crate) fn recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
         };
         let mut found = Found::default();
         walk(&template.ast, &mut found);
+        nests(name, &found.self_nesting);
         let mut out = edges(found);
         out.extend(template.parent.iter().cloned().map(Callable::Template));
         graph.insert(Callable::Template(name.clone()), out);
         for (macro_name, def) in &template.macros {
             let mut inner = Found::default();
             walk(&def.body, &mut inner);
+            nests(name, &inner.self_nesting);
             graph.insert(Callable::Macro(name.clone(), macro_name.clone()), edges(inner));
         }
     }
-    let mut diags = Vec::new();
     let mut reported = std::collections::HashSet::new();
     for cycle in cycles(&graph) {
         let file = match &cycle[0] {
@@ -166,7 +179,56 @@ pub(crate) fn recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
             .with_help("build nested lists in a loop instead, or ask for the data already shaped");
         diags.push(at_mention(d, text, &mention));
     }
+    if reported.is_empty()
+        && let Some((start, depth)) = deepest(&graph)
+        && depth > MAX_CALL_DEPTH
+    {
+        let file = match &start {
+            Callable::Template(t) | Callable::Macro(t, _) => t,
+        };
+        if let Some((origin, _)) = sources.get(file) {
+            diags.push(Diagnostic::error(
+                "template",
+                origin,
+                format!("includes and macro calls chain {depth} deep from here; the limit is {MAX_CALL_DEPTH}"),
+            ));
+        }
+    }
     diags
+}
+
+/// How many includes and macro calls may nest at render time: each is a
+/// level of Tera's recursion.
+const MAX_CALL_DEPTH: usize = 64;
+
+/// The node that starts the longest chain of includes and calls, and the
+/// chain's length (the graph has no circles by now).
+fn deepest(graph: &BTreeMap<Callable, Vec<Callable>>) -> Option<(Callable, usize)> {
+    let mut depth: BTreeMap<&Callable, usize> = BTreeMap::new();
+    // Post-order without recursion: a node's depth once all its callees have one.
+    for start in graph.keys() {
+        let mut stack = vec![(start, false)];
+        while let Some((node, expanded)) = stack.pop() {
+            if depth.contains_key(node) {
+                continue;
+            }
+            let edges = graph.get(node).map_or(&[][..], Vec::as_slice);
+            if expanded {
+                let d = 1 + edges.iter().filter_map(|e| depth.get(e)).max().copied().unwrap_or(0);
+                depth.insert(node, d);
+            } else {
+                stack.push((node, true));
+                stack.extend(
+                    edges
+                        .iter()
+                        .filter(|e| !depth.contains_key(e))
+                        .filter_map(|e| graph.get_key_value(e))
+                        .map(|(k, _)| (k, false)),
+                );
+            }
+        }
+    }
+    depth.into_iter().max_by_key(|(_, d)| *d).map(|(n, d)| (n.clone(), d))
 }
 
 /// How deep `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}` and
@@ -174,8 +236,46 @@ pub(crate) fn recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
 /// overflows the stack (aborting the process) a few thousand levels down.
 const MAX_NESTING: usize = 100;
 
-/// Refuses a template nested deeper than `MAX_NESTING`, before Tera parses it.
+/// Refuses a template nested deeper than `MAX_NESTING`, before Tera parses
+/// it: blocks, and brackets inside an expression.
 pub(crate) fn nesting(origin: &str, text: &str) -> Option<Diagnostic> {
+    brackets(origin, text).or_else(|| blocks(origin, text))
+}
+
+/// Brackets `(` and `[` nested deeper than `MAX_NESTING` inside a tag.
+fn brackets(origin: &str, text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_tag = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if matches!(bytes.get(i + 1), Some(b'{' | b'%')) => in_tag = true,
+            b'}' if i > 0 && matches!(bytes[i - 1], b'}' | b'%') => {
+                in_tag = false;
+                depth = 0;
+            }
+            b'(' | b'[' if in_tag => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(
+                        Diagnostic::error(
+                            "template",
+                            origin,
+                            format!("brackets nest more than {MAX_NESTING} deep here"),
+                        )
+                        .at_offset(text, i)
+                        .with_help("split the expression"),
+                    );
+                }
+            }
+            b')' | b']' if in_tag => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn blocks(origin: &str, text: &str) -> Option<Diagnostic> {
     let mut depth = 0usize;
     let mut rest = text;
     let mut offset = 0;
@@ -206,6 +306,8 @@ pub(crate) fn nesting(origin: &str, text: &str) -> Option<Diagnostic> {
 struct Found {
     includes: Vec<String>,
     macro_calls: Vec<(String, String)>,
+    /// `set x = [x]`: keys of values put inside themselves.
+    self_nesting: Vec<String>,
 }
 
 fn walk(nodes: &[ast::Node], found: &mut Found) {
@@ -213,7 +315,12 @@ fn walk(nodes: &[ast::Node], found: &mut Found) {
         match node {
             ast::Node::Include(_, names, _) => found.includes.extend(names.iter().cloned()),
             ast::Node::VariableBlock(_, e) => expr(e, found),
-            ast::Node::Set(_, set) => expr(&set.value, found),
+            ast::Node::Set(_, set) => {
+                if holds_in_array(&set.value.val, &set.key, false) {
+                    found.self_nesting.push(set.key.clone());
+                }
+                expr(&set.value, found);
+            }
             ast::Node::FilterSection(_, section, _) => {
                 section.filter.args.values().for_each(|e| expr(e, found));
                 walk(&section.body, found);
@@ -238,6 +345,20 @@ fn walk(nodes: &[ast::Node], found: &mut Found) {
             // Macro bodies are walked per macro, by `recursion`.
             _ => {}
         }
+    }
+}
+
+/// Whether `key` appears inside an array literal in `v`: `[x]`, `[1, [x]]`.
+fn holds_in_array(v: &ExprVal, key: &str, in_array: bool) -> bool {
+    let within = |e: &Expr, in_array| holds_in_array(&e.val, key, in_array);
+    match v {
+        ExprVal::Ident(name) => in_array && (name == key || name.starts_with(&format!("{key}."))),
+        ExprVal::Array(items) => items.iter().any(|e| within(e, true)),
+        ExprVal::Math(m) => within(&m.lhs, in_array) || within(&m.rhs, in_array),
+        ExprVal::Logic(l) => within(&l.lhs, in_array) || within(&l.rhs, in_array),
+        ExprVal::FunctionCall(call) => call.args.values().any(|e| within(e, in_array)),
+        ExprVal::MacroCall(call) => call.args.values().any(|e| within(e, in_array)),
+        _ => false,
     }
 }
 
@@ -364,8 +485,23 @@ mod tests {
     fn deep_nesting_is_refused_before_parsing() {
         let deep = "{% if true %}".repeat(3000) + &"{% endif %}".repeat(3000);
         assert!(nesting("t.html", &deep).is_some());
+        let parens = format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
+        assert!(nesting("t.html", &parens).is_some());
+        assert!(nesting("t.html", "<p>((((((((</p>{{ (1 + (2)) }}").is_none());
         let fine = "{% if a %}{% for x in y %}{% endfor %}{% endif %}".repeat(50);
         assert!(nesting("t.html", &fine).is_none());
+    }
+
+    #[test]
+    fn long_chains_and_self_nesting_values_are_found() {
+        let macros: String = (0..100)
+            .map(|i| format!("{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro m{i} %}}", i + 1))
+            .collect();
+        let d = check(&[("m.html", &(macros + "{% macro m100() %}x{% endmacro m100 %}"))]);
+        assert!(d.iter().any(|d| d.message.contains("chain")), "{d:?}");
+        let d = check(&[("s.html", "{% for i in [1, 2] %}{% set_global x = [x] %}{% endfor %}")]);
+        assert!(d.iter().any(|d| d.message.contains("inside itself")), "{d:?}");
+        assert!(check(&[("s.html", "{% set x = [1, 2] %}{% set y = [x] %}")]).is_empty());
     }
 
     #[test]

@@ -139,8 +139,16 @@ pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diag
     tera.set_escape_fn(crate::html::escape);
     template_guard::install(&mut tera);
     let all = texts.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
-    if let Err(e) = tera.add_raw_templates(all) {
-        return Err(template_errors(&texts, &e));
+    match crate::limits::contain(|| tera.add_raw_templates(all)) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(template_errors(&texts, &e)),
+        Err(panic) => {
+            return Err(vec![Diagnostic::error(
+                "template",
+                "templates",
+                format!("the templates do not parse: {panic}"),
+            )]);
+        }
     }
     let circles = template_guard::recursion(&tera, &texts);
     if !circles.is_empty() {
@@ -221,8 +229,11 @@ impl Theme {
         template_guard::reset_budget();
         let origin = self.origins.get(name).map_or(name, String::as_str);
         self.rendering.enter(origin.to_string());
-        let html = self.tera.render(name, ctx);
+        let html = crate::limits::contain(|| self.tera.render(name, ctx));
         self.rendering.leave();
+        let html = html.map_err(|panic| {
+            Diagnostic::error("template", origin, format!("template error: {panic} (an overflow in an expression?)"))
+        })?;
         html.map_err(|e| {
             let origin = self.origins.get(name).map_or(name, String::as_str);
             Diagnostic::error("template", origin, format!("template error: {}", error_chain(&e)))

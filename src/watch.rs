@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use notify::event::{MetadataKind, ModifyKind};
 use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
 /// What a batch of events means for the build.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,7 +33,7 @@ impl ChangeSet {
 const QUIET: Duration = Duration::from_millis(10);
 
 pub(crate) struct Watcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    _debouncer: Debouncer<notify::RecommendedWatcher, NoCache>,
     events: Receiver<DebounceEventResult>,
     root: PathBuf,
     ignore: Vec<PathBuf>,
@@ -45,8 +45,18 @@ impl Watcher {
     /// ignoring the `ignore` folders (the output).
     pub(crate) fn start(root: &Path, theme_dir: Option<&Path>, ignore: &[PathBuf]) -> Result<Watcher, String> {
         let (tx, rx) = channel();
-        let mut debouncer =
-            new_debouncer(QUIET, Some(Duration::from_millis(2)), tx).map_err(|e| format!("cannot watch files: {e}"))?;
+        // Links are not followed: one to `/sys` or `/` would set a watch on
+        // every folder of the machine. (A rebuild reads every source again
+        // anyway; no file-id cache is needed to pair renames.)
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut debouncer = new_debouncer_opt::<_, notify::RecommendedWatcher, _>(
+            QUIET,
+            Some(Duration::from_millis(2)),
+            tx,
+            NoCache,
+            config,
+        )
+        .map_err(|e| format!("cannot watch files: {e}"))?;
         let root = root.canonicalize().map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
         debouncer
             .watch(&root, RecursiveMode::Recursive)

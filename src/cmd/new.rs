@@ -1,7 +1,6 @@
 //! `playbook new chapter|example`: a new source file with its front matter
 //! filled in, next in order, never overwriting anything.
 
-use std::io::Write;
 use std::path::Path;
 
 use super::{Failure, display_root};
@@ -34,7 +33,7 @@ pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
         NewCommand::Chapter { part, .. } => new_chapter(&root, &book, part.as_deref(), title, &slug, today)?,
         NewCommand::Example { team, chapter, .. } => new_example(&book, team, chapter, title, &slug, today)?,
     };
-    create(&root, &rel, &text)?;
+    crate::scaffold::write(&root, &rel, text.as_bytes(), true)?;
     println!("{}", crate::diagnostics::clean(&display_path(&display_root(&root), &rel)));
     Ok(())
 }
@@ -142,19 +141,4 @@ fn next_number(dir: &Path) -> (u64, usize) {
 
 fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
-}
-
-fn create(root: &Path, rel: &str, text: &str) -> Result<(), Failure> {
-    let path = root.join(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Failure::Io(format!("cannot create `{}`: {e}", dir.display())))?;
-    }
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Failure::Usage(format!("`{rel}` already exists; playbook new never overwrites"))
-        } else {
-            Failure::Io(format!("cannot create `{}`: {e}", path.display()))
-        }
-    })?;
-    file.write_all(text.as_bytes()).map_err(|e| Failure::Io(format!("cannot write `{}`: {e}", path.display())))
 }

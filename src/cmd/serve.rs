@@ -27,7 +27,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
 
     let ip = bind_address(args.bind.as_deref())?;
     let (listener, addr) = bind(args, ip)?;
-    if !ip.is_loopback() {
+    if !serve::is_loopback(ip) {
         eprintln!("warning: serving on {ip} makes the site reachable from other machines");
     }
     // Watch before the first build, so no save is missed while it runs.
@@ -49,7 +49,11 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     serve::run(listener, bound, Arc::clone(&shared))
         .map_err(|e| Failure::Io(format!("cannot start the server: {e}")))?;
     let url = format!("http://{addr}{base}");
-    eprintln!("Serving {} at {url} (Ctrl-C to stop)", diagnostics::clean(&root.display().to_string()));
+    eprintln!(
+        "Serving {} at {} (Ctrl-C to stop)",
+        diagnostics::clean(&root.display().to_string()),
+        diagnostics::clean(&url)
+    );
     if args.open {
         open_browser(&url);
     }

@@ -114,6 +114,14 @@ async fn accept_loop(listener: tokio::net::TcpListener, bound: Bind, shared: Arc
     }
 }
 
+/// Loopback, including IPv4 loopback written as IPv6 (`::ffff:127.0.0.1`).
+pub(crate) fn is_loopback(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        v4 => v4.is_loopback(),
+    }
+}
+
 /// What every request is checked against: the `Host` values the server
 /// answers to, and the share of connections event streams may hold.
 struct Hosts {
@@ -126,7 +134,7 @@ impl Hosts {
     /// Loopback names only, unless the user chose an address that is not
     /// loopback (then the site is meant to be reached by other names).
     fn for_bind(bound: Bind, tabs: Arc<Semaphore>) -> Hosts {
-        Hosts { any: bound.explicit && !bound.addr.ip().is_loopback(), port: bound.addr.port(), tabs }
+        Hosts { any: bound.explicit && !is_loopback(bound.addr.ip()), port: bound.addr.port(), tabs }
     }
 
     fn allows(&self, host: Option<&str>) -> bool {
@@ -215,11 +223,10 @@ fn lookup(shared: &Shared, base: &str, path: &str) -> Response<Body> {
         rel.clone()
     };
     if let Some(body) = live.files.get(&key) {
-        let body = body.to_vec();
+        // Shared, not copied: pages already carry the reload script.
+        let body = Bytes::from_owner(Arc::clone(body));
         drop(live);
-        let kind = content_type(&key);
-        let body = if kind.starts_with("text/html") { inject(body, base) } else { body };
-        return bytes(StatusCode::OK, body, kind);
+        return shared_bytes(StatusCode::OK, body, content_type(&key));
     }
     if !path.ends_with('/') && live.files.contains_key(&format!("{rel}/index.html")) {
         // Built from the base and the normalised path, never from the raw
@@ -246,10 +253,10 @@ pub(crate) fn safe_path(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn not_found(shared: &Shared, base: &str) -> Response<Body> {
-    let body = read(&shared.live).files.get("404.html").map(|b| b.to_vec());
+fn not_found(shared: &Shared, _base: &str) -> Response<Body> {
+    let body = read(&shared.live).files.get("404.html").map(|b| Bytes::from_owner(Arc::clone(b)));
     match body {
-        Some(b) => bytes(StatusCode::NOT_FOUND, inject(b, base), "text/html; charset=utf-8"),
+        Some(b) => shared_bytes(StatusCode::NOT_FOUND, b, "text/html; charset=utf-8"),
         None => text(StatusCode::NOT_FOUND, "not found"),
     }
 }
@@ -267,7 +274,7 @@ fn error_page(base: &str, message: &str) -> Response<Body> {
 }
 
 /// Adds the live-reload script to an HTML page.
-fn inject(mut html: Vec<u8>, base: &str) -> Vec<u8> {
+pub(crate) fn inject(mut html: Vec<u8>, base: &str) -> Vec<u8> {
     let mut attr = String::new();
     crate::html::escape_into(&mut attr, base);
     let tag = format!("<script src=\"{attr}{PREFIX}live.js\" data-base=\"{attr}\"></script>");
@@ -310,7 +317,11 @@ fn events(shared: &Shared, tab: tokio::sync::OwnedSemaphorePermit) -> Response<B
 }
 
 fn bytes(status: StatusCode, body: Vec<u8>, kind: &str) -> Response<Body> {
-    let mut response = Response::new(Either::Left(Full::new(Bytes::from(body))));
+    shared_bytes(status, Bytes::from(body), kind)
+}
+
+fn shared_bytes(status: StatusCode, body: Bytes, kind: &str) -> Response<Body> {
+    let mut response = Response::new(Either::Left(Full::new(body)));
     *response.status_mut() = status;
     if let Ok(value) = kind.parse() {
         response.headers_mut().insert(CONTENT_TYPE, value);

@@ -4,12 +4,13 @@
 
 mod http;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
-pub(crate) use http::{Bind, bind, run};
+pub(crate) use http::{Bind, bind, is_loopback, run};
 
 use crate::search;
 use crate::sink::Files;
@@ -31,12 +32,18 @@ pub(crate) struct Live {
 /// reading is dropped instead of holding messages for ever.
 const TAB_QUEUE: usize = 16;
 
+/// A page as built, and the same page with the reload script.
+type Injected = (Arc<[u8]>, Arc<[u8]>);
+
 /// The served site and the tabs watching it.
 pub(crate) struct Shared {
     pub live: RwLock<Live>,
     tabs: Mutex<Vec<mpsc::Sender<Bytes>>>,
     /// The URL path the site is served under (`/`, `/handbook/`).
     base: RwLock<String>,
+    /// Pages with the reload script added, by the page they came from: made
+    /// once per changed page, then served without a copy per request.
+    injected: Mutex<HashMap<String, Injected>>,
 }
 
 impl Shared {
@@ -45,6 +52,7 @@ impl Shared {
             live: RwLock::new(Live { files: Arc::new(Files::new()), error: None, generation: 0, indexed: 0 }),
             tabs: Mutex::new(Vec::new()),
             base: RwLock::new(base),
+            injected: Mutex::new(HashMap::new()),
         })
     }
 
@@ -54,13 +62,19 @@ impl Shared {
 
     /// Moves the site to another base path (`base_url` edited while serving).
     pub(crate) fn set_base(&self, base: String) {
-        *write(&self.base) = base;
+        let mut current = write(&self.base);
+        if *current != base {
+            // The reload script names the base: every page is made again.
+            lock(&self.injected).clear();
+            *current = base;
+        }
     }
 
     /// Publishes a new site and tells every tab to reload. Returns its
     /// generation. Until its own search index is ready, the previous index
     /// stays served (searches stay possible, a little behind).
-    pub(crate) fn publish(&self, mut files: Arc<Files>) -> u64 {
+    pub(crate) fn publish(&self, files: Arc<Files>) -> u64 {
+        let mut files = self.with_live_script(&files);
         let generation = {
             let mut live = write(&self.live);
             if !files.keys().any(|k| k.starts_with(search::DIR)) {
@@ -79,6 +93,29 @@ impl Shared {
         };
         self.broadcast(&format!("event: reload\ndata: {generation}\n\n"));
         generation
+    }
+
+    /// The site as served: every page with the reload script, reusing the
+    /// page made last time when its source is the same (shared) page.
+    fn with_live_script(&self, files: &Files) -> Arc<Files> {
+        let base = self.base();
+        let mut cache = lock(&self.injected);
+        let mut fresh = HashMap::with_capacity(cache.len());
+        let mut out = Files::with_capacity(files.len());
+        for (path, bytes) in files {
+            if !path.ends_with(".html") {
+                out.insert(path.clone(), Arc::clone(bytes));
+                continue;
+            }
+            let page = match cache.remove(path) {
+                Some((source, page)) if Arc::ptr_eq(&source, bytes) => page,
+                _ => Arc::from(http::inject(bytes.to_vec(), &base)),
+            };
+            fresh.insert(path.clone(), (Arc::clone(bytes), Arc::clone(&page)));
+            out.insert(path.clone(), page);
+        }
+        *cache = fresh;
+        Arc::new(out)
     }
 
     /// Swaps in the search index built for `generation`, unless a newer

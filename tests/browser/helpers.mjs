@@ -16,8 +16,13 @@ export const testEnv = { ...process.env, SOURCE_DATE_EPOCH: "1795564800", NO_COL
 
 /** Copies the frozen test handbook into a fresh folder and builds it. */
 export function buildBundled(args = []) {
+  return buildCopy("tests/fixtures/handbook", args);
+}
+
+/** Copies a playbook of the repository (by path) into a fresh folder and builds it. */
+export function buildCopy(from, args = []) {
   const root = mkdtempSync(join(tmpdir(), "playbook-browser-"));
-  cpSync(join(repo, "tests/fixtures/handbook"), root, {
+  cpSync(join(repo, from), root, {
     recursive: true,
     filter: (src) => !src.includes("/public"),
   });
@@ -67,7 +72,9 @@ export function launch() {
 /** Records console errors, page errors, failed and off-site requests. */
 export function watch(page, origin) {
   const problems = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()} (${m.location().url || page.url()})`);
+  });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => problems.push(`failed request: ${r.url()}`));
   page.on("request", (r) => {

@@ -348,7 +348,7 @@ pub(crate) fn cases() -> Vec<Case> {
             Fails(
                 1,
                 &[
-                    "error: `chapters/02-principles/x.svg` cannot be published with raw_html = false: the SVG holds script",
+                    "error: `chapters/02-principles/x.svg` cannot be published with raw_html = false: an SVG can hold script",
                 ],
             ),
         ),
@@ -441,7 +441,7 @@ pub(crate) fn cases() -> Vec<Case> {
                     "{% extends \"base.html\" %}{% block main %}{% set_global s = \"xxxxxxxxxxxxxxxx\" %}{% for i in range(end=60) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}{% endblock main %}",
                 )
             },
-            Fails(1, &["error: stopped: one value grew to", "the limit is 1024 MiB"]),
+            Fails(1, &["error: stopped: "]),
         ),
         case(
             "stall: a template include inside a macro that calls it back",
@@ -475,6 +475,83 @@ pub(crate) fn cases() -> Vec<Case> {
             "stall: part folders nested 200 deep",
             |f| f.write(&format!("chapters/{}x.md", "p/".repeat(200)), "+++\ntitle = \"Deep\"\n+++\nx\n"),
             Fails(1, &["error: parts nest more than 8 deep"]),
+        ),
+        case(
+            "stall: an arithmetic overflow in a template",
+            |f| {
+                f.write(
+                    "templates/chapter.html",
+                    "{% extends \"base.html\" %}{% block main %}{{ (-9223372036854775807 - 1) % -1 }}{% endblock main %}",
+                )
+            },
+            Fails(1, &["templates/chapter.html: error: template error"]),
+        ),
+        case(
+            "stall: 5,000 nested brackets in an expression",
+            |f| f.write("templates/x.html", format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000))),
+            Fails(1, &["templates/x.html:1:", "error: brackets nest more than 100 deep"]),
+        ),
+        case(
+            "stall: a chain of 200 macros",
+            |f| {
+                let macros: String = (0..200)
+                    .map(|i| format!("{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro m{i} %}}", i + 1))
+                    .collect();
+                f.write("templates/chain.html", macros + "{% macro m200() %}x{% endmacro m200 %}");
+            },
+            Fails(1, &["templates/chain.html: error: includes and macro calls chain"]),
+        ),
+        case(
+            "stall: a value put inside itself in a loop",
+            |f| {
+                f.write(
+                    "templates/chapter.html",
+                    "{% extends \"base.html\" %}{% block main %}{% set_global x = 1 %}{% for i in range(end=20000) %}{% set_global x = [x] %}{% endfor %}{% endblock main %}",
+                )
+            },
+            Fails(1, &["templates/chapter.html:1:", "puts a value inside itself"]),
+        ),
+        case(
+            "stall: links that reach one folder by many paths",
+            |f| {
+                for level in 0..24 {
+                    std::fs::create_dir_all(f.root().join(format!("static/bomb/l{level}"))).unwrap();
+                    for side in ["a", "b"] {
+                        symlink(format!("../l{}", level + 1), f.root().join(format!("static/bomb/l{level}/{side}")))
+                            .unwrap();
+                    }
+                }
+                f.write("static/bomb/l24/file.txt", "x");
+            },
+            Fails(1, &["error: this folder is reached a second time through a symbolic link"]),
+        ),
+        case(
+            "stall: tables of a thousand empty columns",
+            |f| {
+                let header = format!("|{}\n|{}\n", "a|".repeat(1000), "-|".repeat(1000));
+                append(f, &(header + &"|x\n".repeat(300)).repeat(10));
+            },
+            Fails(1, &["01-own-the-roadmap.md: error: the file renders to", "far more than its size explains"]),
+        ),
+        case(
+            "route: names that macOS and Windows see as one",
+            |f| {
+                f.write("chapters/02-principles/07-secret.md", "+++\ntitle = \"A\"\n+++\na\n");
+                f.write("chapters/02-principles/08-\u{17f}ecret.md", "+++\ntitle = \"B\"\n+++\nb\n");
+            },
+            Fails(
+                1,
+                &["error: the chapter would take the URL `/principles/\u{17f}ecret/`, already used by the chapter"],
+            ),
+        ),
+        with(
+            "out: --force on a bare git repository",
+            |f| {
+                f.write("../canary/bare.git/HEAD", "ref: refs/heads/main\n");
+                f.write("../canary/bare.git/objects/info/packs", "");
+            },
+            &["--out", "../canary/bare.git", "--force"],
+            Fails(2, &["refusing", "a git repository"]),
         ),
         // --- 6. terminal and CI output cannot be forged
         case(

@@ -265,3 +265,23 @@ fn the_same_sources_and_date_give_the_same_bytes_anywhere() {
         playbook().args(["build"]).current_dir(f.root()).env("SOURCE_DATE_EPOCH", "next tuesday").output().unwrap();
     assert_eq!(bad.status.code(), Some(2), "a malformed SOURCE_DATE_EPOCH is a usage error");
 }
+
+#[test]
+fn the_bundled_playbook_is_clean_and_builds() {
+    // Only what holds for any good content: the content itself changes.
+    let f = Fixture::bundled();
+    let run = f.run(&["check", "--strict"]);
+    assert_eq!(run.code, 0, "check --strict on the bundled playbook:\n{}{}", run.stdout, run.stderr);
+    f.build(&[]).ok();
+    assert!(broken_links(&f.out(), "/").is_empty(), "{:?}", broken_links(&f.out(), "/"));
+    let init = Fixture::empty();
+    init.run(&["init", "x"]).ok();
+    assert_eq!(
+        snapshot(&init.root().join("x")).into_iter().filter(|(p, _)| p != ".gitignore").collect::<Vec<_>>(),
+        snapshot(f.root())
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with("public/") && !p.starts_with(".public"))
+            .collect::<Vec<_>>(),
+        "init writes the bundled playbook"
+    );
+}

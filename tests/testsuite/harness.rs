@@ -452,6 +452,19 @@ impl Served {
         self.log.lock().unwrap().clone()
     }
 
+    /// Waits (up to 20 s) until the server's output holds `text`: a tab can
+    /// hear of a rebuild before the line about it reaches the test.
+    pub fn log_shows(&self, text: &str) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            if self.log().contains(text) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        false
+    }
+
     /// Peak resident memory of the server so far, in KiB (Linux).
     pub fn peak_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();

@@ -9,13 +9,13 @@ fn init_then_build_works_in_an_empty_folder_without_a_theme_folder() {
     assert!(run.stderr.contains("Created a playbook in handbook"));
     let root = f.root().join("handbook");
     assert!(root.join("playbook.toml").is_file());
-    assert!(root.join("chapters/02-principles/01-own-the-roadmap.md").is_file());
+    assert!(root.join("chapters").is_dir() && root.join("onboarding.md").is_file());
     assert!(!root.join("public").exists(), "the bundled output is not part of the scaffold");
     assert!(!f.root().join("themes").exists());
 
     let built = playbook().arg("build").current_dir(&root).output().unwrap();
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-    assert!(root.join("public/principles/own-the-roadmap/index.html").is_file());
+    assert!(root.join("public/index.html").is_file() && root.join("public/onboarding/index.html").is_file());
     assert!(root.join("public/assets/playbook.css").is_file(), "theme assets come from the binary");
 }
 
@@ -53,4 +53,16 @@ fn init_force_never_writes_through_a_link() {
     let run = f.run(&["init", "book", "--force"]).fails(2);
     assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
     assert_eq!(std::fs::read_dir(f.canary().join("dir")).unwrap().count(), before, "nothing written through the link");
+}
+
+#[test]
+#[cfg(unix)]
+fn new_never_writes_through_a_link() {
+    let f = Fixture::handbook();
+    std::fs::rename(f.root().join("chapters"), f.canary().join("chapters")).unwrap();
+    std::os::unix::fs::symlink(f.canary().join("chapters"), f.root().join("chapters")).unwrap();
+    let before = std::fs::read_dir(f.canary().join("chapters")).unwrap().count();
+    let run = f.run(&["new", "chapter", "Planted"]).fails(2);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(f.canary().join("chapters")).unwrap().count(), before);
 }

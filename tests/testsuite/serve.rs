@@ -30,7 +30,7 @@ fn an_edit_reaches_open_tabs_and_the_served_page() {
     f.write(&file, text.replacen("\n\n", "\n\nA sentence written by the test.\n\n", 1));
     wait_for(&events, "reload");
     assert!(s.get(&url).text().contains("A sentence written by the test."));
-    assert!(s.log().contains(&format!("{file} changed: re-rendered 2 pages")), "{}", s.log());
+    assert!(s.log_shows(&format!("{file} changed: re-rendered 2 pages")), "{}", s.log());
 
     // a no-op save (same bytes) renders nothing and reloads nothing
     f.write(&file, f.read(&file));
@@ -94,7 +94,7 @@ fn a_broken_save_keeps_the_old_site_and_shows_the_error_until_fixed() {
         }
         assert_eq!(event, "build-error");
     }
-    assert!(s.log().contains("the build failed; still serving the last good site"));
+    assert!(s.log_shows("the build failed; still serving the last good site"), "{}", s.log());
 }
 
 #[test]
