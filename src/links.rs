@@ -64,8 +64,10 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
         let mut anchors_of: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut checked: HashMap<&str, Result<(), Option<Diagnostic>>> = HashMap::new();
         for src in &sources {
-            // Found once per file: a file may hold thousands of problems.
-            let lines = LineIndex::new(src.text);
+            // Made once per file, and only for a file with a problem: a
+            // file may hold thousands of them, most files none.
+            let lines = std::cell::OnceCell::new();
+            let lines = || lines.get_or_init(|| LineIndex::new(src.text));
             // Did-you-mean costs a comparison with every candidate; past this
             // many in one file, the help lists the anchors instead.
             let mut suggestions_left = SUGGESTIONS_PER_FILE;
@@ -82,7 +84,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
             for &(offset, why) in &src.rendered.unsafe_urls {
                 diags.push(
                     Diagnostic::error("unsafe-url", src.file, format!("this URL is refused: {why}"))
-                        .at_index(&lines, src.text, offset)
+                        .at_index(lines(), src.text, offset)
                         .with_help("link to a page of the playbook or an http(s) address"),
                 );
             }
@@ -95,7 +97,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     }
                     let suggest = suggestions_left > 0;
                     suggestions_left = suggestions_left.saturating_sub(1);
-                    diags.push(missing_file(src, &lines, link.offset, file, &drafts, suggest.then_some(&by_file)));
+                    diags.push(missing_file(src, lines(), link.offset, file, &drafts, suggest.then_some(&by_file)));
                     continue;
                 };
                 let Some(fragment) = &link.fragment else {
@@ -110,7 +112,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                     src.file,
                     format!("`{}` has no heading with the anchor `#{fragment}`", target.file),
                 )
-                .at_index(&lines, src.text, link.offset);
+                .at_index(lines(), src.text, link.offset);
                 let plain = anchors_of.entry(target.file).or_insert_with(|| {
                     let prefix = target.prefix.as_str();
                     target.rendered.headings.iter().map(|h| h.id.strip_prefix(prefix).unwrap_or(&h.id)).collect()
@@ -129,7 +131,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                 diags.push(d);
             }
             for asset in &src.rendered.assets {
-                let place = |d: Diagnostic| d.at_index(&lines, src.text, asset.offset);
+                let place = |d: Diagnostic| d.at_index(lines(), src.text, asset.offset);
                 // Looked up once per file, however often it is linked.
                 let found = checked.entry(asset.file.as_str()).or_insert_with(|| {
                     let sources = &site.book.sources;
