@@ -91,6 +91,18 @@ pub(crate) fn try_lock(path: &Path) -> io::Result<Option<File>> {
     }
 }
 
+/// Appending, or creating if needed and keeping the bytes (a build
+/// compares them before writing).
+fn write_options(append: bool) -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    if append {
+        options.append(true);
+    } else {
+        options.read(true).write(true).create(true).truncate(false);
+    }
+    options
+}
+
 #[cfg(all(target_os = "linux", not(feature = "portable")))]
 mod imp {
     use std::fs::{File, OpenOptions};
@@ -108,14 +120,7 @@ mod imp {
     /// Opens a file of the staging folder for writing (created if needed,
     /// its bytes kept), never through a symbolic link.
     pub(crate) fn open_write(path: &Path, append: bool) -> io::Result<File> {
-        let mut options = OpenOptions::new();
-        options.custom_flags(OFlags::NOFOLLOW.bits() as i32);
-        if append {
-            options.append(true);
-        } else {
-            options.read(true).write(true).create(true).truncate(false);
-        }
-        options.open(path)
+        super::write_options(append).custom_flags(OFlags::NOFOLLOW.bits() as i32).open(path)
     }
 
     /// Swaps two folders in one atomic step.
@@ -127,7 +132,7 @@ mod imp {
 
 #[cfg(not(all(target_os = "linux", not(feature = "portable"))))]
 mod imp {
-    use std::fs::{File, OpenOptions};
+    use std::fs::File;
     use std::io;
     use std::path::Path;
 
@@ -147,13 +152,7 @@ mod imp {
             }
             std::fs::remove_file(path)?;
         }
-        let mut options = OpenOptions::new();
-        if append {
-            options.append(true);
-        } else {
-            options.read(true).write(true).create(true).truncate(false);
-        }
-        options.open(path)
+        super::write_options(append).open(path)
     }
 
     /// Swaps two folders by renaming: `b` is moved aside, `a` takes its

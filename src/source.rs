@@ -229,6 +229,16 @@ impl Sources {
         out
     }
 
+    /// The files below folder `dir` (if it is one), each as (path below
+    /// `dir`, root-relative path): a theme's templates, a static folder.
+    pub(crate) fn files_below(&self, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+        if !self.is_dir(dir) {
+            return Vec::new();
+        }
+        let entries = self.walk(dir, usize::MAX, diags);
+        entries.into_iter().filter(|e| !e.is_dir).map(|e| (e.rel[dir.len() + 1..].to_string(), e.rel)).collect()
+    }
+
     /// The root-relative `/`-separated form of a path below the root.
     fn relative(&self, path: &Path) -> Option<String> {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);

@@ -82,15 +82,8 @@ pub(crate) fn static_files(
 }
 
 fn list(sources: &Sources, dir: &str, theme: bool, out: &mut Vec<(String, StaticFile)>, diags: &mut Vec<Diagnostic>) {
-    if !sources.is_dir(dir) {
-        return;
-    }
-    for entry in sources.walk(dir, usize::MAX, diags) {
-        if entry.is_dir {
-            continue;
-        }
-        let path = entry.rel[dir.len() + 1..].to_string();
-        out.push((path, StaticFile { origin: entry.rel.clone(), data: Data::Source(entry.rel), theme }));
+    for (path, rel) in sources.files_below(dir, diags) {
+        out.push((path, StaticFile { origin: rel.clone(), data: Data::Source(rel), theme }));
     }
 }
 
@@ -159,17 +152,10 @@ pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diag
 }
 
 fn read_templates(sources: &Sources, dir: &str, texts: &mut template_guard::Sources, diags: &mut Vec<Diagnostic>) {
-    if !sources.is_dir(dir) {
-        return;
-    }
-    for entry in sources.walk(dir, usize::MAX, diags) {
-        if entry.is_dir {
-            continue;
-        }
-        let name = entry.rel[dir.len() + 1..].to_string();
-        match sources.read_text(&entry.rel) {
+    for (name, rel) in sources.files_below(dir, diags) {
+        match sources.read_text(&rel) {
             Ok(text) => {
-                texts.insert(name, (entry.rel, text));
+                texts.insert(name, (rel, text));
             }
             Err(d) => diags.push(d),
         }
