@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod errors;
 mod git_safety;
+mod golden;
 mod init;
 mod load;
 mod matrix;
