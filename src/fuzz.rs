@@ -1,8 +1,8 @@
 //! Entry points for the fuzz targets in `fuzz/`: each takes raw input and
 //! runs one stage the way the build does. None may panic or hang.
 
+use crate::compile::markdown::{self, Resolve, Target};
 use crate::content::split_front_matter;
-use crate::markdown::{self, Resolve, Target};
 
 /// Resolves every `.md` link, so that link handling runs on any input.
 pub(crate) struct AnyTarget;
@@ -18,11 +18,11 @@ impl Resolve for AnyTarget {
 
 /// Splits front matter and reads it as a chapter's.
 pub fn front_matter(bytes: &[u8]) {
-    let Ok(text) = crate::source::decode("a.md", bytes.to_vec()) else { return };
+    let Ok(text) = crate::sources::decode("a.md", bytes.to_vec()) else { return };
     let Ok(split) = split_front_matter("a.md", &text) else { return };
     let mut diags = Vec::new();
-    if let Some(table) = crate::toml_fields::parse("a.md", &text, split.toml.clone(), &mut diags) {
-        let mut fields = crate::toml_fields::Fields {
+    if let Some(table) = crate::sources::toml_fields::parse("a.md", &text, split.toml.clone(), &mut diags) {
+        let mut fields = crate::sources::toml_fields::Fields {
             file: "a.md",
             text: &text,
             base: split.toml.start,
@@ -59,7 +59,7 @@ pub fn link(bytes: &[u8]) {
 /// a browser would treat as a plain link.
 pub fn route_and_url(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    if crate::routes::Route::file(&text).is_ok() {
+    if crate::compile::routes::Route::file(&text).is_ok() {
         let path = std::path::Path::new(text.as_ref());
         assert!(path.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{text:?}");
         assert!(!text.split('/').any(|s| s.starts_with('.') || s.is_empty()), "{text:?}");
@@ -87,7 +87,7 @@ pub fn playbook(bytes: &[u8]) {
     write("chapters/01-a.md", chapter);
     write("teams/t/team.toml", b"name = \"T\"\n");
     write("teams/t/e.md", example);
-    let _ = crate::pipeline::compile(root, &crate::pipeline::Options::default(), None);
+    let _ = crate::compile::compile(root, &crate::compile::Options::default(), None);
     let _ = std::fs::remove_dir_all(root);
 }
 

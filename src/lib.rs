@@ -12,35 +12,18 @@
 
 mod cli;
 mod cmd;
-mod config;
+mod compile;
 mod content;
 mod date;
 mod diagnostics;
-mod embedded;
-mod git;
 mod html;
 mod limits;
-mod links;
-mod lint;
-mod markdown;
-mod output;
-mod pipeline;
 mod platform;
-mod rebuild;
 mod render;
-mod routes;
-mod scaffold;
-mod search;
 mod serve;
-mod sink;
-mod site;
-mod slug;
-mod source;
+mod sources;
 mod sync;
-mod template_guard;
-mod templates;
-mod toml_fields;
-mod watch;
+mod write;
 
 #[cfg(test)]
 mod properties;

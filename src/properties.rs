@@ -4,11 +4,11 @@
 
 use proptest::prelude::*;
 
+use crate::compile::markdown;
+use crate::compile::slug::{self, Anchors};
 use crate::content::split_front_matter;
 use crate::diagnostics::Pos;
 use crate::fuzz::AnyTarget;
-use crate::markdown;
-use crate::slug::{self, Anchors};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
@@ -25,7 +25,7 @@ proptest! {
     fn front_matter_parsing_reports_instead_of_panicking(text in any::<String>()) {
         let doc = format!("+++\n{text}\n+++\nbody\n");
         let mut diags = Vec::new();
-        let _ = crate::toml_fields::parse("a.md", &doc, 4..4 + text.len(), &mut diags);
+        let _ = crate::sources::toml_fields::parse("a.md", &doc, 4..4 + text.len(), &mut diags);
         for d in &diags {
             prop_assert!(d.line >= 1 && d.line <= doc.lines().count() + 1);
         }
@@ -57,7 +57,7 @@ proptest! {
 
     #[test]
     fn accepted_routes_stay_below_the_output_folder(path in "(\\.{1,2}|[a-z]{1,3}|/|\\\\|:|%2e|\0| ){0,12}") {
-        if crate::routes::Route::file(&path).is_ok() {
+        if crate::compile::routes::Route::file(&path).is_ok() {
             let p = std::path::Path::new(&path);
             prop_assert!(p.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{:?}", path);
             prop_assert!(!path.split('/').any(|s| s.starts_with('.') || s.is_empty()), "{:?}", path);
@@ -125,8 +125,8 @@ proptest! {
         std::fs::write(root.join("chapters/02-b.md"), b"+++\ntitle = \"B\"\n+++\n[a](01-a.md#x)\n").unwrap();
         std::fs::write(root.join("teams/t/team.toml"), b"name = \"T\"\n").unwrap();
         std::fs::write(root.join("teams/t/e.md"), [b"+++\ntitle = \"E\"\nchapter = \"b\"\n".as_slice(), &example].concat()).unwrap();
-        let opts = crate::pipeline::Options::default();
-        match crate::pipeline::compile(root, &opts, None) {
+        let opts = crate::compile::Options::default();
+        match crate::compile::compile(root, &opts, None) {
             Ok(compiled) => prop_assert!(compiled.warnings.iter().all(|d| !d.is_error())),
             Err(diags) => prop_assert!(diags.iter().any(|d| d.is_error())),
         }

@@ -6,16 +6,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Failure, Verbosity, display_root, print_diagnostics};
 use crate::cli::BuildArgs;
-use crate::config;
+use crate::compile::{self, Options};
 use crate::diagnostics;
-use crate::output::{OutputDir, Staging};
-use crate::pipeline::{self, Options};
 use crate::render;
-use crate::templates;
+use crate::render::theme;
+use crate::sources::config;
+use crate::write::output::{OutputDir, Staging};
 
 pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let start = Instant::now();
-    let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
+    let root = compile::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
     if let Some(url) = &args.base_url {
         config::check_base_url(&config::normalize_base(url)).map_err(|e| Failure::Usage(format!("--base-url {e}")))?;
     }
@@ -23,7 +23,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
 
     let opts = Options { load: args.edition.load_options(), base_url: args.base_url.clone() };
     let compiled =
-        pipeline::compile(&root, &opts, None).map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
+        compile::compile(&root, &opts, None).map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     if verbosity != Verbosity::Quiet {
         print_diagnostics(&shown_root, &compiled.warnings);
     }
@@ -32,7 +32,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     let theme_dir = book.config.theme_dir.as_ref().map(|d| root.join(d));
     let out = OutputDir::check(&root, theme_dir.as_deref(), &out, args.force).map_err(Failure::Usage)?;
     let theme_start = Instant::now();
-    let theme = templates::load(&book.sources, &book.config)
+    let theme = theme::load(&book.sources, &book.config)
         .map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     let theme_time = theme_start.elapsed();
 

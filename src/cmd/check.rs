@@ -5,25 +5,25 @@ use std::io::IsTerminal;
 
 use super::{Failure, display_root};
 use crate::cli::{CheckArgs, Format};
+use crate::compile::{self, Options};
 use crate::date::Date;
+use crate::diagnostics::lint;
 use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::lint;
-use crate::pipeline::{self, Options};
+use crate::render::theme;
 use crate::render::{self, Plan, PrintCache, Selection};
-use crate::sink::Discard;
-use crate::templates;
+use crate::write::sink::Discard;
 
 /// Returns whether the check passed (exit 0) or not (exit 1).
 pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
+    let root = compile::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
     let opts = Options { load: args.edition.load_options(), base_url: None };
-    let mut diags = match pipeline::compile(&root, &opts, None) {
+    let mut diags = match compile::compile(&root, &opts, None) {
         Err(diags) => diags,
         Ok(compiled) => {
             let mut diags = compiled.warnings;
             diags.extend(lint::warnings(&compiled.site, Date::today()));
-            match templates::load(&compiled.site.book.sources, &compiled.site.book.config) {
+            match theme::load(&compiled.site.book.sources, &compiled.site.book.config) {
                 Ok(theme) => {
                     let cache = PrintCache::default();
                     let plan = Plan { selection: Selection::All, print_cache: &cache, search: false };

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Failure, Verbosity};
 use crate::cli::InitArgs;
-use crate::embedded;
-use crate::scaffold;
+use crate::cmd::scaffold;
+use crate::sources::embedded;
 
 pub(crate) fn run(args: &InitArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));

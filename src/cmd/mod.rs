@@ -5,6 +5,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod init;
 pub(crate) mod new;
+pub(crate) mod scaffold;
 pub(crate) mod serve;
 
 use std::io::IsTerminal;

@@ -5,20 +5,20 @@ use std::path::Path;
 
 use super::{Failure, display_root};
 use crate::cli::NewCommand;
-use crate::config;
+use crate::compile;
+use crate::compile::slug;
 use crate::content::{self, LoadOptions, Playbook};
 use crate::date::Date;
 use crate::diagnostics::display_path;
-use crate::pipeline;
-use crate::slug;
-use crate::source::Sources;
-use crate::toml_fields::did_you_mean_owned;
+use crate::diagnostics::suggest::did_you_mean_owned;
+use crate::sources::Sources;
+use crate::sources::config;
 
 pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
     let (root_arg, title) = match cmd {
         NewCommand::Chapter { root, title, .. } | NewCommand::Example { root, title, .. } => (root, title),
     };
-    let root = pipeline::find_root(root_arg.root.as_deref()).map_err(Failure::Usage)?;
+    let root = compile::find_root(root_arg.root.as_deref()).map_err(Failure::Usage)?;
     let slug = slug::slugify(title);
     if slug.is_empty() {
         return Err(Failure::Usage(format!("the title `{title}` has no letters or digits to make a slug from")));
@@ -33,7 +33,7 @@ pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
         NewCommand::Chapter { part, .. } => new_chapter(&root, &book, part.as_deref(), title, &slug, today)?,
         NewCommand::Example { team, chapter, .. } => new_example(&book, team, chapter, title, &slug, today)?,
     };
-    crate::scaffold::write(&root, &rel, text.as_bytes(), true)?;
+    crate::cmd::scaffold::write(&root, &rel, text.as_bytes(), true)?;
     println!("{}", crate::diagnostics::clean(&display_path(&display_root(&root), &rel)));
     Ok(())
 }

@@ -5,18 +5,18 @@ use std::sync::Arc;
 
 use super::{Failure, Verbosity, display_root};
 use crate::cli::ServeArgs;
-use crate::config;
+use crate::compile::{self, Options};
 use crate::diagnostics::{self, Diagnostic};
-use crate::pipeline::{self, Options};
-use crate::rebuild::{Outcome, Rebuilder};
+use crate::serve::rebuild::{Outcome, Rebuilder};
+use crate::serve::watch::Watcher;
 use crate::serve::{self, Shared};
-use crate::source::Sources;
-use crate::watch::Watcher;
+use crate::sources::Sources;
+use crate::sources::config;
 
 const DEFAULT_PORT: u16 = 3000;
 
 pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure> {
-    let root = pipeline::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
+    let root = compile::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
     let opts = Options { load: args.edition.load_options(), base_url: None };
     // The base path and theme folder come from the config; a broken config

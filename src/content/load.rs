@@ -13,12 +13,13 @@ use rayon::prelude::*;
 use super::front_matter;
 use super::meta::{self, value_offset};
 use super::{Chapter, Doc, Example, Part, Playbook, Team};
-use crate::config::Config;
+use crate::compile::routes;
+use crate::compile::slug;
 use crate::diagnostics::Diagnostic;
-use crate::routes;
-use crate::slug;
-use crate::source::Sources;
-use crate::toml_fields::{self, Fields, did_you_mean_owned};
+use crate::diagnostics::suggest::did_you_mean_owned;
+use crate::sources::Sources;
+use crate::sources::config::Config;
+use crate::sources::toml_fields::{self, Fields};
 
 pub(crate) const ONBOARDING: &str = "onboarding.md";
 

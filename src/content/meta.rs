@@ -3,7 +3,7 @@
 use toml::de::DeTable;
 
 use crate::date::Date;
-use crate::toml_fields::Fields;
+use crate::sources::toml_fields::Fields;
 
 pub(crate) const CHAPTER_KEYS: &[&str] =
     &["title", "summary", "do", "dont", "why", "weight", "owners", "reviewed", "tags", "draft", "aliases", "extra"];

@@ -15,13 +15,13 @@ pub(crate) use load::{LoadOptions, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
 
 /// Reads chapter front matter (for the fuzz targets).
-pub(crate) fn chapter_meta(fields: &mut crate::toml_fields::Fields<'_, '_>) -> Option<ChapterMeta> {
+pub(crate) fn chapter_meta(fields: &mut crate::sources::toml_fields::Fields<'_, '_>) -> Option<ChapterMeta> {
     meta::chapter(fields, 0)
 }
 
-use crate::config::Config;
-use crate::routes::Route;
-use crate::source::Sources;
+use crate::compile::routes::Route;
+use crate::sources::Sources;
+use crate::sources::config::Config;
 
 /// The playbook as loaded: config, parts, chapters, teams and their
 /// examples, in reading order. Plain data; later stages only read it

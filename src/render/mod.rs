@@ -8,7 +8,10 @@
 
 mod nav;
 mod print;
+pub(crate) mod search;
 mod searchable;
+pub(crate) mod template_guard;
+pub(crate) mod theme;
 mod views;
 
 use std::collections::HashMap;
@@ -16,12 +19,12 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use tera::Context;
 
+use crate::compile::routes::{self, Route};
+use crate::compile::site::Site;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::routes::{self, Route};
-use crate::sink::Sink;
-use crate::site::Site;
-use crate::templates::Theme;
+use crate::render::theme::Theme;
+use crate::write::sink::Sink;
 use views::*;
 
 pub(crate) use print::PrintCache;

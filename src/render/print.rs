@@ -11,10 +11,10 @@ use tera::Context;
 
 use super::Shared;
 use super::views::{CardView, PrintPage};
+use crate::compile::markdown::Rendered;
+use crate::compile::routes;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::Rendered;
-use crate::routes;
-use crate::sink::Sink;
+use crate::write::sink::Sink;
 
 /// Stands for the chapters in the rendered frame of the print page.
 pub(super) const MARKER: &str = "<!--playbook:print-body-->";

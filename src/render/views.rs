@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compile::markdown::Heading;
+use crate::compile::site::{Card, Site};
+use crate::compile::slug;
 use crate::content::{Chapter, Example, Team};
 use crate::date::Date;
-use crate::markdown::Heading;
-use crate::site::{Card, Site};
-use crate::slug;
 
 #[derive(Serialize, Clone)]
 pub(crate) struct Link<'a> {

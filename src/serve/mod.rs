@@ -2,6 +2,9 @@
 //! error, and the open tabs to tell when either changes. The watch loop
 //! (`cmd/serve.rs`) publishes into it; the HTTP side (`http.rs`) reads it.
 
+pub(crate) mod rebuild;
+pub(crate) mod watch;
+
 mod http;
 
 use std::collections::HashMap;
@@ -12,9 +15,9 @@ use tokio::sync::mpsc;
 
 pub(crate) use http::{Bind, bind, is_loopback, run};
 
-use crate::search;
-use crate::sink::Files;
+use crate::render::search;
 use crate::sync::{lock, write};
+use crate::write::sink::Files;
 
 /// What the server shows right now.
 pub(crate) struct Live {

@@ -43,7 +43,16 @@ fn compare(name: &str, f: &Fixture) {
 fn the_output_is_what_was_recorded() {
     compare("handbook", &Fixture::handbook());
     let big = Fixture::generated(&[
-        "--chapters", "1000", "--parts", "20", "--teams", "5", "--examples-per-team", "4", "--seed", "1",
+        "--chapters",
+        "1000",
+        "--parts",
+        "20",
+        "--teams",
+        "5",
+        "--examples-per-team",
+        "4",
+        "--seed",
+        "1",
     ]);
     compare("generated-1000", &big);
 }

@@ -8,11 +8,11 @@
 
 use tera::{Context, Tera};
 
-use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::embedded;
-use crate::source::Sources;
-use crate::template_guard;
+use crate::render::template_guard;
+use crate::sources::Sources;
+use crate::sources::config::Config;
+use crate::sources::embedded;
 
 /// A file copied into the site as is.
 #[derive(Clone, Debug)]
@@ -104,7 +104,7 @@ pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diag
                 return Err(vec![
                     Diagnostic::error(
                         "unknown-theme",
-                        crate::config::FILE,
+                        crate::sources::config::FILE,
                         format!(
                             "theme `{}` not found: `{templates}` is not a folder inside the playbook",
                             config.theme

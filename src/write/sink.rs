@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use crate::routes::Route;
+use crate::compile::routes::Route;
 use crate::sync::lock;
 
 /// Receives rendered files.

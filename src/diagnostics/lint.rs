@@ -2,11 +2,11 @@
 //! due, chapters nobody owns or that lack a summary, examples no build shows.
 //! Each points at the front-matter line to edit.
 
+use crate::compile::site::Site;
 use crate::content::front_matter_key_offset as key_offset;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::site::Site;
-use crate::source::Sources;
+use crate::sources::Sources;
 
 pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
     let book = &site.book;

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::source::{self, Sources};
-use crate::toml_fields::{self, Fields};
+use crate::sources::toml_fields::{self, Fields};
+use crate::sources::{self, Sources};
 
 pub(crate) const FILE: &str = "playbook.toml";
 
@@ -128,7 +128,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             language,
             search,
             raw_html,
-            max_file_mib: max_file_mib.map_or(source::DEFAULT_MAX_MIB, |m| m.unsigned_abs()),
+            max_file_mib: max_file_mib.map_or(sources::DEFAULT_MAX_MIB, |m| m.unsigned_abs()),
             extra,
             positions,
         }),

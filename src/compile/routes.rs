@@ -18,10 +18,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
+use crate::compile::slug;
 use crate::content::{Playbook, front_matter_key_offset};
 use crate::diagnostics::Diagnostic;
-use crate::slug;
-use crate::templates::StaticFile;
+use crate::render::theme::StaticFile;
 
 /// A checked path below the output folder. Page routes end in
 /// `index.html`; their URL is the folder (`part/chapter/`).

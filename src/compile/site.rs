@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::compile::links;
+use crate::compile::markdown::{self, Rendered, Resolve, Target};
+use crate::compile::routes::{self, Route, Routes};
 use crate::content::{Chapter, Playbook, Team, front_matter_key_offset};
 use crate::diagnostics::Diagnostic;
-use crate::links;
-use crate::markdown::{self, Rendered, Resolve, Target};
-use crate::routes::{self, Route, Routes};
 
 /// A chapter's principle card, as inline HTML.
 #[derive(Clone, Debug, Default)]

@@ -12,6 +12,11 @@
 //! Text is read as UTF-8 without its byte-order mark; invalid UTF-8 is
 //! reported at the line and column of the first bad byte.
 
+pub(crate) mod config;
+pub(crate) mod embedded;
+pub(crate) mod git;
+pub(crate) mod toml_fields;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

@@ -5,11 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::compile::markdown::Rendered;
+use crate::compile::routes;
+use crate::compile::site::Site;
+use crate::diagnostics::suggest::did_you_mean_owned;
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::markdown::Rendered;
-use crate::routes;
-use crate::site::Site;
-use crate::toml_fields::did_you_mean_owned;
 
 struct Source<'a> {
     file: &'a str,

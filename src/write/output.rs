@@ -17,10 +17,10 @@ use std::collections::HashSet;
 use std::io::{self, Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
+use crate::compile::routes::Route;
 use crate::platform;
-use crate::routes::Route;
-use crate::sink::Sink;
 use crate::sync::lock;
+use crate::write::sink::Sink;
 
 /// Written into every output folder so a later build knows it may replace it.
 pub(crate) const MARKER: &str = ".playbook-output";
@@ -243,7 +243,7 @@ fn precious(dir: &Path) -> Option<String> {
         };
         let name = entry.file_name().to_string_lossy();
         let shown = || entry.path().strip_prefix(dir).unwrap_or(entry.path()).display().to_string();
-        if [".git", ".hg", ".svn", ".jj", crate::config::FILE].contains(&name.as_ref()) {
+        if [".git", ".hg", ".svn", ".jj", crate::sources::config::FILE].contains(&name.as_ref()) {
             return Some(shown());
         }
         // A bare repository (or a --separate-git-dir): no `.git` in sight.

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::compile::slug::{self, Anchors};
 use crate::html::{UrlUse, escape, script_risk};
-use crate::slug::{self, Anchors};
 
 pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES

@@ -2,17 +2,22 @@
 //! config -> content (plain data) -> compiled site (markdown, links) -> checks.
 //! `build` and `serve` render the result; `check` stops here.
 
+pub(crate) mod links;
+pub(crate) mod markdown;
+pub(crate) mod routes;
+pub(crate) mod site;
+pub(crate) mod slug;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config;
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{self, Diagnostic};
-use crate::git;
-use crate::routes;
-use crate::site::{self, Site};
-use crate::source::Sources;
-use crate::templates;
+use crate::render::theme;
+use crate::sources::Sources;
+use crate::sources::config;
+use crate::sources::git;
+use site::Site;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
@@ -54,7 +59,7 @@ pub(crate) fn compile(root: &Path, opts: &Options, prev: Option<&Site>) -> Resul
         },
     );
     book.updated = updated;
-    let statics = templates::static_files(&sources, &book.config, &mut diags);
+    let statics = theme::static_files(&sources, &book.config, &mut diags);
     let (routes, mut more) = routes::assign(&mut book, statics);
     diags.append(&mut more);
     let load = start.elapsed();

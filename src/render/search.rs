@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::markdown::TextSection;
+use crate::compile::markdown::TextSection;
 
 /// Where the index goes in the output.
 pub(crate) const DIR: &str = "search/";

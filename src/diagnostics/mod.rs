@@ -5,6 +5,9 @@
 //! names the file relative to the playbook root; printers add the root as the
 //! user typed it so the path can be opened from the shell.
 
+pub(crate) mod lint;
+pub(crate) mod suggest;
+
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -12,12 +12,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::compile::site::Site;
+use crate::compile::{self, Options};
 use crate::diagnostics::Diagnostic;
-use crate::pipeline::{self, Options};
+use crate::render::theme::{self, Theme};
 use crate::render::{self, Changed, Plan, PrintCache, Selection};
-use crate::sink::{Files, Memory};
-use crate::site::Site;
-use crate::templates::{self, Theme};
+use crate::write::sink::{Files, Memory};
 
 /// The last good build.
 struct Built {
@@ -58,11 +58,11 @@ impl Rebuilder {
     pub(crate) fn rebuild(&mut self, theme_changed: bool, bodies_only: bool) -> Result<Outcome, Vec<Diagnostic>> {
         let start = Instant::now();
         let prev = self.last.as_ref();
-        let compiled = pipeline::compile(&self.root, &self.opts, prev.map(|b| &b.site))?;
+        let compiled = compile::compile(&self.root, &self.opts, prev.map(|b| &b.site))?;
         let site = compiled.site;
         let theme = match prev {
             Some(b) if !theme_changed && b.site.book.config.theme == site.book.config.theme => Arc::clone(&b.theme),
-            _ => Arc::new(templates::load(&site.book.sources, &site.book.config)?),
+            _ => Arc::new(theme::load(&site.book.sources, &site.book.config)?),
         };
         let structure = structure(&site);
         let selection = match prev {

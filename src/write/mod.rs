@@ -1,0 +1,6 @@
+//! Writing the site: the interface render writes to (`sink`), the disk
+//! writer with its atomic swap and its judgement of the output folder
+//! (`output`).
+
+pub(crate) mod output;
+pub(crate) mod sink;
