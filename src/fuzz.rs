@@ -87,7 +87,7 @@ pub fn playbook(bytes: &[u8]) {
     write("chapters/01-a.md", chapter);
     write("teams/t/team.toml", b"name = \"T\"\n");
     write("teams/t/e.md", example);
-    let _ = crate::compile::compile(root, &crate::compile::Options::default(), None);
+    let _ = crate::compile::compile(root, &crate::compile::Options::default(), &crate::compile::Earlier::default());
     let _ = std::fs::remove_dir_all(root);
 }
 

@@ -32,7 +32,9 @@ const MAX_ALLOCATION: usize = 1 << 30;
 const MAX_LIVE: usize = 4 << 30;
 
 /// Bytes allocated and not yet freed.
-static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Signed: memory one thread takes and another frees is counted where each
+/// happens, so the sum of the counted steps can dip below zero for a while.
+static LIVE: std::sync::atomic::AtomicIsize = std::sync::atomic::AtomicIsize::new(0);
 
 /// Set once a limit has stopped the build: the exit's own clean-up must be
 /// free to allocate.
@@ -119,13 +121,11 @@ fn account(delta: isize) {
             }
         })
         .unwrap_or(delta);
-    if due > 0 {
-        let live = LIVE.fetch_add(due as usize, Relaxed) + due as usize;
-        if live > MAX_LIVE && !STOPPING.load(Relaxed) {
-            too_large("the build held ", live, "a template that keeps many large values?");
+    if due != 0 {
+        let live = LIVE.fetch_add(due, Relaxed).saturating_add(due);
+        if live > MAX_LIVE as isize && !STOPPING.load(Relaxed) {
+            too_large("the build held ", live.unsigned_abs(), "a template that keeps many large values?");
         }
-    } else if due < 0 {
-        LIVE.fetch_sub(due.unsigned_abs(), Relaxed);
     }
 }
 

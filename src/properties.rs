@@ -126,7 +126,7 @@ proptest! {
         std::fs::write(root.join("teams/t/team.toml"), b"name = \"T\"\n").unwrap();
         std::fs::write(root.join("teams/t/e.md"), [b"+++\ntitle = \"E\"\nchapter = \"b\"\n".as_slice(), &example].concat()).unwrap();
         let opts = crate::compile::Options::default();
-        match crate::compile::compile(root, &opts, None) {
+        match crate::compile::compile(root, &opts, &crate::compile::Earlier::default()) {
             Ok(compiled) => prop_assert!(compiled.warnings.iter().all(|d| !d.is_error())),
             Err(diags) => prop_assert!(diags.iter().any(|d| d.is_error())),
         }

@@ -22,17 +22,17 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     let shown_root = display_root(&root);
 
     let opts = Options { load: args.edition.load_options(), base_url: args.base_url.clone() };
-    let compiled =
-        compile::compile(&root, &opts, None).map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
+    let compiled = compile::compile(&root, &opts, &compile::Earlier::default())
+        .map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     if verbosity != Verbosity::Quiet {
         print_diagnostics(&shown_root, &compiled.warnings);
     }
-    let book = &compiled.site.book;
+    let site = &compiled.site;
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
-    let theme_dir = book.config.theme_dir.as_ref().map(|d| root.join(d));
+    let theme_dir = site.config.theme_dir.as_ref().map(|d| root.join(d));
     let out = OutputDir::check(&root, theme_dir.as_deref(), &out, args.force).map_err(Failure::Usage)?;
     let theme_start = Instant::now();
-    let theme = theme::load(&book.sources, &book.config)
+    let theme = theme::load(&site.sources, &site.config)
         .map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
     let theme_time = theme_start.elapsed();
 
@@ -40,7 +40,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     let staging = Staging::begin(&out).map_err(|e| {
         Failure::Io(format!("cannot create the output folder next to `{}`: {e}", out.shown().display()))
     })?;
-    let total = (book.chapters.len() + book.parts.len() + book.teams.len() + 8) as u64;
+    let total = (site.chapters.len() + site.parts.len() + site.teams.len() + 8) as u64;
     let bar = if verbosity == Verbosity::Quiet || total < 500 {
         ProgressBar::hidden()
     } else {
@@ -67,10 +67,10 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
         let t = &compiled.timings;
         eprintln!(
             "loaded {} chapters in {} parts, {} teams, {} examples",
-            book.chapters.len(),
-            book.parts.len(),
-            book.teams.len(),
-            book.teams.iter().map(|t| t.examples.len()).sum::<usize>()
+            site.chapters.len(),
+            site.parts.len(),
+            site.teams.len(),
+            site.teams.iter().map(|t| t.examples.len()).sum::<usize>()
         );
         eprintln!(
             "time: load {:.1} ms, markdown and links {:.1} ms, theme {:.1} ms, render and write {:.1} ms",

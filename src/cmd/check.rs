@@ -18,12 +18,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let root = compile::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
     let opts = Options { load: args.edition.load_options(), base_url: None };
-    let mut diags = match compile::compile(&root, &opts, None) {
+    let mut diags = match compile::compile(&root, &opts, &compile::Earlier::default()) {
         Err(diags) => diags,
         Ok(compiled) => {
             let mut diags = compiled.warnings;
             diags.extend(lint::warnings(&compiled.site, Date::today()));
-            match theme::load(&compiled.site.book.sources, &compiled.site.book.config) {
+            match theme::load(&compiled.site.sources, &compiled.site.config) {
                 Ok(theme) => {
                     let cache = PrintCache::default();
                     let plan = Plan { selection: Selection::All, print_cache: &cache, search: false };

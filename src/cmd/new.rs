@@ -27,7 +27,8 @@ pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
     let sources = Sources::open(&root).map_err(Failure::Usage)?;
     let cfg = config::load(&sources)
         .map_err(|_| Failure::Usage(format!("{} does not load; run playbook check", config::FILE)))?;
-    let (book, _) = content::load(&sources, cfg, &LoadOptions { drafts: true, team: None }, None);
+    let (book, _) =
+        content::load(&sources, cfg, &LoadOptions { drafts: true, team: None }, &content::Parsed::default());
     let today = Date::today();
     let (rel, text) = match cmd {
         NewCommand::Chapter { part, .. } => new_chapter(&root, &book, part.as_deref(), title, &slug, today)?,
@@ -93,8 +94,8 @@ fn new_example(
     slug: &str,
     today: Date,
 ) -> Result<(String, String), Failure> {
-    let Some(t) = book.teams.iter().find(|t| t.id == team) else {
-        let ids: Vec<&str> = book.teams.iter().map(|t| t.id.as_str()).collect();
+    let Some(t) = book.teams.iter().find(|t| t.team.id == team) else {
+        let ids: Vec<&str> = book.teams.iter().map(|t| t.team.id.as_str()).collect();
         return Err(Failure::Usage(format!(
             "no team `{team}` (teams/{team}/team.toml); teams are: {}",
             ids.join(", ")

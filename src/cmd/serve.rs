@@ -32,11 +32,12 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     }
     // Watch before the first build, so no save is missed while it runs.
     let output = std::path::absolute(root.join("public")).unwrap_or_else(|_| root.join("public"));
-    let watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
+    let mut watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
     let shared = Shared::new(base.clone());
     let mut rebuilder = Rebuilder::new(root.clone(), opts);
-    match rebuilder.rebuild(true, false) {
+    match rebuilder.rebuild() {
         Ok(outcome) => {
+            follow_theme(&mut watcher, &root, &outcome);
             if verbosity != Verbosity::Quiet {
                 super::print_diagnostics(&shown_root, &outcome.warnings);
                 eprintln!("Built {} pages in {} ms", outcome.pages, outcome.took.as_millis());
@@ -60,10 +61,9 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
 
     while let Some(changes) = watcher.next() {
         let what = describe(&changes.paths);
-        // A static file or an image changed: every copy is made again.
-        let bodies_only = changes.paths.iter().all(|p| p.ends_with(".md"));
-        match rebuilder.rebuild(changes.theme, bodies_only) {
+        match rebuilder.rebuild() {
             Ok(outcome) => {
+                follow_theme(&mut watcher, &root, &outcome);
                 if verbosity != Verbosity::Quiet {
                     super::print_diagnostics(&shown_root, &outcome.warnings);
                     let scope = if outcome.full {
@@ -95,6 +95,15 @@ fn publish(shared: &Shared, rebuilder: &Rebuilder, outcome: &Outcome) {
     shared.set_base(outcome.base.clone());
     let generation = shared.publish(Arc::clone(&outcome.files));
     shared.set_search_index(generation, rebuilder.search_index());
+}
+
+/// Watches the theme folder the config names now (`theme` may have been
+/// edited while serving).
+fn follow_theme(watcher: &mut Watcher, root: &std::path::Path, outcome: &Outcome) {
+    let dir = outcome.theme_dir.as_ref().map(|d| root.join(d));
+    if let Err(e) = watcher.watch_theme(dir.as_deref()) {
+        eprintln!("warning: {e}; edits to the theme will not rebuild the site");
+    }
 }
 
 /// `--bind`: an IP address or `localhost`; loopback when not given.

@@ -23,25 +23,37 @@ struct Source<'a> {
 }
 
 fn sources(site: &Site) -> Vec<Source<'_>> {
-    let book = &site.book;
-    let mut out = Vec::with_capacity(book.chapters.len() + 1);
-    for (c, r) in book.chapters.iter().zip(&site.chapters) {
-        out.push(Source { file: &c.doc.file, text: &c.doc.text, rendered: r, prefix: String::new(), shown: true });
+    let mut out = Vec::with_capacity(site.chapters.len() + 1);
+    for c in &site.chapters {
+        let doc = &c.chapter.doc;
+        out.push(Source {
+            file: &doc.file,
+            text: &doc.text,
+            rendered: &c.rendered,
+            prefix: String::new(),
+            shown: true,
+        });
     }
-    for (team, rendered) in book.teams.iter().zip(&site.examples) {
-        let shown = book.shows_team(&team.id);
-        for (ex, r) in team.examples.iter().zip(rendered) {
+    for team in &site.teams {
+        for ex in &team.examples {
+            let doc = &ex.example.doc;
             out.push(Source {
-                file: &ex.doc.file,
-                text: &ex.doc.text,
-                rendered: r,
-                prefix: format!("{}-", ex.anchor()),
-                shown,
+                file: &doc.file,
+                text: &doc.text,
+                rendered: &ex.rendered,
+                prefix: format!("{}-", ex.example.anchor()),
+                shown: team.shown,
             });
         }
     }
-    if let (Some(d), Some(r)) = (&book.onboarding, &site.onboarding) {
-        out.push(Source { file: &d.file, text: &d.text, rendered: r, prefix: String::new(), shown: true });
+    if let Some(d) = &site.onboarding {
+        out.push(Source {
+            file: &d.doc.file,
+            text: &d.doc.text,
+            rendered: &d.rendered,
+            prefix: String::new(),
+            shown: true,
+        });
     }
     out
 }
@@ -49,7 +61,10 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 /// Did-you-mean suggestions computed for one source file.
 const SUGGESTIONS_PER_FILE: usize = 100;
 
-pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
+/// Checks every link of `site`. `drafts` are the sources a build leaves out
+/// (a link to one gets its own message); `broken` failed to load (their
+/// error is reported; links to them are not reported again).
+pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut assets = Vec::new();
     {
@@ -57,8 +72,8 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
         let by_file: HashMap<&str, &Source<'_>> = sources.iter().map(|s| (s.file, s)).collect();
         let ids: HashMap<&str, HashSet<&str>> =
             sources.iter().map(|s| (s.file, s.rendered.headings.iter().map(|h| h.id.as_str()).collect())).collect();
-        let drafts: HashSet<&str> = site.book.drafts.iter().map(String::as_str).collect();
-        let broken: HashSet<&str> = site.book.broken.iter().map(String::as_str).collect();
+        let drafts: HashSet<&str> = drafts.iter().map(String::as_str).collect();
+        let broken: HashSet<&str> = broken.iter().map(String::as_str).collect();
 
         // A target's anchors without their prefix, made once per target.
         let mut anchors_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -134,7 +149,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                 let place = |d: Diagnostic| d.at_index(lines(), src.text, asset.offset);
                 // Looked up once per file, however often it is linked.
                 let found = checked.entry(asset.file.as_str()).or_insert_with(|| {
-                    let sources = &site.book.sources;
+                    let sources = &site.sources;
                     if !sources.exists(&asset.file) {
                         return Err(None);
                     }
@@ -159,7 +174,7 @@ pub(crate) fn check(site: &mut Site) -> Vec<Diagnostic> {
                         continue;
                     }
                 }
-                if !site.book.config.raw_html
+                if !site.config.raw_html
                     && let Some(why) = scripted_file(&asset.file)
                 {
                     diags.push(place(

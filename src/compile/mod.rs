@@ -11,13 +11,16 @@ pub(crate) mod slug;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::content::{self, LoadOptions};
+use std::collections::HashMap;
+
+use crate::content::{self, LoadOptions, Parsed};
+use crate::date::Date;
 use crate::diagnostics::{self, Diagnostic};
 use crate::render::theme;
 use crate::sources::Sources;
 use crate::sources::config;
 use crate::sources::git;
-use site::Site;
+use site::{Renderings, Site};
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
@@ -32,6 +35,18 @@ pub(crate) struct Timings {
     pub compile: Duration,
 }
 
+/// What an earlier build lends this one: the dev server keeps it between
+/// rebuilds (see `serve::rebuild::Previous`); a one-off build has none.
+#[derive(Default)]
+pub(crate) struct Earlier {
+    /// Sources parsed, by file and modification stamp.
+    pub parsed: Parsed,
+    /// Markdown rendered, by file and text.
+    pub renderings: Renderings,
+    /// "Updated" dates read from git (read once, when the server starts).
+    pub updated: Option<HashMap<String, Date>>,
+}
+
 pub(crate) struct Compiled {
     pub site: Site,
     /// Warnings only; errors make `compile` fail.
@@ -41,7 +56,7 @@ pub(crate) struct Compiled {
 
 /// Loads and compiles the playbook at `root`. Every problem is returned,
 /// sorted; the `Err` side holds at least one error.
-pub(crate) fn compile(root: &Path, opts: &Options, prev: Option<&Site>) -> Result<Compiled, Vec<Diagnostic>> {
+pub(crate) fn compile(root: &Path, opts: &Options, earlier: &Earlier) -> Result<Compiled, Vec<Diagnostic>> {
     let start = Instant::now();
     let sources = Sources::open(root).map_err(|e| vec![Diagnostic::error("io", "", e)])?;
     let mut cfg = config::load(&sources)?;
@@ -52,18 +67,15 @@ pub(crate) fn compile(root: &Path, opts: &Options, prev: Option<&Site>) -> Resul
     // The git walk is a separate process: let it run beside the load. The
     // dev server keeps the dates it read at start.
     let ((mut book, mut diags), updated) = rayon::join(
-        || content::load(&sources, cfg, &opts.load, prev.map(|s| &s.book)),
-        || match prev {
-            Some(p) => p.book.updated.clone(),
-            None => git::last_updated(root),
-        },
+        || content::load(&sources, cfg, &opts.load, &earlier.parsed),
+        || earlier.updated.clone().unwrap_or_else(|| git::last_updated(root)),
     );
     book.updated = updated;
     let statics = theme::static_files(&sources, &book.config, &mut diags);
     let (routes, mut more) = routes::assign(&mut book, statics);
     diags.append(&mut more);
     let load = start.elapsed();
-    let (site, mut more) = site::compile(book, routes, prev);
+    let (site, mut more) = site::compile(book, routes, &earlier.renderings);
     diags.append(&mut more);
     let compile = start.elapsed() - load;
     diagnostics::sort(&mut diags);

@@ -249,7 +249,8 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
             c.route = route;
         }
     }
-    for t in &mut book.teams {
+    for folder in &mut book.teams {
+        let t = &mut folder.team;
         let holder = Holder::Source { file: format!("teams/{}", t.id), what: "the team".into(), at: None };
         if let Some(route) = page_route(&team_dir(&t.id), &t.id, &holder, &mut diags) {
             claims.claim(&route, holder, &mut diags);
@@ -258,7 +259,7 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
     }
 
     let mut routes = Routes::default();
-    let shown_examples = book.teams.iter().filter(|t| book.shows_team(&t.id)).flat_map(|t| &t.examples);
+    let shown_examples = book.teams.iter().filter(|t| book.shows_team(&t.team.id)).flat_map(|t| &t.examples);
     let tagged =
         book.chapters.iter().map(|c| (&c.doc, &c.meta.tags)).chain(shown_examples.map(|e| (&e.doc, &e.meta.tags)));
     for (doc, tags) in tagged {

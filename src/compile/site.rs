@@ -1,6 +1,11 @@
 //! The playbook compiled: every document's markdown rendered once (in
 //! parallel), and every link between documents checked against the anchors
 //! the rendering produced. Pages, print view and search read from here.
+//!
+//! The site is a set of records: each chapter, team example and the
+//! onboarding page carries its source and its rendering together, so a
+//! reader holds a reference to what it shows, never a pair of indices into
+//! parallel lists.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -11,11 +16,14 @@ use rayon::prelude::*;
 use crate::compile::links;
 use crate::compile::markdown::{self, Rendered, Resolve, Target};
 use crate::compile::routes::{self, Route, Routes};
-use crate::content::{Chapter, Playbook, Team, front_matter_key_offset};
+use crate::content::{Chapter, Doc, Example, Part, Playbook, Team, TeamFolder, front_matter_key_offset};
+use crate::date::Date;
 use crate::diagnostics::Diagnostic;
+use crate::sources::Sources;
+use crate::sources::config::Config;
 
 /// A chapter's principle card, as inline HTML.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub(crate) struct Card {
     pub do_: Option<String>,
     pub dont: Option<String>,
@@ -28,16 +36,59 @@ impl Card {
     }
 }
 
+/// A chapter with what compiling it made.
+pub(crate) struct CompiledChapter {
+    /// Its place in reading order (`site.chapters[index]` is this one).
+    pub index: usize,
+    pub chapter: Chapter,
+    pub rendered: Arc<Rendered>,
+    pub card: Card,
+}
+
+/// A team example with its rendering.
+pub(crate) struct CompiledExample {
+    pub example: Example,
+    pub rendered: Arc<Rendered>,
+}
+
+/// A team and its examples, compiled.
+pub(crate) struct CompiledTeam {
+    pub team: Team,
+    pub examples: Vec<CompiledExample>,
+    /// This build shows the team (a team edition shows only its own).
+    pub shown: bool,
+}
+
+/// A page of markdown that is neither chapter nor example (onboarding).
+pub(crate) struct CompiledDoc {
+    pub doc: Doc,
+    pub rendered: Arc<Rendered>,
+}
+
+/// An example as one of a chapter's: with the team that wrote it.
+#[derive(Clone, Copy)]
+pub(crate) struct ExampleRef<'a> {
+    pub team: &'a CompiledTeam,
+    pub example: &'a CompiledExample,
+}
+
 /// The playbook compiled: every document rendered once, every link checked,
 /// every output path decided. What render, search and the checks read.
 pub(crate) struct Site {
-    pub book: Playbook,
-    /// Parallel to `book.chapters`.
-    pub chapters: Vec<Arc<Rendered>>,
-    pub cards: Vec<Card>,
-    /// Parallel to `book.teams` and their `examples`.
-    pub examples: Vec<Vec<Arc<Rendered>>>,
-    pub onboarding: Option<Arc<Rendered>>,
+    /// Where the sources were read from; copies read through it too.
+    pub sources: Sources,
+    pub config: Config,
+    /// Folders under `chapters/`; a chapter's `part` indexes this.
+    pub parts: Vec<Part>,
+    /// Every chapter this build shows, in reading order.
+    pub chapters: Vec<CompiledChapter>,
+    /// Every team (a team edition marks the others not `shown`).
+    pub teams: Vec<CompiledTeam>,
+    pub onboarding: Option<CompiledDoc>,
+    /// `--team ID`: the team whose edition this is.
+    pub edition: Option<String>,
+    /// Root-relative path -> date of its last commit (empty outside git).
+    pub updated: HashMap<String, Date>,
     /// The routes that no chapter, part or team record holds.
     pub routes: Routes,
     /// Root-relative files that pages reference and that exist, with the
@@ -46,7 +97,34 @@ pub(crate) struct Site {
     /// Base path every URL starts with (`/` or `/handbook/`).
     pub base: String,
     /// Identifies the source-to-URL map the HTML was rendered against.
-    url_map: u64,
+    pub(crate) url_map: u64,
+}
+
+impl Site {
+    /// Chapter index by slug.
+    pub(crate) fn chapter_index(&self) -> HashMap<&str, usize> {
+        self.chapters.iter().map(|c| (c.chapter.slug.as_str(), c.index)).collect()
+    }
+
+    /// For each chapter (by index), the examples this build shows on it, in
+    /// team order.
+    pub(crate) fn examples_by_chapter(&self) -> Vec<Vec<ExampleRef<'_>>> {
+        let chapter_of = self.chapter_index();
+        let mut out = vec![Vec::new(); self.chapters.len()];
+        for team in self.teams.iter().filter(|t| t.shown) {
+            for example in &team.examples {
+                if let Some(&ci) = chapter_of.get(example.example.meta.chapter.as_str()) {
+                    out[ci].push(ExampleRef { team, example });
+                }
+            }
+        }
+        out
+    }
+
+    /// The part a chapter or part belongs to, by index.
+    pub(crate) fn part(&self, index: Option<usize>) -> Option<&Part> {
+        index.and_then(|i| self.parts.get(i))
+    }
 }
 
 /// Maps source files to where they land in the output.
@@ -69,12 +147,16 @@ impl Urls {
             targets.insert(c.doc.file.clone(), spec);
         }
         let chapter_url: HashMap<&str, &Route> = book.chapters.iter().map(|c| (c.slug.as_str(), &c.route)).collect();
-        for team in &book.teams {
-            let shown = book.shows_team(&team.id);
-            for ex in &team.examples {
+        for folder in &book.teams {
+            let shown = book.shows_team(&folder.team.id);
+            for ex in &folder.examples {
                 let anchor = ex.anchor();
                 let spec = if shown {
-                    TargetSpec { url: team.route.url(base), anchor_prefix: format!("{anchor}-"), anchor: Some(anchor) }
+                    TargetSpec {
+                        url: folder.team.route.url(base),
+                        anchor_prefix: format!("{anchor}-"),
+                        anchor: Some(anchor),
+                    }
                 } else {
                     // Another team's example in a team edition: its chapter
                     // is the closest page this edition has.
@@ -121,63 +203,88 @@ impl Resolve for Urls {
 /// Example headings sit under the page's h2 section and h3 group and h4 title.
 const EXAMPLE_HEADING_SHIFT: u8 = 3;
 
-/// Renders every document's markdown and checks links. With `prev` (the
-/// dev server's last good site), a document whose text is unchanged reuses
-/// its earlier rendering, as long as no URL moved.
-pub(crate) fn compile(book: Playbook, routes: Routes, prev: Option<&Site>) -> (Site, Vec<Diagnostic>) {
+/// Renders every document's markdown and checks links. `earlier` holds
+/// renderings a previous compile made (the dev server's); a document whose
+/// text is unchanged reuses its own, as long as no URL moved.
+pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (Site, Vec<Diagnostic>) {
     let base = book.config.base_path();
     let urls = Urls::new(&book, &base);
     // Earlier renderings are valid while no URL moved and raw HTML is
     // treated the same way.
     let url_map = urls.fingerprint() ^ u64::from(book.config.raw_html);
-    let reuse = Reuse::new(prev.filter(|p| p.url_map == url_map));
-
+    let earlier = if earlier.url_map == url_map { Some(earlier) } else { None };
+    let reuse = |file: &str, text: &str| earlier.and_then(|e| e.get(file, text));
     let raw_html = book.config.raw_html;
-    let compiled: Vec<(Arc<Rendered>, Card, Vec<Diagnostic>)> = book
-        .chapters
-        .par_iter()
-        .map(|c| {
-            if let Some((rendered, Some(card))) = reuse.get(&c.doc.file, &c.doc.text) {
-                return (rendered, card.clone(), Vec::new());
-            }
-            let doc = markdown::Doc {
-                file: &c.doc.file,
-                text: &c.doc.text,
-                body_offset: c.doc.body_offset,
-                id_prefix: "",
-                heading_shift: 0,
-                raw_html,
+    let render = |doc: &Doc, id_prefix: &str, heading_shift: u8| {
+        let source = markdown::Doc {
+            file: &doc.file,
+            text: &doc.text,
+            body_offset: doc.body_offset,
+            id_prefix,
+            heading_shift,
+            raw_html,
+        };
+        Arc::new(markdown::render(&source, &urls))
+    };
+
+    let Playbook { sources, config, parts, chapters, teams, edition, onboarding, drafts, broken, updated } = book;
+    let compiled: Vec<(CompiledChapter, Vec<Diagnostic>)> = chapters
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, chapter)| {
+            let (rendered, card, diags) = match reuse(&chapter.doc.file, &chapter.doc.text) {
+                Some((rendered, Some(card))) => (rendered, card, Vec::new()),
+                _ => {
+                    let (card, diags) = card(&chapter, raw_html);
+                    (render(&chapter.doc, "", 0), card, diags)
+                }
             };
-            let (card, diags) = card(c, raw_html);
-            (Arc::new(markdown::render(&doc, &urls)), card, diags)
+            (CompiledChapter { index, chapter, rendered, card }, diags)
         })
         .collect();
     let mut diags = Vec::new();
     let mut chapters = Vec::with_capacity(compiled.len());
-    let mut cards = Vec::with_capacity(compiled.len());
-    for (rendered, card, mut more) in compiled {
-        chapters.push(rendered);
-        cards.push(card);
+    for (chapter, mut more) in compiled {
+        chapters.push(chapter);
         diags.append(&mut more);
     }
-    let examples: Vec<Vec<Arc<Rendered>>> =
-        book.teams.par_iter().map(|t| render_examples(t, &urls, &reuse, book.config.raw_html)).collect();
-    let onboarding = book.onboarding.as_ref().map(|d| {
-        reuse.get(&d.file, &d.text).map(|(r, _)| r).unwrap_or_else(|| {
-            let doc = markdown::Doc {
-                file: &d.file,
-                text: &d.text,
-                body_offset: d.body_offset,
-                id_prefix: "",
-                heading_shift: 0,
-                raw_html: book.config.raw_html,
-            };
-            Arc::new(markdown::render(&doc, &urls))
+    let teams: Vec<CompiledTeam> = teams
+        .into_par_iter()
+        .map(|TeamFolder { team, examples }| {
+            let examples = examples
+                .into_iter()
+                .map(|example| {
+                    let rendered = match reuse(&example.doc.file, &example.doc.text) {
+                        Some((rendered, _)) => rendered,
+                        None => render(&example.doc, &format!("{}-", example.anchor()), EXAMPLE_HEADING_SHIFT),
+                    };
+                    CompiledExample { example, rendered }
+                })
+                .collect();
+            let shown = edition.as_ref().is_none_or(|e| *e == team.id);
+            CompiledTeam { team, examples, shown }
         })
+        .collect();
+    let onboarding = onboarding.map(|doc| {
+        let rendered = reuse(&doc.file, &doc.text).map_or_else(|| render(&doc, "", 0), |(r, _)| r);
+        CompiledDoc { doc, rendered }
     });
 
-    let mut site = Site { book, chapters, cards, examples, onboarding, routes, assets: BTreeMap::new(), base, url_map };
-    diags.extend(links::check(&mut site));
+    let mut site = Site {
+        sources,
+        config,
+        parts,
+        chapters,
+        teams,
+        onboarding,
+        edition,
+        updated,
+        routes,
+        assets: BTreeMap::new(),
+        base,
+        url_map,
+    };
+    diags.extend(links::check(&mut site, &drafts, &broken));
     (site, diags)
 }
 
@@ -208,54 +315,48 @@ fn card(c: &Chapter, raw_html: bool) -> (Card, Vec<Diagnostic>) {
     (card, diags)
 }
 
-/// Earlier renderings by source file, with the text they came from (and,
-/// for chapters, the principle card from the same front matter).
-struct Reuse<'a> {
-    docs: HashMap<&'a str, (&'a str, &'a Arc<Rendered>, Option<&'a Card>)>,
+/// Renderings of an earlier compile, by source file, with the text each
+/// came from (and, for chapters, the card made from the same front matter):
+/// what the dev server hands the next compile to reuse.
+#[derive(Default)]
+pub(crate) struct Renderings {
+    docs: HashMap<String, Reusable>,
+    /// The URL map they were rendered against (0: none).
+    url_map: u64,
 }
 
-impl<'a> Reuse<'a> {
-    fn new(prev: Option<&'a Site>) -> Reuse<'a> {
+/// One earlier rendering and the text it came from.
+struct Reusable {
+    text: Arc<str>,
+    rendered: Arc<Rendered>,
+    card: Option<Card>,
+}
+
+impl Renderings {
+    /// Everything `site` rendered.
+    pub(crate) fn of(site: &Site) -> Renderings {
         let mut docs = HashMap::new();
-        if let Some(site) = prev {
-            let book = &site.book;
-            for ((c, r), card) in book.chapters.iter().zip(&site.chapters).zip(&site.cards) {
-                docs.insert(c.doc.file.as_str(), (&c.doc.text[..], r, Some(card)));
-            }
-            for (t, rs) in book.teams.iter().zip(&site.examples) {
-                for (ex, r) in t.examples.iter().zip(rs) {
-                    docs.insert(ex.doc.file.as_str(), (&ex.doc.text[..], r, None));
-                }
-            }
-            if let (Some(d), Some(r)) = (&book.onboarding, &site.onboarding) {
-                docs.insert(d.file.as_str(), (&d.text[..], r, None));
-            }
-        }
-        Reuse { docs }
-    }
-
-    fn get(&self, file: &str, text: &str) -> Option<(Arc<Rendered>, Option<&'a Card>)> {
-        self.docs.get(file).filter(|(old, ..)| *old == text).map(|(_, r, card)| (Arc::clone(r), *card))
-    }
-}
-
-fn render_examples(team: &Team, urls: &Urls, reuse: &Reuse<'_>, raw_html: bool) -> Vec<Arc<Rendered>> {
-    team.examples
-        .iter()
-        .map(|ex| {
-            if let Some((r, _)) = reuse.get(&ex.doc.file, &ex.doc.text) {
-                return r;
-            }
-            let prefix = format!("{}-", ex.anchor());
-            let doc = markdown::Doc {
-                file: &ex.doc.file,
-                text: &ex.doc.text,
-                body_offset: ex.doc.body_offset,
-                id_prefix: &prefix,
-                heading_shift: EXAMPLE_HEADING_SHIFT,
-                raw_html,
+        for c in &site.chapters {
+            let entry = Reusable {
+                text: Arc::clone(&c.chapter.doc.text),
+                rendered: Arc::clone(&c.rendered),
+                card: Some(c.card.clone()),
             };
-            Arc::new(markdown::render(&doc, urls))
-        })
-        .collect()
+            docs.insert(c.chapter.doc.file.clone(), entry);
+        }
+        for ex in site.teams.iter().flat_map(|t| &t.examples) {
+            let entry =
+                Reusable { text: Arc::clone(&ex.example.doc.text), rendered: Arc::clone(&ex.rendered), card: None };
+            docs.insert(ex.example.doc.file.clone(), entry);
+        }
+        if let Some(d) = &site.onboarding {
+            let entry = Reusable { text: Arc::clone(&d.doc.text), rendered: Arc::clone(&d.rendered), card: None };
+            docs.insert(d.doc.file.clone(), entry);
+        }
+        Renderings { docs, url_map: site.url_map }
+    }
+
+    fn get(&self, file: &str, text: &str) -> Option<(Arc<Rendered>, Option<Card>)> {
+        self.docs.get(file).filter(|e| &*e.text == text).map(|e| (Arc::clone(&e.rendered), e.card.clone()))
+    }
 }

@@ -7,12 +7,13 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::front_matter;
 use super::meta::{self, value_offset};
-use super::{Chapter, Doc, Example, Part, Playbook, Team};
+use super::{Chapter, Doc, Example, Part, Playbook, Team, TeamFolder};
 use crate::compile::routes;
 use crate::compile::slug;
 use crate::diagnostics::Diagnostic;
@@ -30,23 +31,41 @@ pub(crate) struct LoadOptions {
     pub team: Option<String>,
 }
 
-/// Loads the playbook at `root`. With `prev` (the dev server's last good
-/// load), files whose modification time and length are unchanged are not
-/// read or parsed again.
+/// Sources parsed by an earlier load (the dev server's), by file: a file
+/// whose modification time and length are unchanged is not read or parsed
+/// again.
+#[derive(Default)]
+pub(crate) struct Parsed {
+    chapters: HashMap<String, Chapter>,
+    examples: HashMap<String, Example>,
+}
+
+impl Parsed {
+    pub(crate) fn of<'a>(
+        chapters: impl Iterator<Item = &'a Chapter>,
+        examples: impl Iterator<Item = &'a Example>,
+    ) -> Parsed {
+        Parsed {
+            chapters: chapters.map(|c| (c.doc.file.clone(), c.clone())).collect(),
+            examples: examples.map(|e| (e.doc.file.clone(), e.clone())).collect(),
+        }
+    }
+}
+
+/// Loads the playbook at `root`, reusing what `earlier` parsed where the
+/// file has not changed.
 pub(crate) fn load(
     sources: &Sources,
     config: Config,
     opts: &LoadOptions,
-    prev: Option<&Playbook>,
+    earlier: &Parsed,
 ) -> (Playbook, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let tree = walk_chapters(sources, &mut diags);
     let parts = load_parts(sources, &tree.dirs, &mut diags);
 
-    let earlier: HashMap<&str, &Chapter> =
-        prev.map(|p| p.chapters.iter().map(|c| (c.doc.file.as_str(), c)).collect()).unwrap_or_default();
     let parsed: Vec<_> =
-        tree.files.par_iter().map(|file| parse_chapter(sources, file, earlier.get(file.as_str()).copied())).collect();
+        tree.files.par_iter().map(|file| parse_chapter(sources, file, earlier.chapters.get(file))).collect();
     let mut chapters = Vec::new();
     // Files that exist but could not be read: their own error is reported,
     // and links or references to them are not reported again.
@@ -77,10 +96,7 @@ pub(crate) fn load(
         });
     }
 
-    let earlier_examples: HashMap<&str, &Example> = prev
-        .map(|p| p.teams.iter().flat_map(|t| &t.examples).map(|e| (e.doc.file.as_str(), e)).collect())
-        .unwrap_or_default();
-    let mut teams = load_teams(sources, &earlier_examples, &mut broken, &mut diags);
+    let mut teams = load_teams(sources, &earlier.examples, &mut broken, &mut diags);
     attach_examples(&mut teams, &chapters, &drafts, &mut broken, opts, &mut diags);
 
     let onboarding = if sources.exists(ONBOARDING) {
@@ -171,11 +187,13 @@ fn load_parts(sources: &Sources, dirs: &[String], diags: &mut Vec<Diagnostic>) -
             parent,
             depth: parent.map_or(0, |i| parts[i].depth + 1),
             weight: None,
+            source: Arc::from(""),
         };
         let toml_file = format!("{dir}/part.toml");
         if sources.exists(&toml_file) {
             match sources.read_text(&toml_file) {
                 Ok(text) => {
+                    part.source = Arc::from(text.as_str());
                     if let Some(table) = toml_fields::parse(&toml_file, &text, 0..text.len(), diags) {
                         let mut f = Fields { file: &toml_file, text: &text, base: 0, table: &table, diags };
                         f.deny_unknown(&["title", "description", "weight"], "part.toml");
@@ -334,10 +352,10 @@ fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
 
 fn load_teams(
     sources: &Sources,
-    earlier: &HashMap<&str, &Example>,
+    earlier: &HashMap<String, Example>,
     broken: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Team> {
+) -> Vec<TeamFolder> {
     if !sources.is_dir("teams") {
         return Vec::new();
     }
@@ -351,13 +369,16 @@ fn load_teams(
         }
     }
 
-    let mut teams: Vec<Team> = team_dirs.iter().filter_map(|d| parse_team(sources, d, diags)).collect();
-    let parsed: Vec<_> =
-        example_files.par_iter().map(|f| parse_example(sources, f, earlier.get(f.as_str()).copied())).collect();
+    let mut teams: Vec<TeamFolder> = team_dirs
+        .iter()
+        .filter_map(|d| parse_team(sources, d, diags))
+        .map(|team| TeamFolder { team, examples: Vec::new() })
+        .collect();
+    let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(sources, f, earlier.get(f))).collect();
     for (file, result) in example_files.iter().zip(parsed) {
         match result {
             Ok(ex) => {
-                if let Some(team) = teams.iter_mut().find(|t| t.id == ex.team) {
+                if let Some(team) = teams.iter_mut().find(|t| t.team.id == ex.team) {
                     team.examples.push(ex);
                 }
             }
@@ -367,7 +388,7 @@ fn load_teams(
             }
         }
     }
-    teams.sort_by(|a, b| by_weight(a.weight, b.weight).then_with(|| a.id.cmp(&b.id)));
+    teams.sort_by(|a, b| by_weight(a.team.weight, b.team.weight).then_with(|| a.team.id.cmp(&b.team.id)));
     for team in &mut teams {
         team.examples.sort_by(|a, b| by_weight(a.meta.weight, b.meta.weight).then_with(|| a.doc.file.cmp(&b.doc.file)));
     }
@@ -413,8 +434,9 @@ fn parse_team(sources: &Sources, dir: &str, diags: &mut Vec<Diagnostic>) -> Opti
         description: meta.description,
         lead: meta.lead,
         channel: meta.channel,
+        extra: meta.extra,
         route: routes::home(),
-        examples: Vec::new(),
+        source: Arc::from(text.as_str()),
     })
 }
 
@@ -438,7 +460,7 @@ fn parse_example(sources: &Sources, file: &str, earlier: Option<&Example>) -> Re
 
 /// Checks every example's `chapter` and drops the ones no build would show.
 fn attach_examples(
-    teams: &mut [Team],
+    teams: &mut [TeamFolder],
     chapters: &[Chapter],
     drafts: &[String],
     broken: &mut Vec<String>,
@@ -503,9 +525,9 @@ fn attach_examples(
     }
     broken.append(&mut newly_broken);
     if let Some(id) = &opts.team
-        && !teams.iter().any(|t| &t.id == id)
+        && !teams.iter().any(|t| &t.team.id == id)
     {
-        let names: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+        let names: Vec<&str> = teams.iter().map(|t| t.team.id.as_str()).collect();
         diags.push(
             Diagnostic::error("unknown-team", "teams", format!("no team `{id}` (for --team)"))
                 .with_help(format!("teams are: {}", names.join(", "))),

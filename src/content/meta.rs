@@ -48,6 +48,7 @@ pub(crate) struct TeamMeta {
     pub lead: Option<String>,
     pub channel: Option<String>,
     pub weight: Option<i64>,
+    pub extra: Option<tera::Value>,
 }
 
 /// `missing_at` is where a missing required key is reported (the opening fence).
@@ -98,6 +99,7 @@ pub(crate) fn team(f: &mut Fields<'_, '_>) -> Option<TeamMeta> {
         lead: f.string("lead"),
         channel: f.string("channel"),
         weight: f.integer("weight"),
+        extra: f.table("extra"),
     };
     Some(TeamMeta { name: name?, ..meta })
 }

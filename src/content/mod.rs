@@ -5,13 +5,12 @@ mod front_matter;
 mod load;
 mod meta;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 pub(crate) use front_matter::key_offset as front_matter_key_offset;
 pub(crate) use front_matter::split as split_front_matter;
-pub(crate) use load::{LoadOptions, load};
+pub(crate) use load::{LoadOptions, Parsed, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
 
 /// Reads chapter front matter (for the fuzz targets).
@@ -34,9 +33,9 @@ pub(crate) struct Playbook {
     pub parts: Vec<Part>,
     /// Every chapter that is built, in reading order.
     pub chapters: Vec<Chapter>,
-    /// Every team; in a team edition the others stay loaded so that links
-    /// to their examples can fall back to the chapter page.
-    pub teams: Vec<Team>,
+    /// Every team with its examples; in a team edition the others stay
+    /// loaded so that links to their examples can fall back to the chapter.
+    pub teams: Vec<TeamFolder>,
     /// `--team ID`: the team whose edition this is.
     pub edition: Option<String>,
     pub onboarding: Option<Doc>,
@@ -59,6 +58,9 @@ pub(crate) struct Part {
     pub parent: Option<usize>,
     pub depth: usize,
     pub weight: Option<i64>,
+    /// `part.toml` as read (empty without one): part of the dev server's
+    /// structure key.
+    pub source: Arc<str>,
 }
 
 /// A markdown source: its whole text and where the body starts.
@@ -107,15 +109,27 @@ pub(crate) struct Chapter {
     pub meta: ChapterMeta,
 }
 
+/// A team, from `teams/<id>/team.toml`.
+#[derive(Clone)]
 pub(crate) struct Team {
+    /// Its folder's name: URL-safe (checked when loaded).
     pub id: String,
     pub name: String,
     pub description: String,
     pub lead: Option<String>,
     pub channel: Option<String>,
     pub weight: Option<i64>,
+    /// `[extra]`: free-form data for templates.
+    pub extra: Option<tera::Value>,
     /// Its page, set by `routes::assign`.
     pub route: Route,
+    /// `team.toml` as read: part of the dev server's structure key.
+    pub source: Arc<str>,
+}
+
+/// A team folder: the team and its examples, in order.
+pub(crate) struct TeamFolder {
+    pub team: Team,
     pub examples: Vec<Example>,
 }
 
@@ -133,25 +147,6 @@ impl Playbook {
     /// Whether this build shows team `id` (all do, but in a team edition).
     pub(crate) fn shows_team(&self, id: &str) -> bool {
         self.edition.as_ref().is_none_or(|e| e == id)
-    }
-
-    /// Chapter index by slug.
-    pub(crate) fn chapter_index(&self) -> HashMap<&str, usize> {
-        self.chapters.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i)).collect()
-    }
-
-    /// For each chapter, the (team, example) indices of the examples this
-    /// build shows on it, in team order.
-    pub(crate) fn examples_by_chapter(&self, chapter_of: &HashMap<&str, usize>) -> Vec<Vec<(usize, usize)>> {
-        let mut out = vec![Vec::new(); self.chapters.len()];
-        for (ti, team) in self.teams.iter().enumerate().filter(|(_, t)| self.shows_team(&t.id)) {
-            for (ei, ex) in team.examples.iter().enumerate() {
-                if let Some(&ci) = chapter_of.get(ex.meta.chapter.as_str()) {
-                    out[ci].push((ti, ei));
-                }
-            }
-        }
-        out
     }
 }
 

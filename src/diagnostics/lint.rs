@@ -9,11 +9,10 @@ use crate::diagnostics::Diagnostic;
 use crate::sources::Sources;
 
 pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
-    let book = &site.book;
     let mut out = Vec::new();
-    for c in &book.chapters {
+    for c in site.chapters.iter().map(|c| &c.chapter) {
         let text = &c.doc.text;
-        if let (Some(reviewed), Some(days)) = (c.meta.reviewed, book.config.review_after_days) {
+        if let (Some(reviewed), Some(days)) = (c.meta.reviewed, site.config.review_after_days) {
             let age = today.days() - reviewed.days();
             if age > days {
                 out.push(
@@ -44,7 +43,7 @@ pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
             );
         }
     }
-    out.extend(unshown_examples(&book.sources));
+    out.extend(unshown_examples(&site.sources));
     out
 }
 

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::content::Playbook;
+use crate::compile::site::Site;
 
 /// Chapters shown on each side of the current one.
 const HALF_WINDOW: usize = 15;
@@ -33,15 +33,15 @@ pub(crate) struct NavView<'a> {
 }
 
 /// The parts above each chapter, outermost first.
-pub(crate) fn ancestors(book: &Playbook) -> Vec<Vec<usize>> {
-    book.chapters
+pub(crate) fn ancestors(site: &Site) -> Vec<Vec<usize>> {
+    site.chapters
         .iter()
         .map(|c| {
             let mut chain = Vec::new();
-            let mut at = c.part;
+            let mut at = c.chapter.part;
             while let Some(p) = at {
                 chain.push(p);
-                at = book.parts[p].parent;
+                at = site.parts[p].parent;
             }
             chain.reverse();
             chain
@@ -51,13 +51,13 @@ pub(crate) fn ancestors(book: &Playbook) -> Vec<Vec<usize>> {
 
 /// The window of the sidebar around chapter `current` (or the start).
 pub(crate) fn window<'a>(
-    book: &'a Playbook,
+    site: &'a Site,
     chains: &[Vec<usize>],
     base: &str,
     current: Option<usize>,
     current_part: Option<usize>,
 ) -> NavView<'a> {
-    let n = book.chapters.len();
+    let n = site.chapters.len();
     let (start, end) = if n <= 2 * HALF_WINDOW + 1 {
         (0, n)
     } else {
@@ -65,7 +65,7 @@ pub(crate) fn window<'a>(
         let start = centre.saturating_sub(HALF_WINDOW).min(n - (2 * HALF_WINDOW + 1));
         (start, start + 2 * HALF_WINDOW + 1)
     };
-    let entries = entries(book, chains, base, start..end, current, current_part);
+    let entries = entries(site, chains, base, start..end, current, current_part);
     NavView {
         list: list_html(&entries),
         entries,
@@ -76,13 +76,13 @@ pub(crate) fn window<'a>(
 }
 
 /// Every chapter: the tree the script loads on large playbooks.
-pub(crate) fn full<'a>(book: &'a Playbook, chains: &[Vec<usize>], base: &str) -> NavView<'a> {
-    let entries = entries(book, chains, base, 0..book.chapters.len(), None, None);
+pub(crate) fn full<'a>(site: &'a Site, chains: &[Vec<usize>], base: &str) -> NavView<'a> {
+    let entries = entries(site, chains, base, 0..site.chapters.len(), None, None);
     NavView { list: list_html(&entries), entries, partial: false, hidden_before: 0, hidden_after: 0 }
 }
 
 fn entries<'a>(
-    book: &'a Playbook,
+    site: &'a Site,
     chains: &[Vec<usize>],
     base: &str,
     range: std::ops::Range<usize>,
@@ -95,7 +95,7 @@ fn entries<'a>(
         let chain = &chains[i];
         let shared = open.iter().zip(chain).take_while(|(a, b)| a == b).count();
         for &p in &chain[shared..] {
-            let part = &book.parts[p];
+            let part = &site.parts[p];
             out.push(NavEntry {
                 kind: "part",
                 depth: part.depth,
@@ -105,7 +105,7 @@ fn entries<'a>(
             });
         }
         open = chain;
-        let c = &book.chapters[i];
+        let c = &site.chapters[i].chapter;
         out.push(NavEntry {
             kind: "chapter",
             depth: chain.len(),

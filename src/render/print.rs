@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::Shared;
+use super::context::Lookups;
 use super::views::{CardView, PrintPage};
 use crate::compile::markdown::Rendered;
 use crate::compile::routes;
@@ -55,10 +55,11 @@ impl PrintCache {
 const BATCH: usize = 256;
 
 /// The page around the chapters, with `MARKER` where they go.
-pub(super) fn frame(shared: &Shared<'_>) -> Result<String, Diagnostic> {
-    let book = &shared.site.book;
-    let chapters: Vec<TocItem> = book.chapters.iter().map(|c| TocItem { title: &c.meta.title, id: &c.slug }).collect();
-    let page = PrintPage { title: &book.config.title, url: shared.url(&routes::print()), chapters, body: MARKER };
+pub(super) fn frame(shared: &Lookups<'_>) -> Result<String, Diagnostic> {
+    let site = shared.site;
+    let chapters: Vec<TocItem> =
+        site.chapters.iter().map(|c| TocItem { title: &c.chapter.meta.title, id: &c.chapter.slug }).collect();
+    let page = PrintPage { title: &site.config.title, url: shared.url(&routes::print()), chapters, body: MARKER };
     let mut ctx = shared.base_ctx.clone();
     ctx.insert("page", &page);
     ctx.insert("kind", "print");
@@ -67,13 +68,13 @@ pub(super) fn frame(shared: &Shared<'_>) -> Result<String, Diagnostic> {
 
 /// Writes the print page a batch of sections at a time, so a build never
 /// holds it whole (at 10,000 chapters it is about 100 MB).
-pub(super) fn stream(shared: &Shared<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+pub(super) fn stream(shared: &Lookups<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let frame = frame(shared)?;
     let (head, tail) = frame.split_once(MARKER).unwrap_or((&frame, ""));
     let route = routes::print();
     let failed = |e: std::io::Error| super::write_error(&route, &e);
     sink.put(&route, head.as_bytes().to_vec()).map_err(failed)?;
-    let indices: Vec<usize> = (0..shared.site.book.chapters.len()).collect();
+    let indices: Vec<usize> = (0..shared.site.chapters.len()).collect();
     for batch in indices.chunks(BATCH) {
         let sections: Vec<String> = batch.par_iter().map(|&i| section(shared, i)).collect::<Result<_, _>>()?;
         sink.append(&route, sections.concat().as_bytes()).map_err(failed)?;
@@ -100,36 +101,37 @@ struct SectionView<'a> {
 /// The chapter sections, concatenated, for the dev server: sections whose
 /// chapter rendering is unchanged come from the cache when `reuse` (only
 /// valid when nothing but bodies changed since it was filled).
-pub(super) fn body(shared: &Shared<'_>, reuse: bool) -> Result<String, Diagnostic> {
+pub(super) fn body(shared: &Lookups<'_>, reuse: bool) -> Result<String, Diagnostic> {
     let site = shared.site;
     let cache = shared.print_cache;
     let cached: Vec<Option<Section>> = if reuse { crate::sync::lock(&cache.sections).clone() } else { Vec::new() };
-    let sections: Vec<Arc<str>> = (0..site.book.chapters.len())
+    let sections: Vec<Arc<str>> = (0..site.chapters.len())
         .into_par_iter()
         .map(|i| match cached.get(i) {
-            Some(Some((rendered, html))) if Arc::ptr_eq(rendered, &site.chapters[i]) => Ok(Arc::clone(html)),
+            Some(Some((rendered, html))) if Arc::ptr_eq(rendered, &site.chapters[i].rendered) => Ok(Arc::clone(html)),
             _ => section(shared, i).map(Arc::from),
         })
         .collect::<Result<_, Diagnostic>>()?;
     let body = sections.concat();
     *crate::sync::lock(&cache.sections) =
-        site.chapters.iter().zip(sections).map(|(r, s)| Some((Arc::clone(r), s))).collect();
+        site.chapters.iter().zip(sections).map(|(c, s)| Some((Arc::clone(&c.rendered), s))).collect();
     Ok(body)
 }
 
-fn section(shared: &Shared<'_>, i: usize) -> Result<String, Diagnostic> {
+fn section(shared: &Lookups<'_>, i: usize) -> Result<String, Diagnostic> {
     let site = shared.site;
-    let c = &site.book.chapters[i];
+    let compiled = &site.chapters[i];
+    let c = &compiled.chapter;
     // Every chapter's ids share one page: prefix them with the slug.
     let prefix = format!("{}--", c.slug);
-    let content = prefix_ids(&site.chapters[i].html, &prefix);
-    let new_part = (i == 0 || site.book.chapters[i - 1].part != c.part)
-        .then(|| c.part.map(|p| site.book.parts[p].title.as_str()))
+    let content = prefix_ids(&compiled.rendered.html, &prefix);
+    let new_part = (i == 0 || site.chapters[i - 1].chapter.part != c.part)
+        .then(|| site.part(c.part).map(|p| p.title.as_str()))
         .flatten();
     let mut ctx: Context = shared.base_ctx.clone();
     ctx.insert(
         "chapter",
-        &SectionView { title: &c.meta.title, id: &c.slug, content, card: CardView::of(&site.cards[i]), new_part },
+        &SectionView { title: &c.meta.title, id: &c.slug, content, card: CardView::of(&compiled.card), new_part },
     );
     shared.theme.render("print_chapter.html", &ctx)
 }

@@ -10,20 +10,20 @@ use crate::render::search;
 /// The search index files for the site: each chapter (with the examples
 /// this build shows on it) and the onboarding page, in reading order.
 pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) {
-    let book = &site.book;
-    let examples_of = book.examples_by_chapter(&book.chapter_index());
-    let mut pages: Vec<search::Page> = book
+    let examples_of = site.examples_by_chapter();
+    let mut pages: Vec<search::Page> = site
         .chapters
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .zip(&examples_of)
+        .map(|(compiled, examples)| {
+            let c = &compiled.chapter;
             let card = &c.meta;
             let lead: Vec<&str> =
                 [Some(card.summary.as_str()), card.do_.as_deref(), card.dont.as_deref(), card.why.as_deref()]
                     .into_iter()
                     .flatten()
                     .collect();
-            let rendered = &site.chapters[i];
+            let rendered = &compiled.rendered;
             let mut sections = vec![search::Section {
                 anchor: None,
                 heading: "",
@@ -35,16 +35,16 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
             }];
             sections.extend(rendered.sections.iter().skip(1).map(search::Section::of));
             let mut teams = Vec::new();
-            for &(ti, ei) in &examples_of[i] {
-                let team = &book.teams[ti];
-                let ex = &team.examples[ei];
+            for ex in examples {
+                let team = &ex.team.team;
                 if !teams.contains(&team.name.as_str()) {
                     teams.push(team.name.as_str());
                 }
-                let ex_sections = &site.examples[ti][ei].sections;
+                let example = &ex.example.example;
+                let ex_sections = &ex.example.rendered.sections;
                 sections.push(search::Section {
-                    anchor: Some(Cow::Owned(ex.anchor())),
-                    heading: &ex.meta.title,
+                    anchor: Some(Cow::Owned(example.anchor())),
+                    heading: &example.meta.title,
                     text: ex_sections.first().map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.text.as_str())),
                 });
                 sections.extend(ex_sections.iter().skip(1).map(search::Section::of));
@@ -52,19 +52,19 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
             search::Page {
                 url: format!("/{}", c.route.url_path()),
                 title: &c.meta.title,
-                part: c.part.map(|p| book.parts[p].title.as_str()),
+                part: site.part(c.part).map(|p| p.title.as_str()),
                 teams,
                 sections,
             }
         })
         .collect();
-    if let (Some(doc), Some(rendered)) = (&book.onboarding, &site.onboarding) {
+    if let Some(d) = &site.onboarding {
         pages.push(search::Page {
             url: format!("/{}", crate::compile::routes::onboarding().url_path()),
-            title: &doc.title,
+            title: &d.doc.title,
             part: None,
             teams: Vec::new(),
-            sections: rendered.sections.iter().map(search::Section::of).collect(),
+            sections: d.rendered.sections.iter().map(search::Section::of).collect(),
         });
     }
     // The index names its own files (hex shard prefixes, page numbers), and

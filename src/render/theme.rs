@@ -40,6 +40,15 @@ impl StaticFile {
         self.theme
     }
 
+    /// The source file's modification time and length (`None` for the
+    /// built-in theme's files, which never change while running).
+    pub(crate) fn stamp(&self, sources: &Sources) -> Option<(std::time::SystemTime, u64)> {
+        match &self.data {
+            Data::Embedded(_) => None,
+            Data::Source(rel) => sources.stamp(rel),
+        }
+    }
+
     pub(crate) fn bytes(&self, sources: &Sources) -> Result<Vec<u8>, Diagnostic> {
         match &self.data {
             Data::Embedded(b) => Ok(b.to_vec()),
@@ -87,7 +96,29 @@ fn list(sources: &Sources, dir: &str, theme: bool, out: &mut Vec<(String, Static
     }
 }
 
+/// Reads and compiles the theme's templates.
 pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    build(read(sources, config)?)
+}
+
+/// The templates as read, before compiling: the dev server compares their
+/// `key` to decide whether the compiled theme it holds is still the one.
+pub(crate) struct Templates {
+    texts: template_guard::Sources,
+}
+
+impl Templates {
+    /// A hash of every template's name, origin and text.
+    pub(crate) fn key(&self) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&self.texts, &mut h);
+        std::hash::Hasher::finish(&h)
+    }
+}
+
+/// Reads the templates: the theme's (built-in or a folder), then the
+/// playbook's own `templates/` over them.
+pub(crate) fn read(sources: &Sources, config: &Config) -> Result<Templates, Vec<Diagnostic>> {
     let mut texts = template_guard::Sources::new();
     let mut diags = Vec::new();
     match &config.theme_dir {
@@ -121,10 +152,12 @@ pub(crate) fn load(sources: &Sources, config: &Config) -> Result<Theme, Vec<Diag
     }
     read_templates(sources, "templates", &mut texts, &mut diags);
     diags.extend(texts.values().filter_map(|(origin, text)| template_guard::nesting(origin, text)));
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    if diags.is_empty() { Ok(Templates { texts }) } else { Err(diags) }
+}
 
+/// Compiles templates read by `read` into a theme.
+pub(crate) fn build(templates: Templates) -> Result<Theme, Vec<Diagnostic>> {
+    let texts = templates.texts;
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which bloats every URL; in quoted

@@ -1,14 +1,13 @@
 //! What templates see: small serialisable views over the compiled site.
 //! Field names here are the theme API documented in the README.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use crate::compile::markdown::Heading;
-use crate::compile::site::{Card, Site};
+use crate::compile::site::{Card, CompiledChapter, CompiledTeam, ExampleRef, Site};
 use crate::compile::slug;
-use crate::content::{Chapter, Example, Team};
 use crate::date::Date;
 
 #[derive(Serialize, Clone)]
@@ -137,6 +136,8 @@ pub(crate) struct TeamView<'a> {
     pub channel: Option<&'a str>,
     pub url: String,
     pub count: usize,
+    /// `[extra]` of team.toml.
+    pub extra: Option<&'a tera::Value>,
 }
 
 /// Tags with the chapters and examples that carry them, by tag slug.
@@ -146,8 +147,8 @@ pub(crate) struct TagIndex<'a> {
 
 pub(crate) struct TagEntry<'a> {
     pub name: &'a str,
-    pub chapters: Vec<usize>,
-    pub examples: Vec<(usize, usize)>,
+    pub chapters: Vec<&'a CompiledChapter>,
+    pub examples: Vec<ExampleRef<'a>>,
 }
 
 impl<'a> TagIndex<'a> {
@@ -160,23 +161,20 @@ impl<'a> TagIndex<'a> {
                 examples: Vec::new(),
             })
         }
-        for (i, c) in site.book.chapters.iter().enumerate() {
-            for t in &c.meta.tags {
+        for c in &site.chapters {
+            for t in &c.chapter.meta.tags {
                 let e = entry(&mut tags, t);
-                if e.chapters.last() != Some(&i) {
-                    e.chapters.push(i);
+                if e.chapters.last().is_none_or(|last| last.index != c.index) {
+                    e.chapters.push(c);
                 }
             }
         }
-        for (ti, team) in site.book.teams.iter().enumerate() {
-            if !site.book.shows_team(&team.id) {
-                continue;
-            }
-            for (ei, ex) in team.examples.iter().enumerate() {
-                for t in &ex.meta.tags {
+        for team in site.teams.iter().filter(|t| t.shown) {
+            for example in &team.examples {
+                for t in &example.example.meta.tags {
                     let e = entry(&mut tags, t);
-                    if e.examples.last() != Some(&(ti, ei)) {
-                        e.examples.push((ti, ei));
+                    if e.examples.last().is_none_or(|last| !std::ptr::eq(last.example, example)) {
+                        e.examples.push(ExampleRef { team, example });
                     }
                 }
             }
@@ -190,18 +188,19 @@ pub(crate) fn tag_links<'a>(site: &Site, tags: &'a [String]) -> Vec<Link<'a>> {
     tags.iter().filter_map(|t| Some(Link { title: t, url: site.routes.tag(t)?.url(&site.base) })).collect()
 }
 
-pub(crate) fn chapter_item<'a>(site: &'a Site, i: usize) -> ChapterItem<'a> {
-    let c: &Chapter = &site.book.chapters[i];
+pub(crate) fn chapter_item<'a>(site: &'a Site, c: &'a CompiledChapter) -> ChapterItem<'a> {
+    let chapter = &c.chapter;
     ChapterItem {
-        title: &c.meta.title,
-        url: c.route.url(&site.base),
-        summary: &c.meta.summary,
-        card: CardView::of(&site.cards[i]),
-        part: c.part.map(|p| site.book.parts[p].title.as_str()),
+        title: &chapter.meta.title,
+        url: chapter.route.url(&site.base),
+        summary: &chapter.meta.summary,
+        card: CardView::of(&c.card),
+        part: site.part(chapter.part).map(|p| p.title.as_str()),
     }
 }
 
-pub(crate) fn team_view<'a>(site: &'a Site, team: &'a Team) -> TeamView<'a> {
+pub(crate) fn team_view<'a>(site: &'a Site, t: &'a CompiledTeam) -> TeamView<'a> {
+    let team = &t.team;
     TeamView {
         id: &team.id,
         name: &team.name,
@@ -209,33 +208,33 @@ pub(crate) fn team_view<'a>(site: &'a Site, team: &'a Team) -> TeamView<'a> {
         lead: team.lead.as_deref(),
         channel: team.channel.as_deref(),
         url: team.route.url(&site.base),
-        count: team.examples.len(),
+        count: t.examples.len(),
+        extra: team.extra.as_ref(),
     }
 }
 
 pub(crate) fn example_view<'a>(
     site: &'a Site,
-    team_index: usize,
-    example_index: usize,
-    chapter_of: &dyn Fn(&str) -> Option<usize>,
+    ex: ExampleRef<'a>,
+    chapter_of: &HashMap<&str, usize>,
 ) -> ExampleView<'a> {
-    let team = &site.book.teams[team_index];
-    let ex: &Example = &team.examples[example_index];
-    let chapter = chapter_of(&ex.meta.chapter).map(|i| &site.book.chapters[i]);
+    let team = &ex.team.team;
+    let example = &ex.example.example;
+    let chapter = chapter_of.get(example.meta.chapter.as_str()).map(|&i| &site.chapters[i].chapter);
     ExampleView {
-        title: &ex.meta.title,
-        anchor: ex.anchor(),
+        title: &example.meta.title,
+        anchor: example.anchor(),
         team: Link { title: &team.name, url: team.route.url(&site.base) },
         chapter: Link {
             title: chapter.map_or("", |c| c.meta.title.as_str()),
             url: chapter.map_or_else(String::new, |c| c.route.url(&site.base)),
         },
-        author: ex.meta.author.as_deref(),
-        date: ex.meta.date,
-        summary: &ex.meta.summary,
-        tags: tag_links(site, &ex.meta.tags),
-        content: &site.examples[team_index][example_index].html,
-        extra: ex.meta.extra.as_ref(),
+        author: example.meta.author.as_deref(),
+        date: example.meta.date,
+        summary: &example.meta.summary,
+        tags: tag_links(site, &example.meta.tags),
+        content: &ex.example.rendered.html,
+        extra: example.meta.extra.as_ref(),
     }
 }
 

@@ -1,37 +1,68 @@
 //! Rebuilds for the dev server, doing only the work a change needs.
 //!
-//! Every rebuild reloads the sources (cheap) and re-renders markdown only for
-//! documents whose text changed. If the playbook's structure is unchanged
-//! (titles, slugs, cards, tags, order, URLs: everything a page other than the
-//! document's own could show), only the pages that show the changed bodies
-//! are rendered again, on top of the previous site. Anything else renders
-//! the whole site. Either way the result equals a clean build.
+//! Every rebuild reads the sources again and compiles them; what an earlier
+//! build made is reused where its key says it is still the same. Every cache
+//! lives in one value, `Previous`, and this table is the whole contract:
+//!
+//! | reused                        | keyed by                                              |
+//! |-------------------------------|-------------------------------------------------------|
+//! | parsed sources (`Parsed`)     | the file's path, modification time and length         |
+//! | markdown renderings and cards | the file's path and text, and the URL map (`Renderings`) |
+//! | "updated" dates from git      | nothing: read once, when the first build succeeds     |
+//! | the compiled theme            | every template's name, origin and text (`Templates::key`) |
+//! | the last site's pages         | the structure key and the theme (see `structure`)     |
+//! | print-view sections           | the chapter's rendering being the very one reused     |
+//!
+//! When the structure and the theme are unchanged, only the pages that show
+//! a changed body are rendered again, on top of the last site's pages;
+//! anything else renders the whole site. Either way the result equals a
+//! clean build (the test suite checks it for every kind of edit).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::compile::site::Site;
-use crate::compile::{self, Options};
+use crate::compile::site::{Renderings, Site};
+use crate::compile::{self, Earlier, Options};
+use crate::content::Parsed;
 use crate::diagnostics::Diagnostic;
 use crate::render::theme::{self, Theme};
 use crate::render::{self, Changed, Plan, PrintCache, Selection};
 use crate::write::sink::{Files, Memory};
 
-/// The last good build.
-struct Built {
+/// What the last good build lends the next one.
+struct Previous {
     site: Site,
     theme: Arc<Theme>,
+    /// `Templates::key` of the templates `theme` was compiled from.
+    templates: u64,
+    /// `structure(&site)`.
     structure: u64,
+    /// Every file of the site, as served.
     files: Arc<Files>,
+    print: PrintCache,
+}
+
+impl Previous {
+    /// The caches `compile` reuses, taken from the last site.
+    fn earlier(&self) -> Earlier {
+        let site = &self.site;
+        Earlier {
+            parsed: Parsed::of(
+                site.chapters.iter().map(|c| &c.chapter),
+                site.teams.iter().flat_map(|t| &t.examples).map(|e| &e.example),
+            ),
+            renderings: Renderings::of(site),
+            updated: Some(site.updated.clone()),
+        }
+    }
 }
 
 pub(crate) struct Rebuilder {
     root: PathBuf,
     opts: Options,
-    last: Option<Built>,
-    print: PrintCache,
+    previous: Option<Previous>,
 }
 
 pub(crate) struct Outcome {
@@ -44,58 +75,71 @@ pub(crate) struct Outcome {
     pub took: Duration,
     /// The base path the site is served under.
     pub base: String,
+    /// The theme folder, root-relative (`None` for the built-in theme).
+    pub theme_dir: Option<String>,
 }
 
 impl Rebuilder {
     pub(crate) fn new(root: PathBuf, opts: Options) -> Rebuilder {
-        Rebuilder { root, opts, last: None, print: PrintCache::kept() }
+        Rebuilder { root, opts, previous: None }
     }
 
-    /// Rebuilds from the sources on disk. `theme_changed` forces the theme
-    /// to be read again (a template or theme asset changed); unless
-    /// `bodies_only` (only markdown files changed), every page and copy is
-    /// made again. On error the last good build is kept for the next attempt.
-    pub(crate) fn rebuild(&mut self, theme_changed: bool, bodies_only: bool) -> Result<Outcome, Vec<Diagnostic>> {
+    /// Rebuilds from the sources on disk. On error the last good build is
+    /// kept for the next attempt.
+    pub(crate) fn rebuild(&mut self) -> Result<Outcome, Vec<Diagnostic>> {
         let start = Instant::now();
-        let prev = self.last.as_ref();
-        let compiled = compile::compile(&self.root, &self.opts, prev.map(|b| &b.site))?;
+        let prev = self.previous.as_ref();
+        let earlier = prev.map(Previous::earlier).unwrap_or_default();
+        let compiled = compile::compile(&self.root, &self.opts, &earlier)?;
+        drop(earlier);
         let site = compiled.site;
+        let templates = theme::read(&site.sources, &site.config)?;
+        let templates_key = templates.key();
         let theme = match prev {
-            Some(b) if !theme_changed && b.site.book.config.theme == site.book.config.theme => Arc::clone(&b.theme),
-            _ => Arc::new(theme::load(&site.book.sources, &site.book.config)?),
+            Some(p) if p.templates == templates_key => Arc::clone(&p.theme),
+            _ => Arc::new(theme::build(templates)?),
         };
         let structure = structure(&site);
         let selection = match prev {
-            Some(b) if bodies_only && Arc::ptr_eq(&b.theme, &theme) && b.structure == structure => {
-                Selection::Pages(changed(&b.site, &site))
+            Some(p) if p.templates == templates_key && p.structure == structure => {
+                Selection::Pages(changed(&p.site, &site))
             }
             _ => Selection::All,
         };
         let sink = match (&selection, prev) {
-            (Selection::Pages(_), Some(b)) => Memory::from(Files::clone(&b.files)),
+            (Selection::Pages(_), Some(p)) => Memory::from(Files::clone(&p.files)),
             _ => Memory::default(),
         };
-        let plan = Plan { selection, print_cache: &self.print, search: false };
+        let fresh = PrintCache::kept();
+        let print = prev.map_or(&fresh, |p| &p.print);
+        let plan = Plan { selection, print_cache: print, search: false };
         let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
         let files = Arc::new(sink.into_files());
         let full = matches!(plan.selection, Selection::All);
-        let base = site.base.clone();
-        self.last = Some(Built { site, theme, structure, files: Arc::clone(&files) });
-        Ok(Outcome { files, pages: stats.pages, full, warnings: compiled.warnings, took: start.elapsed(), base })
+        let print = self.previous.take().map_or(fresh, |p| p.print);
+        let outcome = Outcome {
+            files: Arc::clone(&files),
+            pages: stats.pages,
+            full,
+            warnings: compiled.warnings,
+            took: start.elapsed(),
+            base: site.base.clone(),
+            theme_dir: site.config.theme_dir.clone(),
+        };
+        self.previous = Some(Previous { site, theme, templates: templates_key, structure, files, print });
+        Ok(outcome)
     }
-}
 
-impl Rebuilder {
     /// The search index of the last good build (empty when search is off).
     /// Built after the new pages are served, so a rebuild never waits for it.
     pub(crate) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
-        match &self.last {
-            Some(b) if b.site.book.config.search => {
+        match &self.previous {
+            Some(p) if p.site.config.search => {
                 let files = std::sync::Mutex::new(Vec::new());
-                render::search_index(&b.site, &|route, bytes| {
+                render::search_index(&p.site, &|route, bytes| {
                     crate::sync::lock(&files).push((route.as_str().to_string(), bytes));
                 });
-                let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+                let mut files = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
                 files.sort();
                 files
             }
@@ -105,65 +149,67 @@ impl Rebuilder {
 }
 
 /// Pages showing a document whose text differs between two builds of the
-/// same structure (so indices line up).
+/// same structure (so the records line up one to one).
 fn changed(old: &Site, new: &Site) -> Changed {
     let mut changed = Changed::default();
-    for (i, (a, b)) in old.book.chapters.iter().zip(&new.book.chapters).enumerate() {
-        if a.doc.text != b.doc.text {
-            changed.chapters.push(i);
+    for (a, b) in old.chapters.iter().zip(&new.chapters) {
+        if a.chapter.doc.text != b.chapter.doc.text {
+            changed.chapters.push(b.index);
         }
     }
-    let chapter_index = |slug: &str| new.book.chapters.iter().position(|c| c.slug == slug);
-    for (ti, (ta, tb)) in old.book.teams.iter().zip(&new.book.teams).enumerate() {
+    let chapter_of = new.chapter_index();
+    for (ti, (ta, tb)) in old.teams.iter().zip(&new.teams).enumerate() {
         for (a, b) in ta.examples.iter().zip(&tb.examples) {
-            if a.doc.text == b.doc.text {
+            if a.example.doc.text == b.example.doc.text || !tb.shown {
                 continue;
             }
-            if !changed.teams.contains(&ti) && new.book.shows_team(&tb.id) {
+            if !changed.teams.contains(&ti) {
                 changed.teams.push(ti);
             }
-            if let Some(ci) = chapter_index(&b.meta.chapter)
+            if let Some(&ci) = chapter_of.get(b.example.meta.chapter.as_str())
                 && !changed.chapters.contains(&ci)
-                && new.book.shows_team(&tb.id)
             {
                 changed.chapters.push(ci);
             }
         }
     }
-    changed.onboarding = match (&old.book.onboarding, &new.book.onboarding) {
-        (Some(a), Some(b)) => a.text != b.text,
+    changed.onboarding = match (&old.onboarding, &new.onboarding) {
+        (Some(a), Some(b)) => a.doc.text != b.doc.text,
         _ => false,
     };
     changed
 }
 
-/// A hash of everything a page other than a document's own could show:
-/// all metadata, order and URLs, but no markdown bodies.
+/// A hash of the bytes that decide anything a page other than a document's
+/// own can show: `playbook.toml`, every `part.toml` and `team.toml`, every
+/// document's path and front matter, and the name and stamp of every file copied as is. Hashing the bytes, not the
+/// parsed fields, covers a new field without an edit here.
 fn structure(site: &Site) -> u64 {
-    let book = &site.book;
     let mut h = DefaultHasher::new();
-    format!("{:?}", book.config).hash(&mut h);
-    (&book.edition, &book.drafts, &book.broken, &site.assets, &site.base).hash(&mut h);
-    format!("{:?}", site.routes).hash(&mut h);
-    let mut updated: Vec<_> = book.updated.iter().map(|(f, d)| (f, d.to_string())).collect();
-    updated.sort();
-    updated.hash(&mut h);
-    for p in &book.parts {
-        (&p.dir, &p.route, &p.title, &p.description, p.parent, p.weight).hash(&mut h);
+    let front_matter = |doc: &crate::content::Doc, h: &mut DefaultHasher| {
+        (&doc.file, doc.text.get(..doc.body_offset)).hash(h);
+    };
+    (&site.config.source, &site.base, &site.edition).hash(&mut h);
+    for p in &site.parts {
+        (&p.dir, &p.source).hash(&mut h);
     }
-    for c in &book.chapters {
-        (&c.doc.file, &c.slug, &c.route, c.part).hash(&mut h);
-        format!("{:?}", c.meta).hash(&mut h);
+    for c in &site.chapters {
+        front_matter(&c.chapter.doc, &mut h);
     }
-    for t in &book.teams {
-        (&t.id, &t.name, &t.description, &t.lead, &t.channel, t.weight, &t.route).hash(&mut h);
+    for t in &site.teams {
+        (&t.team.id, &t.team.source).hash(&mut h);
         for ex in &t.examples {
-            (&ex.doc.file, &ex.slug).hash(&mut h);
-            format!("{:?}", ex.meta).hash(&mut h);
+            front_matter(&ex.example.doc, &mut h);
         }
     }
-    if let Some(d) = &book.onboarding {
-        (&d.file, &d.title, &d.summary).hash(&mut h);
+    if let Some(d) = &site.onboarding {
+        front_matter(&d.doc, &mut h);
+    }
+    for (file, route) in &site.assets {
+        (file, route.as_str(), site.sources.stamp(file)).hash(&mut h);
+    }
+    for (route, file) in &site.routes.statics {
+        (route.as_str(), file.origin(), file.stamp(&site.sources)).hash(&mut h);
     }
     h.finish()
 }

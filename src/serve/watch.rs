@@ -33,7 +33,7 @@ impl ChangeSet {
 const QUIET: Duration = Duration::from_millis(10);
 
 pub(crate) struct Watcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher, NoCache>,
+    debouncer: Debouncer<notify::RecommendedWatcher, NoCache>,
     events: Receiver<DebounceEventResult>,
     root: PathBuf,
     ignore: Vec<PathBuf>,
@@ -70,7 +70,28 @@ impl Watcher {
                 .map_err(|e| format!("cannot watch `{}`: {e}", dir.display()))?;
         }
         let ignore = ignore.iter().filter_map(|p| p.canonicalize().ok().or_else(|| Some(p.clone()))).collect();
-        Ok(Watcher { _debouncer: debouncer, events: rx, root, ignore, theme_dir })
+        Ok(Watcher { debouncer, events: rx, root, ignore, theme_dir })
+    }
+
+    /// Watches `dir` as the theme folder from now on (and stops watching the
+    /// one before, if it lay outside the root).
+    pub(crate) fn watch_theme(&mut self, dir: Option<&Path>) -> Result<(), String> {
+        let dir = dir.and_then(|d| d.canonicalize().ok());
+        if dir == self.theme_dir {
+            return Ok(());
+        }
+        let outside = |d: &Option<PathBuf>| d.as_ref().filter(|d| !d.starts_with(&self.root)).cloned();
+        if let Some(old) = outside(&self.theme_dir) {
+            // Gone or moved: nothing left to unwatch is fine.
+            let _ = self.debouncer.unwatch(&old);
+        }
+        if let Some(new) = outside(&dir) {
+            self.debouncer
+                .watch(&new, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch `{}`: {e}", new.display()))?;
+        }
+        self.theme_dir = dir;
+        Ok(())
     }
 
     /// Blocks until sources change; `None` when the watcher stopped.

@@ -45,6 +45,8 @@ pub(crate) struct Config {
     pub extra: tera::Value,
     /// Where each top-level key sits in playbook.toml.
     positions: BTreeMap<String, Pos>,
+    /// The file as read: part of the dev server's structure key.
+    pub source: std::sync::Arc<str>,
 }
 
 impl Config {
@@ -131,6 +133,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             max_file_mib: max_file_mib.map_or(sources::DEFAULT_MAX_MIB, |m| m.unsigned_abs()),
             extra,
             positions,
+            source: text.into(),
         }),
         _ => Err(diags),
     }

@@ -378,6 +378,9 @@ impl Fixture {
 
 impl Drop for Served {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("the server's output:\n{}", self.log());
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

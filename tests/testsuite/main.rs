@@ -16,3 +16,4 @@ mod output;
 mod reliability;
 mod serve;
 mod serve_abuse;
+mod serve_edits;

@@ -1,0 +1,33 @@
+//! `sitemap.xml`: every page a reader (or a search engine) should find.
+
+use crate::compile::routes;
+use crate::compile::site::Site;
+use crate::date::Date;
+
+pub(crate) fn sitemap(site: &Site) -> String {
+    let config = &site.config;
+    let root = if config.base_url.contains("://") { config.base_url.as_str() } else { site.base.as_str() };
+    let home = routes::home();
+    let onboarding = routes::onboarding();
+    let mut urls: Vec<(&str, Option<Date>)> = vec![(home.url_path(), None)];
+    urls.extend(site.chapters.iter().map(|c| (c.chapter.route.url_path(), c.chapter.meta.reviewed)));
+    urls.extend(site.parts.iter().map(|p| (p.route.url_path(), None)));
+    urls.extend(site.teams.iter().filter(|t| t.shown).map(|t| (t.team.route.url_path(), None)));
+    if site.onboarding.is_some() {
+        urls.push((onboarding.url_path(), None));
+    }
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (path, date) in urls {
+        out.push_str("  <url><loc>");
+        crate::html::escape_into(&mut out, &format!("{root}{path}"));
+        out.push_str("</loc>");
+        if let Some(d) = date {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
