@@ -59,7 +59,7 @@ pub fn link(bytes: &[u8]) {
 /// a browser would treat as a plain link.
 pub fn route_and_url(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    if crate::compile::routes::Route::file(&text).is_ok() {
+    if crate::route::Route::file(&text).is_ok() {
         let path = std::path::Path::new(text.as_ref());
         assert!(path.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{text:?}");
         assert!(!text.split('/').any(|s| s.starts_with('.') || s.is_empty()), "{text:?}");

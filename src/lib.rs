@@ -20,6 +20,7 @@ mod html;
 mod limits;
 mod platform;
 mod render;
+mod route;
 mod serve;
 mod sources;
 mod sync;

@@ -57,7 +57,7 @@ proptest! {
 
     #[test]
     fn accepted_routes_stay_below_the_output_folder(path in "(\\.{1,2}|[a-z]{1,3}|/|\\\\|:|%2e|\0| ){0,12}") {
-        if crate::compile::routes::Route::file(&path).is_ok() {
+        if crate::route::Route::file(&path).is_ok() {
             let p = std::path::Path::new(&path);
             prop_assert!(p.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{:?}", path);
             prop_assert!(!path.split('/').any(|s| s.starts_with('.') || s.is_empty()), "{:?}", path);

@@ -6,10 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::compile::markdown::Rendered;
-use crate::compile::routes;
 use crate::compile::site::Site;
 use crate::diagnostics::suggest::did_you_mean_owned;
 use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::route;
 
 struct Source<'a> {
     file: &'a str,
@@ -187,7 +187,7 @@ pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Ve
                     ));
                     continue;
                 }
-                match routes::media(&asset.file) {
+                match route::media(&asset.file) {
                     Ok(route) if src.shown => assets.push((asset.file.clone(), route)),
                     Ok(_) => {}
                     Err(why) => diags.push(place(Diagnostic::error(

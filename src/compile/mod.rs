@@ -75,8 +75,11 @@ pub(crate) fn compile(root: &Path, opts: &Options, earlier: &Earlier) -> Result<
     let (routes, mut more) = routes::assign(&mut book, statics);
     diags.append(&mut more);
     let load = start.elapsed();
-    let (site, mut more) = site::compile(book, routes, &earlier.renderings);
+    let drafts = std::mem::take(&mut book.drafts);
+    let broken = std::mem::take(&mut book.broken);
+    let (mut site, mut more) = site::compile(book, routes, &earlier.renderings);
     diags.append(&mut more);
+    diags.append(&mut links::check(&mut site, &drafts, &broken));
     let compile = start.elapsed() - load;
     diagnostics::sort(&mut diags);
     if diagnostics::count_errors(&diags) > 0 {

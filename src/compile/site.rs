@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::compile::links;
 use crate::compile::markdown::{self, Rendered, Resolve, Target};
-use crate::compile::routes::{self, Route, Routes};
+use crate::compile::routes::Routes;
 use crate::content::{Chapter, Doc, Example, Part, Playbook, Team, TeamFolder, front_matter_key_offset};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
+use crate::route::{self, Route};
 use crate::sources::Sources;
 use crate::sources::config::Config;
 
@@ -168,7 +168,7 @@ impl Urls {
             }
         }
         if let Some(doc) = &book.onboarding {
-            let spec = TargetSpec { url: routes::onboarding().url(base), anchor_prefix: String::new(), anchor: None };
+            let spec = TargetSpec { url: route::onboarding().url(base), anchor_prefix: String::new(), anchor: None };
             targets.insert(doc.file.clone(), spec);
         }
         Urls { targets, media_base: format!("{base}media/") }
@@ -203,7 +203,7 @@ impl Resolve for Urls {
 /// Example headings sit under the page's h2 section and h3 group and h4 title.
 const EXAMPLE_HEADING_SHIFT: u8 = 3;
 
-/// Renders every document's markdown and checks links. `earlier` holds
+/// Renders every document's markdown. `earlier` holds
 /// renderings a previous compile made (the dev server's); a document whose
 /// text is unchanged reuses its own, as long as no URL moved.
 pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (Site, Vec<Diagnostic>) {
@@ -227,7 +227,7 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
         Arc::new(markdown::render(&source, &urls))
     };
 
-    let Playbook { sources, config, parts, chapters, teams, edition, onboarding, drafts, broken, updated } = book;
+    let Playbook { sources, config, parts, chapters, teams, edition, onboarding, updated, .. } = book;
     let compiled: Vec<(CompiledChapter, Vec<Diagnostic>)> = chapters
         .into_par_iter()
         .enumerate()
@@ -270,7 +270,7 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
         CompiledDoc { doc, rendered }
     });
 
-    let mut site = Site {
+    let site = Site {
         sources,
         config,
         parts,
@@ -284,7 +284,6 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
         base,
         url_map,
     };
-    diags.extend(links::check(&mut site, &drafts, &broken));
     (site, diags)
 }
 

@@ -14,10 +14,10 @@ use rayon::prelude::*;
 use super::front_matter;
 use super::meta::{self, value_offset};
 use super::{Chapter, Doc, Example, Part, Playbook, Team, TeamFolder};
-use crate::compile::routes;
 use crate::compile::slug;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::suggest::did_you_mean_owned;
+use crate::route;
 use crate::sources::Sources;
 use crate::sources::config::Config;
 use crate::sources::toml_fields::{self, Fields};
@@ -181,7 +181,7 @@ fn load_parts(sources: &Sources, dirs: &[String], diags: &mut Vec<Diagnostic>) -
         let slug = slug::from_file_stem(name);
         let mut part = Part {
             dir: dir.clone(),
-            route: routes::home(),
+            route: route::home(),
             title: slug::title_from_slug(&slug),
             description: String::new(),
             parent,
@@ -249,7 +249,7 @@ fn parse_chapter(sources: &Sources, file: &str, earlier: Option<&Chapter>) -> Re
         doc: Doc::read(file, &meta.title, &meta.summary, body_offset, text, stamp),
         slug: slug::from_file_stem(file_stem(file)),
         part: None,
-        route: routes::home(),
+        route: route::home(),
         meta,
     })
 }
@@ -435,7 +435,7 @@ fn parse_team(sources: &Sources, dir: &str, diags: &mut Vec<Diagnostic>) -> Opti
         lead: meta.lead,
         channel: meta.channel,
         extra: meta.extra,
-        route: routes::home(),
+        route: route::home(),
         source: Arc::from(text.as_str()),
     })
 }

@@ -18,7 +18,7 @@ pub(crate) fn chapter_meta(fields: &mut crate::sources::toml_fields::Fields<'_, 
     meta::chapter(fields, 0)
 }
 
-use crate::compile::routes::Route;
+use crate::route::Route;
 use crate::sources::Sources;
 use crate::sources::config::Config;
 

@@ -3,16 +3,17 @@
 //! the examples each chapter shows, the tag index, and "today".
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tera::Context;
 
 use super::nav::{self, NavView};
-use super::print::PrintCache;
 use super::theme::Theme;
 use super::views::{Link, SiteView, TagIndex};
-use crate::compile::routes::{self, Route};
+use crate::compile::markdown::Rendered;
 use crate::compile::site::{ExampleRef, Site};
 use crate::date::Date;
+use crate::route::{self, Route};
 
 /// Lookups shared by every page of one render.
 pub(crate) struct Lookups<'a> {
@@ -50,11 +51,11 @@ impl<'a> Lookups<'a> {
             onboarding: site
                 .onboarding
                 .as_ref()
-                .map(|d| Link { title: &d.doc.title, url: routes::onboarding().url(&site.base) }),
+                .map(|d| Link { title: &d.doc.title, url: route::onboarding().url(&site.base) }),
             teams: site.teams.iter().filter(|t| t.shown).map(team_link).collect(),
             has_tags: !tags.tags.is_empty(),
             search: config.search,
-            print_url: routes::print().url(&site.base),
+            print_url: route::print().url(&site.base),
             generator: concat!("playbook ", env!("CARGO_PKG_VERSION")),
         };
         let mut base_ctx = Context::new();
@@ -92,12 +93,33 @@ impl<'a> Lookups<'a> {
             chain.push(Link { title: &site.parts[p].title, url: self.url(&site.parts[p].route) });
             at = site.parts[p].parent;
         }
-        chain.push(Link { title: "Home", url: self.url(&routes::home()) });
+        chain.push(Link { title: "Home", url: self.url(&route::home()) });
         chain.reverse();
         chain
     }
 
     pub(crate) fn edit_url(&self, file: &str) -> Option<String> {
         self.site.config.edit_url.as_ref().map(|u| u.replace("{path}", file))
+    }
+}
+
+/// A chapter's section with the rendering it came from.
+pub(super) type PrintSection = (Arc<Rendered>, Arc<str>);
+
+/// Rendered sections by chapter index, kept between renders only when
+/// made with `kept` (the dev server); a one-off build streams them instead.
+#[derive(Default)]
+pub(crate) struct PrintCache {
+    keep: bool,
+    pub(super) sections: Mutex<Vec<Option<PrintSection>>>,
+}
+
+impl PrintCache {
+    pub(crate) fn kept() -> PrintCache {
+        PrintCache { keep: true, sections: Mutex::default() }
+    }
+
+    pub(super) fn keeps(&self) -> bool {
+        self.keep
     }
 }

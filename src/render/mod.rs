@@ -18,16 +18,17 @@ mod views;
 
 use rayon::prelude::*;
 
-use crate::compile::routes::{self, Alias, Route};
+use crate::compile::routes::Alias;
 use crate::compile::site::{CompiledChapter, CompiledDoc, CompiledTeam, Site};
 use crate::content::Part;
 use crate::diagnostics::Diagnostic;
 use crate::render::theme::Theme;
-use crate::write::sink::Sink;
+use crate::route::{self, Route};
+use crate::write::sink::{Sink, write_error};
 use context::Lookups;
 use pages::Page;
 
-pub(crate) use print::PrintCache;
+pub(crate) use context::PrintCache;
 pub(crate) use searchable::search_index;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -151,7 +152,7 @@ fn render_watched(
         return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };
     }
     let mut files = 0;
-    let sitemap_route = routes::sitemap();
+    let sitemap_route = route::sitemap();
     match sink.put(&sitemap_route, sitemap::sitemap(site).into_bytes()) {
         Ok(()) => files += 1,
         Err(e) => diags.push(write_error(&sitemap_route, &e)),
@@ -200,7 +201,7 @@ fn render_job(l: &Lookups<'_>, job: &Job<'_>) -> Result<(Route, String), Diagnos
         Job::Print => {
             // Spliced, not templated: see `print`.
             let body = print::body(l, l.incremental)?;
-            return Ok((routes::print(), print::splice(&print::frame(l)?, &body)));
+            return Ok((route::print(), print::splice(&print::frame(l)?, &body)));
         }
         Job::Home => pages::home(l),
         Job::Chapter(c) => pages::chapter(l, c),
@@ -217,8 +218,4 @@ fn render_job(l: &Lookups<'_>, job: &Job<'_>) -> Result<(Route, String), Diagnos
     };
     let html = l.theme.render(page.template, &page.ctx)?;
     Ok((page.route, html))
-}
-
-pub(crate) fn write_error(route: &Route, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("output", "", format!("cannot write `{route}` to the output folder: {e}"))
 }

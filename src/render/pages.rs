@@ -6,9 +6,10 @@ use tera::Context;
 
 use super::context::Lookups;
 use super::views::*;
-use crate::compile::routes::{self, Alias, Route};
+use crate::compile::routes::Alias;
 use crate::compile::site::{CompiledChapter, CompiledDoc, CompiledTeam};
 use crate::content::Part;
+use crate::route::{self, Route};
 
 /// A page ready to render: its template, its route and its context.
 pub(crate) struct Page {
@@ -44,8 +45,8 @@ pub(crate) fn home(l: &Lookups<'_>) -> Page {
     let principles: Vec<_> =
         site.chapters.iter().filter(|c| !c.card.is_empty()).map(|c| chapter_item(site, c)).collect();
     let chapters: Vec<_> = site.chapters.iter().map(|c| chapter_item(site, c)).collect();
-    let page = Home { title: &site.config.title, url: l.url(&routes::home()), principles, chapters };
-    Page::new(l, "index.html", routes::home(), &page, Some((None, None)))
+    let page = Home { title: &site.config.title, url: l.url(&route::home()), principles, chapters };
+    Page::new(l, "index.html", route::home(), &page, Some((None, None)))
 }
 
 pub(crate) fn chapter(l: &Lookups<'_>, c: &CompiledChapter) -> Page {
@@ -113,8 +114,8 @@ pub(crate) fn part(l: &Lookups<'_>, index: usize, part: &Part) -> Page {
 
 pub(crate) fn teams(l: &Lookups<'_>) -> Page {
     let teams: Vec<_> = l.site.teams.iter().filter(|t| t.shown).map(|t| team_view(l.site, t)).collect();
-    let page = TeamsPage { title: "Teams", url: l.url(&routes::teams_index()), teams };
-    Page::new(l, "teams.html", routes::teams_index(), &page, Some((None, None)))
+    let page = TeamsPage { title: "Teams", url: l.url(&route::teams_index()), teams };
+    Page::new(l, "teams.html", route::teams_index(), &page, Some((None, None)))
 }
 
 /// A team's page: its examples, grouped by the chapter they illustrate.
@@ -156,8 +157,8 @@ pub(crate) fn tags(l: &Lookups<'_>) -> Page {
             Some(TagLink { name: t.name, url: l.url(route), count: t.chapters.len() + t.examples.len() })
         })
         .collect();
-    let page = TagsPage { title: "Tags", url: l.url(&routes::tags_index()), tags };
-    Page::new(l, "tags.html", routes::tags_index(), &page, Some((None, None)))
+    let page = TagsPage { title: "Tags", url: l.url(&route::tags_index()), tags };
+    Page::new(l, "tags.html", route::tags_index(), &page, Some((None, None)))
 }
 
 /// A tag's page; `None` for a key without a page (no letters or digits).
@@ -174,17 +175,17 @@ pub(crate) fn onboarding(l: &Lookups<'_>, d: &CompiledDoc) -> Page {
     let page = DocPage {
         title: &d.doc.title,
         summary: &d.doc.summary,
-        url: l.url(&routes::onboarding()),
+        url: l.url(&route::onboarding()),
         content: &d.rendered.html,
         toc: toc(&d.rendered.headings),
         edit_url: l.edit_url(&d.doc.file),
     };
-    Page::new(l, "onboarding.html", routes::onboarding(), &page, Some((None, None)))
+    Page::new(l, "onboarding.html", route::onboarding(), &page, Some((None, None)))
 }
 
 pub(crate) fn not_found(l: &Lookups<'_>) -> Page {
-    let page = Titled { title: "Page not found", url: l.url(&routes::not_found()) };
-    Page::new(l, "404.html", routes::not_found(), &page, Some((None, None)))
+    let page = Titled { title: "Page not found", url: l.url(&route::not_found()) };
+    Page::new(l, "404.html", route::not_found(), &page, Some((None, None)))
 }
 
 /// A redirect from a chapter's old URL to its page.
@@ -199,5 +200,5 @@ pub(crate) fn full_nav(l: &Lookups<'_>) -> Page {
     let mut ctx = l.base_ctx.clone();
     ctx.insert("nav", &super::nav::full(l.site, &l.chains, &l.site.base));
     ctx.insert("kind", "nav");
-    Page { template: "nav.html", route: routes::full_nav(), ctx }
+    Page { template: "nav.html", route: route::full_nav(), ctx }
 }

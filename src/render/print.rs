@@ -3,17 +3,16 @@
 //! dev server keeps the sections between rebuilds, because a body edit
 //! changes one section of a page that holds them all.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::context::Lookups;
-use super::views::{CardView, PrintPage};
-use crate::compile::markdown::Rendered;
-use crate::compile::routes;
+use super::context::{Lookups, PrintSection};
+use super::views::{CardView, PrintPage, TocItem};
 use crate::diagnostics::Diagnostic;
+use crate::route;
 use crate::write::sink::Sink;
 
 /// Stands for the chapters in the rendered frame of the print page.
@@ -30,27 +29,6 @@ pub(super) fn splice(frame: &str, body: &str) -> String {
     out
 }
 
-/// A chapter's section with the rendering it came from.
-type Section = (Arc<Rendered>, Arc<str>);
-
-/// Rendered sections by chapter index, kept between renders only when
-/// made with `kept` (the dev server); a one-off build streams them instead.
-#[derive(Default)]
-pub(crate) struct PrintCache {
-    keep: bool,
-    sections: Mutex<Vec<Option<Section>>>,
-}
-
-impl PrintCache {
-    pub(crate) fn kept() -> PrintCache {
-        PrintCache { keep: true, sections: Mutex::default() }
-    }
-
-    pub(super) fn keeps(&self) -> bool {
-        self.keep
-    }
-}
-
 /// Sections rendered at a time when nothing is kept, bounding memory.
 const BATCH: usize = 256;
 
@@ -59,7 +37,7 @@ pub(super) fn frame(shared: &Lookups<'_>) -> Result<String, Diagnostic> {
     let site = shared.site;
     let chapters: Vec<TocItem> =
         site.chapters.iter().map(|c| TocItem { title: &c.chapter.meta.title, id: &c.chapter.slug }).collect();
-    let page = PrintPage { title: &site.config.title, url: shared.url(&routes::print()), chapters, body: MARKER };
+    let page = PrintPage { title: &site.config.title, url: shared.url(&route::print()), chapters, body: MARKER };
     let mut ctx = shared.base_ctx.clone();
     ctx.insert("page", &page);
     ctx.insert("kind", "print");
@@ -71,8 +49,8 @@ pub(super) fn frame(shared: &Lookups<'_>) -> Result<String, Diagnostic> {
 pub(super) fn stream(shared: &Lookups<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let frame = frame(shared)?;
     let (head, tail) = frame.split_once(MARKER).unwrap_or((&frame, ""));
-    let route = routes::print();
-    let failed = |e: std::io::Error| super::write_error(&route, &e);
+    let route = route::print();
+    let failed = |e: std::io::Error| crate::write::sink::write_error(&route, &e);
     sink.put(&route, head.as_bytes().to_vec()).map_err(failed)?;
     let indices: Vec<usize> = (0..shared.site.chapters.len()).collect();
     for batch in indices.chunks(BATCH) {
@@ -80,12 +58,6 @@ pub(super) fn stream(shared: &Lookups<'_>, sink: &dyn Sink) -> Result<(), Diagno
         sink.append(&route, sections.concat().as_bytes()).map_err(failed)?;
     }
     sink.append(&route, tail.as_bytes()).map_err(failed)
-}
-
-#[derive(Serialize)]
-pub(super) struct TocItem<'a> {
-    title: &'a str,
-    id: &'a str,
 }
 
 #[derive(Serialize)]
@@ -104,7 +76,7 @@ struct SectionView<'a> {
 pub(super) fn body(shared: &Lookups<'_>, reuse: bool) -> Result<String, Diagnostic> {
     let site = shared.site;
     let cache = shared.print_cache;
-    let cached: Vec<Option<Section>> = if reuse { crate::sync::lock(&cache.sections).clone() } else { Vec::new() };
+    let cached: Vec<Option<PrintSection>> = if reuse { crate::sync::lock(&cache.sections).clone() } else { Vec::new() };
     let sections: Vec<Arc<str>> = (0..site.chapters.len())
         .into_par_iter()
         .map(|i| match cached.get(i) {

@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
-use crate::compile::routes::Route;
 use crate::compile::site::Site;
 use crate::render::search;
+use crate::route::Route;
 
 /// The search index files for the site: each chapter (with the examples
 /// this build shows on it) and the onboarding page, in reading order.
@@ -60,7 +60,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
         .collect();
     if let Some(d) = &site.onboarding {
         pages.push(search::Page {
-            url: format!("/{}", crate::compile::routes::onboarding().url_path()),
+            url: format!("/{}", crate::route::onboarding().url_path()),
             title: &d.doc.title,
             part: None,
             teams: Vec::new(),

@@ -1,14 +1,14 @@
 //! `sitemap.xml`: every page a reader (or a search engine) should find.
 
-use crate::compile::routes;
 use crate::compile::site::Site;
 use crate::date::Date;
+use crate::route;
 
 pub(crate) fn sitemap(site: &Site) -> String {
     let config = &site.config;
     let root = if config.base_url.contains("://") { config.base_url.as_str() } else { site.base.as_str() };
-    let home = routes::home();
-    let onboarding = routes::onboarding();
+    let home = route::home();
+    let onboarding = route::onboarding();
     let mut urls: Vec<(&str, Option<Date>)> = vec![(home.url_path(), None)];
     urls.extend(site.chapters.iter().map(|c| (c.chapter.route.url_path(), c.chapter.meta.reviewed)));
     urls.extend(site.parts.iter().map(|p| (p.route.url_path(), None)));

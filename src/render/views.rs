@@ -298,9 +298,16 @@ pub(crate) struct TagPage<'a> {
 pub(crate) struct PrintPage<'a> {
     pub title: &'a str,
     pub url: String,
-    pub chapters: Vec<super::print::TocItem<'a>>,
+    pub chapters: Vec<TocItem<'a>>,
     /// Every chapter's section, rendered by `print_chapter.html`.
     pub body: &'static str,
+}
+
+/// One chapter in the print page's table of contents.
+#[derive(Serialize)]
+pub(crate) struct TocItem<'a> {
+    pub title: &'a str,
+    pub id: &'a str,
 }
 
 #[derive(Serialize)]

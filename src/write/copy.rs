@@ -6,8 +6,8 @@ use rayon::prelude::*;
 
 use crate::compile::site::Site;
 use crate::diagnostics::Diagnostic;
-use crate::render::write_error;
 use crate::write::sink::Sink;
+use crate::write::sink::write_error;
 
 pub(crate) fn copy_files(site: &Site, sink: &dyn Sink) -> Vec<Result<(), Diagnostic>> {
     let sources = &site.sources;

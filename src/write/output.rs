@@ -17,8 +17,8 @@ use std::collections::HashSet;
 use std::io::{self, Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::compile::routes::Route;
 use crate::platform;
+use crate::route::Route;
 use crate::sync::lock;
 use crate::write::sink::Sink;
 

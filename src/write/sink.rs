@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use crate::compile::routes::Route;
+use crate::diagnostics::Diagnostic;
+use crate::route::Route;
 use crate::sync::lock;
 
 /// Receives rendered files.
@@ -16,6 +17,11 @@ pub(crate) trait Sink: Sync {
     fn put(&self, route: &Route, bytes: Vec<u8>) -> io::Result<()>;
     /// Adds to the end of a file this sink was given with `put`.
     fn append(&self, route: &Route, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// A sink's failure to write `route`, as the run reports it.
+pub(crate) fn write_error(route: &Route, e: &io::Error) -> Diagnostic {
+    Diagnostic::error("output", "", format!("cannot write `{route}` to the output folder: {e}"))
 }
 
 /// The site in memory, for the dev server: output path -> bytes. Values are
