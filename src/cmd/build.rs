@@ -11,7 +11,8 @@ use crate::diagnostics;
 use crate::render;
 use crate::render::theme;
 use crate::sources::config;
-use crate::write::output::{OutputDir, Staging};
+use crate::write::output::OutputDir;
+use crate::write::staging::Staging;
 
 pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let start = Instant::now();

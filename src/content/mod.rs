@@ -4,15 +4,24 @@
 mod front_matter;
 mod load;
 mod meta;
+mod read;
+mod teams;
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
 pub(crate) use front_matter::key_offset as front_matter_key_offset;
 pub(crate) use front_matter::split as split_front_matter;
-pub(crate) use load::{LoadOptions, Parsed, load};
+pub(crate) use load::{Parsed, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
 
+/// What a load includes: drafts or not, every team or one edition.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LoadOptions {
+    pub drafts: bool,
+    /// Build one team's edition: only its examples appear.
+    pub team: Option<String>,
+}
 /// Reads chapter front matter (for the fuzz targets).
 pub(crate) fn chapter_meta(fields: &mut crate::sources::toml_fields::Fields<'_, '_>) -> Option<ChapterMeta> {
     meta::chapter(fields, 0)

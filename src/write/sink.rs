@@ -1,5 +1,5 @@
 //! Where rendered files go: the interface render writes to, and the two
-//! sinks that do not touch the disk. The disk writer is `output::Staging`.
+//! sinks that do not touch the disk. The disk writer is `staging::Staging`.
 //!
 //! Every file is named by a `Route`, so nothing can be written anywhere a
 //! route cannot point (see `routes`).
