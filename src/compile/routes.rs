@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::compile::slug;
-use crate::content::{Playbook, front_matter_key_offset};
+use crate::content::Playbook;
 use crate::diagnostics::Diagnostic;
 use crate::render::theme::StaticFile;
 use crate::route::{self, GENERATED_DIRS, GENERATED_FILES, Route, tag_dir, team_dir};
@@ -112,11 +112,13 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
 
     let mut routes = Routes::default();
     let shown_examples = book.teams.iter().filter(|t| book.shows_team(&t.team.id)).flat_map(|t| &t.examples);
-    let tagged =
-        book.chapters.iter().map(|c| (&c.doc, &c.meta.tags)).chain(shown_examples.map(|e| (&e.doc, &e.meta.tags)));
-    for (doc, tags) in tagged {
-        // Found once per file: a file may carry thousands of tags.
-        let at = if tags.is_empty() { 0 } else { front_matter_key_offset(&doc.text, "tags") };
+    let tagged = book
+        .chapters
+        .iter()
+        .map(|c| (&c.doc, &c.meta.tags, &c.meta.keys))
+        .chain(shown_examples.map(|e| (&e.doc, &e.meta.tags, &e.meta.keys)));
+    for (doc, tags, keys) in tagged {
+        let at = keys.key("tags");
         for tag in tags {
             let key = slug::slugify(tag);
             if key.is_empty() {
@@ -143,7 +145,7 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
     }
 
     for (ci, c) in book.chapters.iter().enumerate() {
-        let at = front_matter_key_offset(&c.doc.text, "aliases");
+        let at = c.meta.keys.key("aliases");
         for alias in &c.meta.aliases {
             let holder = Holder::Source {
                 file: c.doc.file.clone(),

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::compile::markdown::{self, Rendered, Resolve, Target};
 use crate::compile::routes::Routes;
-use crate::content::{Chapter, Doc, Example, Part, Playbook, Team, TeamFolder, front_matter_key_offset};
+use crate::content::{Chapter, Doc, Example, Part, Playbook, Team, TeamFolder};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::route::{self, Route};
@@ -295,7 +295,7 @@ fn card(c: &Chapter, raw_html: bool) -> (Card, Vec<Diagnostic>) {
         match markdown::inline(text, raw_html) {
             Ok(html) => Some(html),
             Err(why) => {
-                let at = front_matter_key_offset(&c.doc.text, key);
+                let at = c.meta.keys.key(key);
                 diags.push(
                     Diagnostic::error(
                         "unsafe-url",

@@ -35,25 +35,6 @@ pub(crate) fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
         .with_help("add a line with `+++` after the last front-matter key"))
 }
 
-/// Byte offset of `key = ` in a file's front matter, else 0 (the opening
-/// fence): where a message about that key points.
-pub(crate) fn key_offset(text: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if i > 0 && is_fence(line) {
-            break;
-        }
-        let rest = line.trim_start();
-        if let Some(after) = rest.strip_prefix(key)
-            && after.trim_start().starts_with('=')
-        {
-            return offset + (line.len() - rest.len());
-        }
-        offset += line.len();
-    }
-    0
-}
-
 fn is_fence(line: &str) -> bool {
     line.trim_end() == "+++"
 }
@@ -93,13 +74,6 @@ mod tests {
         assert_eq!(&text[s.body..], "body\r\n");
         let s = split("a.md", "+++\n+++").unwrap();
         assert_eq!(s.toml, 4..4);
-    }
-
-    #[test]
-    fn finds_the_line_of_a_front_matter_key() {
-        let text = "+++\ntitle = \"A\"\n  owners = []\n+++\nowners = x\n";
-        assert_eq!(key_offset(text, "owners"), 18);
-        assert_eq!(key_offset(text, "summary"), 0);
     }
 
     #[test]

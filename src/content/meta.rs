@@ -1,9 +1,7 @@
 //! Front-matter schemas of chapters and team examples (SPEC.md's tables).
 
-use toml::de::DeTable;
-
 use crate::date::Date;
-use crate::sources::toml_fields::Fields;
+use crate::sources::toml_fields::{Fields, KeyOffsets};
 
 pub(crate) const CHAPTER_KEYS: &[&str] =
     &["title", "summary", "do", "dont", "why", "weight", "owners", "reviewed", "tags", "draft", "aliases", "extra"];
@@ -27,6 +25,8 @@ pub(crate) struct ChapterMeta {
     pub draft: bool,
     pub aliases: Vec<String>,
     pub extra: Option<tera::Value>,
+    /// Where each key sits in the file.
+    pub keys: KeyOffsets,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -40,6 +40,8 @@ pub(crate) struct ExampleMeta {
     pub draft: bool,
     pub tags: Vec<String>,
     pub extra: Option<tera::Value>,
+    /// Where each key sits in the file.
+    pub keys: KeyOffsets,
 }
 
 pub(crate) struct TeamMeta {
@@ -68,6 +70,7 @@ pub(crate) fn chapter(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<Chapt
         draft: f.boolean("draft").unwrap_or(false),
         aliases: f.strings("aliases"),
         extra: f.table("extra"),
+        keys: f.offsets(),
     };
     Some(ChapterMeta { title: title?, ..meta })
 }
@@ -86,6 +89,7 @@ pub(crate) fn example(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<Examp
         draft: f.boolean("draft").unwrap_or(false),
         tags: f.strings("tags"),
         extra: f.table("extra"),
+        keys: f.offsets(),
     };
     Some(ExampleMeta { title: title?, chapter: chapter?, ..meta })
 }
@@ -102,9 +106,4 @@ pub(crate) fn team(f: &mut Fields<'_, '_>) -> Option<TeamMeta> {
         extra: f.table("extra"),
     };
     Some(TeamMeta { name: name?, ..meta })
-}
-
-/// The span of a key's value in the table, relative to the TOML text.
-pub(crate) fn value_offset(table: &DeTable<'_>, key: &str) -> Option<usize> {
-    table.get(key).map(|v| v.span().start)
 }

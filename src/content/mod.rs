@@ -10,7 +10,6 @@ mod teams;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-pub(crate) use front_matter::key_offset as front_matter_key_offset;
 pub(crate) use front_matter::split as split_front_matter;
 pub(crate) use load::{Parsed, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
@@ -148,8 +147,6 @@ pub(crate) struct Example {
     pub slug: String,
     pub team: String,
     pub meta: ExampleMeta,
-    /// Byte offset of the `chapter = ...` value, for reference errors.
-    pub chapter_at: usize,
 }
 
 impl Playbook {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::LoadOptions;
-use super::meta::{self, value_offset};
+use super::meta;
 use super::read::{by_weight, file_stem, parent_dir, parse_source, unchanged};
 use super::{Chapter, Doc, Example, Team, TeamFolder};
 use crate::compile::slug;
@@ -112,16 +112,12 @@ fn parse_example(sources: &Sources, file: &str, earlier: Option<&Example>) -> Re
     if let Some(ex) = earlier.filter(|ex| unchanged(&ex.doc, stamp)) {
         return Ok(ex.clone());
     }
-    let (text, body_offset, (meta, chapter_at)) = parse_source(sources, file, |f| {
-        let at = f.base + value_offset(f.table, "chapter").unwrap_or(0);
-        meta::example(f, 0).map(|m| (m, at))
-    })?;
+    let (text, body_offset, meta) = parse_source(sources, file, |f| meta::example(f, 0))?;
     Ok(Example {
         doc: Doc::read(file, &meta.title, &meta.summary, body_offset, text, stamp),
         slug: slug::from_file_stem(file_stem(file)),
         team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
         meta,
-        chapter_at,
     })
 }
 
@@ -164,14 +160,14 @@ pub(super) fn attach_examples(
                         &ex.doc.file,
                         format!("chapter `{wanted}` is a draft, so this example is left out of the build"),
                     )
-                    .at_offset(&ex.doc.text, ex.chapter_at)
+                    .at_offset(&ex.doc.text, ex.meta.keys.value("chapter"))
                     .with_help("build with --drafts to include both"),
                 );
                 return false;
             }
             let mut d =
                 Diagnostic::error("unknown-chapter", &ex.doc.file, format!("no chapter has the slug `{wanted}`"))
-                    .at_offset(&ex.doc.text, ex.chapter_at);
+                    .at_offset(&ex.doc.text, ex.meta.keys.value("chapter"));
             let best = suggestions_left.checked_sub(1).and_then(|left| {
                 suggestions_left = left;
                 did_you_mean_owned(wanted, slugs.keys().copied())

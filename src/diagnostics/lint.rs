@@ -3,7 +3,6 @@
 //! Each points at the front-matter line to edit.
 
 use crate::compile::site::Site;
-use crate::content::front_matter_key_offset as key_offset;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::sources::Sources;
@@ -21,13 +20,13 @@ pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
                         &c.doc.file,
                         format!("last reviewed {reviewed}, {age} days ago (review_after_days = {days})"),
                     )
-                    .at_offset(text, key_offset(text, "reviewed"))
+                    .at_offset(text, c.meta.keys.key("reviewed"))
                     .with_help(format!("review the chapter, then set reviewed = {today}")),
                 );
             }
         }
         if c.meta.owners.is_empty() {
-            let at = key_offset(text, "owners");
+            let at = c.meta.keys.key("owners");
             out.push(
                 Diagnostic::warning("no-owners", &c.doc.file, "the chapter has no owners")
                     .at_offset(text, at)
@@ -35,7 +34,7 @@ pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
             );
         }
         if c.meta.summary.trim().is_empty() {
-            let at = key_offset(text, "summary");
+            let at = c.meta.keys.key("summary");
             out.push(
                 Diagnostic::warning("no-summary", &c.doc.file, "the chapter has no summary")
                     .at_offset(text, at)

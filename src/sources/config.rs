@@ -1,9 +1,7 @@
 //! `playbook.toml`: the site's settings, read once and validated.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::sources::toml_fields::{self, Fields};
+use crate::sources::toml_fields::{self, Fields, KeyOffsets};
 use crate::sources::{self, Sources};
 
 pub(crate) const FILE: &str = "playbook.toml";
@@ -44,7 +42,7 @@ pub(crate) struct Config {
     pub max_file_mib: u64,
     pub extra: tera::Value,
     /// Where each top-level key sits in playbook.toml.
-    positions: BTreeMap<String, Pos>,
+    keys: KeyOffsets,
     /// The file as read: part of the dev server's structure key.
     pub source: std::sync::Arc<str>,
 }
@@ -57,7 +55,7 @@ impl Config {
 
     /// Where `key` is set in playbook.toml (the start of the file if it is not).
     pub(crate) fn key_at(&self, key: &str) -> Pos {
-        self.positions.get(key).copied().unwrap_or(Pos { line: 1, column: 1 })
+        Pos::of(&self.source, self.keys.value(key))
     }
 }
 
@@ -84,7 +82,8 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let raw_html = f.boolean("raw_html").unwrap_or(true);
     let max_file_mib = f.integer("max_file_mib");
     let extra = f.table("extra").unwrap_or(tera::Value::Object(Default::default()));
-    let at = |key: &str| table.get(key).map_or(0, |v| v.span().start);
+    let keys = f.offsets();
+    let at = |key: &str| keys.value(key);
     let mut bad = |key: &str, message: String, help: &str| {
         diags.push(Diagnostic::error("bad-value", FILE, message).at_offset(text, at(key)).with_help(help));
     };
@@ -117,7 +116,6 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             None
         }
     };
-    let positions = table.iter().map(|(k, v)| (k.get_ref().to_string(), Pos::of(text, v.span().start))).collect();
     match title {
         Some(title) if diags.is_empty() => Ok(Config {
             title,
@@ -132,7 +130,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             raw_html,
             max_file_mib: max_file_mib.map_or(sources::DEFAULT_MAX_MIB, |m| m.unsigned_abs()),
             extra,
-            positions,
+            keys,
             source: text.into(),
         }),
         _ => Err(diags),

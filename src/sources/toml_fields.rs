@@ -35,6 +35,29 @@ pub(crate) fn parse<'i>(
     None
 }
 
+/// Where each key of a table, and its value, start in the file: kept with
+/// the parsed metadata so that a later stage (a stale review, a bad tag, an
+/// unknown chapter) points at the field without reading the text again.
+/// A key that is absent points at the start of the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct KeyOffsets(Vec<(String, usize, usize)>);
+
+impl KeyOffsets {
+    fn find(&self, key: &str) -> Option<&(String, usize, usize)> {
+        self.0.iter().find(|(k, ..)| k == key)
+    }
+
+    /// Byte offset of `key` itself.
+    pub(crate) fn key(&self, key: &str) -> usize {
+        self.find(key).map_or(0, |&(_, at, _)| at)
+    }
+
+    /// Byte offset of `key`'s value.
+    pub(crate) fn value(&self, key: &str) -> usize {
+        self.find(key).map_or(0, |&(.., at)| at)
+    }
+}
+
 /// Reads keys out of one parsed table. Problems go to `diags`.
 pub(crate) struct Fields<'a, 'i> {
     pub file: &'a str,
@@ -48,6 +71,16 @@ pub(crate) struct Fields<'a, 'i> {
 impl<'a, 'i> Fields<'a, 'i> {
     fn get(&self, key: &str) -> Option<(&'a DeValue<'i>, usize)> {
         self.table.get(key).map(|v| (v.get_ref(), self.base + v.span().start))
+    }
+
+    /// Where every key of the table sits in the file.
+    pub(crate) fn offsets(&self) -> KeyOffsets {
+        KeyOffsets(
+            self.table
+                .iter()
+                .map(|(k, v)| (k.get_ref().to_string(), self.base + k.span().start, self.base + v.span().start))
+                .collect(),
+        )
     }
 
     fn wrong_type(&mut self, key: &str, offset: usize, expected: &str, found: &DeValue<'_>) {
