@@ -36,7 +36,7 @@ pub fn front_matter(bytes: &[u8]) {
 /// Renders markdown, links and all.
 pub fn markdown(bytes: &[u8]) {
     let text = format!("+++\n+++\n{}", String::from_utf8_lossy(bytes));
-    let doc = markdown::Doc {
+    let doc = markdown::Input {
         file: "chapters/a.md",
         text: &text,
         body_offset: 8,

@@ -84,7 +84,7 @@ proptest! {
     #[test]
     fn rendered_markdown_never_holds_a_script_url(body in "(\\[x\\]\\((java|JAVA|&#x6A;ava)(\t|\n)?script:[a-z()]{0,5}\\) |!\\[i\\]\\(data:text/html,x\\) |<[a-z]{1,5}:x> |[a-z ]{0,4}){0,12}") {
         let text = format!("+++\n+++\n{body}");
-        let doc = markdown::Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
+        let doc = markdown::Input { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
         let out = markdown::render(&doc, &AnyTarget);
         let lower = out.html.to_ascii_lowercase();
         prop_assert!(!lower.contains("href=\"javascript") && !lower.contains("src=\"data:text"), "{}", out.html);
@@ -93,7 +93,7 @@ proptest! {
     #[test]
     fn markdown_rendering_never_panics(body in "([-#>*`\\[\\]()!|: a-z0-9\n]|\\[\\^1\\]|> \\[!NOTE\\]|- \\[ \\] ){0,200}") {
         let text = format!("+++\n+++\n{body}");
-        let doc = markdown::Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
+        let doc = markdown::Input { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
         let out = markdown::render(&doc, &AnyTarget);
         let ids: std::collections::HashSet<_> = out.headings.iter().map(|h| &h.id).collect();
         prop_assert_eq!(ids.len(), out.headings.len());

@@ -62,12 +62,8 @@ fn print(diags: &[Diagnostic], root: &std::path::Path, format: Format) {
             if diags.is_empty() {
                 eprintln!("No problems found.");
             } else {
-                eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+                eprintln!("{errors} error{}, {warnings} warning{}", super::plural(errors), super::plural(warnings));
             }
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -46,3 +46,8 @@ pub(crate) fn display_root(root: &std::path::Path) -> PathBuf {
         Err(_) => root.to_path_buf(),
     }
 }
+
+/// The `s` of a count's noun: "1 page", "2 pages".
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

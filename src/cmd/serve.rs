@@ -9,7 +9,7 @@ use crate::compile::{self, Options};
 use crate::diagnostics::{self, Diagnostic};
 use crate::serve::rebuild::{Outcome, Rebuilder};
 use crate::serve::watch::Watcher;
-use crate::serve::{self, Shared};
+use crate::serve::{self, ServedSite};
 use crate::sources::Sources;
 use crate::sources::config;
 
@@ -33,14 +33,14 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     // Watch before the first build, so no save is missed while it runs.
     let output = std::path::absolute(root.join("public")).unwrap_or_else(|_| root.join("public"));
     let mut watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
-    let shared = Shared::new(base.clone());
+    let shared = ServedSite::new(base.clone());
     let mut rebuilder = Rebuilder::new(root.clone(), opts);
     match rebuilder.rebuild() {
         Ok(outcome) => {
             follow_theme(&mut watcher, &root, &outcome);
             if verbosity != Verbosity::Quiet {
                 super::print_diagnostics(&shown_root, &outcome.warnings);
-                eprintln!("Built {} pages in {} ms", outcome.pages, outcome.took.as_millis());
+                eprintln!("Built {} page{} in {} ms", outcome.pages, super::plural(outcome.pages), outcome.took.as_millis());
             }
             publish(&shared, &rebuilder, &outcome);
         }
@@ -69,7 +69,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                     let scope = if outcome.full {
                         "rebuilt the site".to_string()
                     } else {
-                        format!("re-rendered {} pages", outcome.pages)
+                        format!("re-rendered {} page{}", outcome.pages, super::plural(outcome.pages))
                     };
                     eprintln!("{what}: {scope} in {:.1} ms", outcome.took.as_secs_f64() * 1000.0);
                 }
@@ -90,7 +90,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
 
 /// Serves a new build at once, then indexes it for search: tabs reload
 /// without waiting for the index.
-fn publish(shared: &Shared, rebuilder: &Rebuilder, outcome: &Outcome) {
+fn publish(shared: &ServedSite, rebuilder: &Rebuilder, outcome: &Outcome) {
     // `base_url` may have been edited while serving.
     shared.set_base(outcome.base.clone());
     let generation = shared.publish(Arc::clone(&outcome.files));
@@ -142,7 +142,7 @@ fn bind(args: &ServeArgs, ip: IpAddr) -> Result<(std::net::TcpListener, SocketAd
     Err(Failure::Usage(format!("cannot listen on {ip}:{port}: {reason} (choose another with --port)")))
 }
 
-fn report(shared: &Shared, root: &std::path::Path, diags: &[Diagnostic]) {
+fn report(shared: &ServedSite, root: &std::path::Path, diags: &[Diagnostic]) {
     super::print_diagnostics(root, diags);
     let text: Vec<String> = diags.iter().map(|d| diagnostics::format_human(d, root, false)).collect();
     shared.fail(text.join("\n"));

@@ -216,7 +216,7 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
     let reuse = |file: &str, text: &str| earlier.and_then(|e| e.get(file, text));
     let raw_html = book.config.raw_html;
     let render = |doc: &Doc, id_prefix: &str, heading_shift: u8| {
-        let source = markdown::Doc {
+        let source = markdown::Input {
             file: &doc.file,
             text: &doc.text,
             body_offset: doc.body_offset,

@@ -35,18 +35,19 @@ pub(crate) struct Page<'a> {
     pub part: Option<&'a str>,
     pub teams: Vec<&'a str>,
     /// Plain-text sections; the first is the page's lead (summary, card).
-    pub sections: Vec<Section<'a>>,
+    pub sections: Vec<SearchSection<'a>>,
 }
 
-pub(crate) struct Section<'a> {
+/// A heading's worth of plain text, the unit the index points into.
+pub(crate) struct SearchSection<'a> {
     pub anchor: Option<Cow<'a, str>>,
     pub heading: &'a str,
     pub text: Cow<'a, str>,
 }
 
-impl<'a> Section<'a> {
-    pub(crate) fn of(s: &'a TextSection) -> Section<'a> {
-        Section { anchor: s.id.as_deref().map(Into::into), heading: &s.heading, text: s.text.as_str().into() }
+impl<'a> SearchSection<'a> {
+    pub(crate) fn of(s: &'a TextSection) -> SearchSection<'a> {
+        SearchSection { anchor: s.id.as_deref().map(Into::into), heading: &s.heading, text: s.text.as_str().into() }
     }
 }
 
@@ -312,7 +313,7 @@ mod tests {
             title: "A",
             part: None,
             teams: vec![],
-            sections: vec![Section { anchor: None, heading: "", text: text.into() }],
+            sections: vec![SearchSection { anchor: None, heading: "", text: text.into() }],
         }];
         let files = std::sync::Mutex::new(Vec::new());
         build(&pages, &|path, bytes| files.lock().unwrap().push((path, bytes)));

@@ -24,7 +24,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
                     .flatten()
                     .collect();
             let rendered = &compiled.rendered;
-            let mut sections = vec![search::Section {
+            let mut sections = vec![search::SearchSection {
                 anchor: None,
                 heading: "",
                 text: Cow::Owned(format!(
@@ -33,7 +33,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
                     rendered.sections.first().map_or("", |s| s.text.as_str())
                 )),
             }];
-            sections.extend(rendered.sections.iter().skip(1).map(search::Section::of));
+            sections.extend(rendered.sections.iter().skip(1).map(search::SearchSection::of));
             let mut teams = Vec::new();
             for ex in examples {
                 let team = &ex.team.team;
@@ -42,12 +42,12 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
                 }
                 let example = &ex.example.example;
                 let ex_sections = &ex.example.rendered.sections;
-                sections.push(search::Section {
+                sections.push(search::SearchSection {
                     anchor: Some(Cow::Owned(example.anchor())),
                     heading: &example.meta.title,
                     text: ex_sections.first().map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.text.as_str())),
                 });
-                sections.extend(ex_sections.iter().skip(1).map(search::Section::of));
+                sections.extend(ex_sections.iter().skip(1).map(search::SearchSection::of));
             }
             search::Page {
                 url: format!("/{}", c.route.url_path()),
@@ -64,7 +64,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
             title: &d.doc.title,
             part: None,
             teams: Vec::new(),
-            sections: d.rendered.sections.iter().map(search::Section::of).collect(),
+            sections: d.rendered.sections.iter().map(search::SearchSection::of).collect(),
         });
     }
     // The index names its own files (hex shard prefixes, page numbers), and

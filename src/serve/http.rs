@@ -32,7 +32,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::{Semaphore, mpsc};
 
-use super::Shared;
+use super::ServedSite;
 use crate::sync::read;
 
 const PREFIX: &str = "__playbook/";
@@ -67,7 +67,7 @@ pub(crate) fn bind(addr: SocketAddr) -> std::io::Result<(std::net::TcpListener, 
 }
 
 /// Serves on its own thread until the process ends.
-pub(crate) fn run(listener: std::net::TcpListener, bound: Bind, shared: Arc<Shared>) -> std::io::Result<()> {
+pub(crate) fn run(listener: std::net::TcpListener, bound: Bind, shared: Arc<ServedSite>) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
     std::thread::spawn(move || {
         runtime.block_on(async move {
@@ -78,7 +78,7 @@ pub(crate) fn run(listener: std::net::TcpListener, bound: Bind, shared: Arc<Shar
     Ok(())
 }
 
-async fn accept_loop(listener: tokio::net::TcpListener, bound: Bind, shared: Arc<Shared>) {
+async fn accept_loop(listener: tokio::net::TcpListener, bound: Bind, shared: Arc<ServedSite>) {
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let hosts = Arc::new(Hosts::for_bind(bound, Arc::new(Semaphore::new(MAX_TABS))));
     loop {
@@ -153,7 +153,7 @@ impl Hosts {
     }
 }
 
-async fn handle(req: &Request<Incoming>, shared: &Shared, hosts: &Hosts) -> Response<Body> {
+async fn handle(req: &Request<Incoming>, shared: &ServedSite, hosts: &Hosts) -> Response<Body> {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
     }
@@ -190,7 +190,7 @@ async fn handle(req: &Request<Incoming>, shared: &Shared, hosts: &Hosts) -> Resp
 }
 
 /// For tests and tools: the list of files once the search index caught up.
-async fn files(shared: &Shared) -> Response<Body> {
+async fn files(shared: &ServedSite) -> Response<Body> {
     for _ in 0..600 {
         {
             let live = read(&shared.live);
@@ -209,7 +209,7 @@ async fn files(shared: &Shared) -> Response<Body> {
 }
 
 /// Maps a URL path below the base to a file of the site.
-fn lookup(shared: &Shared, base: &str, path: &str) -> Response<Body> {
+fn lookup(shared: &ServedSite, base: &str, path: &str) -> Response<Body> {
     let Some(rel) = safe_path(path) else { return not_found(shared, base) };
     let live = read(&shared.live);
     if live.files.is_empty() {
@@ -223,7 +223,7 @@ fn lookup(shared: &Shared, base: &str, path: &str) -> Response<Body> {
         rel.clone()
     };
     if let Some(body) = live.files.get(&key) {
-        // Shared, not copied: pages already carry the reload script.
+        // ServedSite, not copied: pages already carry the reload script.
         let body = Bytes::from_owner(Arc::clone(body));
         drop(live);
         return shared_bytes(StatusCode::OK, body, content_type(&key));
@@ -253,7 +253,7 @@ pub(crate) fn safe_path(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn not_found(shared: &Shared, _base: &str) -> Response<Body> {
+fn not_found(shared: &ServedSite, _base: &str) -> Response<Body> {
     let body = read(&shared.live).files.get("404.html").map(|b| Bytes::from_owner(Arc::clone(b)));
     match body {
         Some(b) => shared_bytes(StatusCode::NOT_FOUND, b, "text/html; charset=utf-8"),
@@ -283,7 +283,7 @@ pub(crate) fn inject(mut html: Vec<u8>, base: &str) -> Vec<u8> {
     html
 }
 
-/// A tab's event stream: what `Shared` broadcasts, and a ping now and then.
+/// A tab's event stream: what `ServedSite` broadcasts, and a ping now and then.
 pub(crate) struct EventStream {
     rx: mpsc::Receiver<Bytes>,
     ping: tokio::time::Interval,
@@ -306,7 +306,7 @@ impl http_body::Body for EventStream {
     }
 }
 
-fn events(shared: &Shared, tab: tokio::sync::OwnedSemaphorePermit) -> Response<Body> {
+fn events(shared: &ServedSite, tab: tokio::sync::OwnedSemaphorePermit) -> Response<Body> {
     let start = tokio::time::Instant::now() + PING;
     let stream = EventStream { rx: shared.subscribe(), ping: tokio::time::interval_at(start, PING), _tab: tab };
     let mut response = Response::new(Either::Right(stream));

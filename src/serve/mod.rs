@@ -39,7 +39,7 @@ const TAB_QUEUE: usize = 16;
 type Injected = (Arc<[u8]>, Arc<[u8]>);
 
 /// The served site and the tabs watching it.
-pub(crate) struct Shared {
+pub(crate) struct ServedSite {
     pub live: RwLock<Live>,
     tabs: Mutex<Vec<mpsc::Sender<Bytes>>>,
     /// The URL path the site is served under (`/`, `/handbook/`).
@@ -49,9 +49,9 @@ pub(crate) struct Shared {
     injected: Mutex<HashMap<String, Injected>>,
 }
 
-impl Shared {
-    pub(crate) fn new(base: String) -> Arc<Shared> {
-        Arc::new(Shared {
+impl ServedSite {
+    pub(crate) fn new(base: String) -> Arc<ServedSite> {
+        Arc::new(ServedSite {
             live: RwLock::new(Live { files: Arc::new(Files::new()), error: None, generation: 0, indexed: 0 }),
             tabs: Mutex::new(Vec::new()),
             base: RwLock::new(base),

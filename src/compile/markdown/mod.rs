@@ -96,7 +96,9 @@ pub(crate) trait Resolve {
     fn media_base(&self) -> &str;
 }
 
-pub(crate) struct Doc<'a> {
+/// One document to render: its text and how its anchors and raw HTML are
+/// treated. (The loaded file itself is `content::Doc`.)
+pub(crate) struct Input<'a> {
     /// Root-relative path of the source.
     pub file: &'a str,
     pub text: &'a str,
@@ -109,7 +111,7 @@ pub(crate) struct Doc<'a> {
     pub raw_html: bool,
 }
 
-pub(crate) fn render(doc: &Doc<'_>, resolve: &dyn Resolve) -> Rendered {
+pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
     let body = &doc.text[doc.body_offset..];
     let mut events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(body, parser_options()).into_offset_iter().collect();
@@ -331,8 +333,14 @@ mod tests {
 
     fn run(body: &str) -> Rendered {
         let text = format!("+++\n+++\n{body}");
-        let doc =
-            Doc { file: "chapters/a.md", text: &text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: true };
+        let doc = Input {
+            file: "chapters/a.md",
+            text: &text,
+            body_offset: 8,
+            id_prefix: "",
+            heading_shift: 0,
+            raw_html: true,
+        };
         render(&doc, &Urls)
     }
 
@@ -366,7 +374,8 @@ mod tests {
     #[test]
     fn without_raw_html_no_author_script_survives() {
         let text = "+++\n+++\n## T {#x\" onclick=\"a onmouseover=b}\n\n<script>x</script>\n\n[a](javascript:alert(1)) [b](JaVa&#x09;Script:x) ![c](data:text/html,x)\n";
-        let doc = Doc { file: "chapters/a.md", text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
+        let doc =
+            Input { file: "chapters/a.md", text, body_offset: 8, id_prefix: "", heading_shift: 0, raw_html: false };
         let r = render(&doc, &Urls);
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("onmouseover="), "{}", r.html);

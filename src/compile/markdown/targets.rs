@@ -2,7 +2,7 @@
 //! links to `.md` sources become output URLs, other relative files are
 //! recorded as assets to copy.
 
-use super::{AssetRef, Doc, LinkRef, Rendered, Resolve};
+use super::{AssetRef, Input, LinkRef, Rendered, Resolve};
 
 /// True for links that leave the site or are absolute paths, which are kept.
 fn is_external(dest: &str) -> bool {
@@ -19,7 +19,7 @@ pub(super) fn rewrite_link(
     dest: &str,
     dir: &str,
     offset: usize,
-    doc: &Doc<'_>,
+    doc: &Input<'_>,
     resolve: &dyn Resolve,
     out: &mut Rendered,
 ) -> Option<String> {
