@@ -55,7 +55,7 @@ pub fn run() -> ExitCode {
     if let Some((i, arg)) = std::env::args_os()
         .enumerate()
         .skip(1)
-        .find(|(_, a)| a.to_str().is_some_and(|s| s.chars().any(|c| c.is_control())) || a.to_str().is_none())
+        .find(|(_, a)| a.to_str().is_some_and(|s| s.chars().any(char::is_control)) || a.to_str().is_none())
     {
         let shown = diagnostics::clean(&arg.to_string_lossy()).into_owned();
         eprintln!("error: argument {i} (`{shown}`) holds control characters or is not UTF-8");

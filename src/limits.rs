@@ -48,7 +48,7 @@ fn stall() -> Duration {
 }
 
 /// The system allocator, refusing any single allocation over the limit.
-pub struct Limited;
+pub(crate) struct Limited;
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the
 // only addition is a size check that ends the process before forwarding.

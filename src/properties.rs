@@ -128,7 +128,7 @@ proptest! {
         let opts = crate::compile::Options::default();
         match crate::compile::compile(root, &opts, &crate::compile::Earlier::default()) {
             Ok(compiled) => prop_assert!(compiled.warnings.iter().all(|d| !d.is_error())),
-            Err(diags) => prop_assert!(diags.iter().any(|d| d.is_error())),
+            Err(diags) => prop_assert!(diags.iter().any(super::diagnostics::Diagnostic::is_error)),
         }
     }
 }

@@ -22,7 +22,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     // The base path and theme folder come from the config; a broken config
     // still gets a server that shows the error.
     let cfg = Sources::open(&root).ok().and_then(|s| config::load(&s).ok());
-    let base = cfg.as_ref().map_or_else(|| "/".to_string(), |c| c.base_path());
+    let base = cfg.as_ref().map_or_else(|| "/".to_string(), super::super::sources::config::Config::base_path);
     let theme_dir = cfg.as_ref().and_then(|c| c.theme_dir.as_ref()).map(|d| root.join(d));
 
     let ip = bind_address(args.bind.as_deref())?;
@@ -40,7 +40,12 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
             follow_theme(&mut watcher, &root, &outcome);
             if verbosity != Verbosity::Quiet {
                 super::print_diagnostics(&shown_root, &outcome.warnings);
-                eprintln!("Built {} page{} in {} ms", outcome.pages, super::plural(outcome.pages), outcome.took.as_millis());
+                eprintln!(
+                    "Built {} page{} in {} ms",
+                    outcome.pages,
+                    super::plural(outcome.pages),
+                    outcome.took.as_millis()
+                );
             }
             publish(&shared, &rebuilder, &outcome);
         }
@@ -93,7 +98,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
 fn publish(shared: &ServedSite, rebuilder: &Rebuilder, outcome: &Outcome) {
     // `base_url` may have been edited while serving.
     shared.set_base(outcome.base.clone());
-    let generation = shared.publish(Arc::clone(&outcome.files));
+    let generation = shared.publish(&outcome.files);
     shared.set_search_index(generation, rebuilder.search_index());
 }
 

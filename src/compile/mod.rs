@@ -22,6 +22,7 @@ use crate::sources::config;
 use crate::sources::git;
 use site::{Renderings, Site};
 
+/// What a build was asked for on the command line.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
     pub load: LoadOptions,
@@ -47,6 +48,7 @@ pub(crate) struct Earlier {
     pub updated: Option<HashMap<String, Date>>,
 }
 
+/// A compiled site and its warnings.
 pub(crate) struct Compiled {
     pub site: Site,
     /// Warnings only; errors make `compile` fail.

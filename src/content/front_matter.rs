@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use crate::diagnostics::Diagnostic;
 
+/// Where a source's front matter and body lie in its text.
 pub(crate) struct Split {
     /// The TOML between the fences.
     pub toml: Range<usize>,

@@ -11,6 +11,7 @@ pub(crate) const EXAMPLE_KEYS: &[&str] =
 
 pub(crate) const TEAM_KEYS: &[&str] = &["name", "description", "lead", "channel", "weight", "extra"];
 
+/// A chapter's front matter, every key typed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ChapterMeta {
     pub title: String,
@@ -29,6 +30,7 @@ pub(crate) struct ChapterMeta {
     pub keys: KeyOffsets,
 }
 
+/// A team example's front matter, every key typed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ExampleMeta {
     pub title: String,
@@ -44,6 +46,7 @@ pub(crate) struct ExampleMeta {
     pub keys: KeyOffsets,
 }
 
+/// A team's `team.toml`, every key typed.
 pub(crate) struct TeamMeta {
     pub name: String,
     pub description: String,

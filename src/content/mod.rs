@@ -56,6 +56,7 @@ pub(crate) struct Playbook {
     pub updated: std::collections::HashMap<String, crate::date::Date>,
 }
 
+/// A folder of chapters (`chapters/01-foundations/`), with its `part.toml`.
 pub(crate) struct Part {
     /// Folder path relative to the root (`chapters/01-foundations`).
     pub dir: String,
@@ -107,6 +108,7 @@ impl Doc {
     }
 }
 
+/// One principle: a markdown file below `chapters/` and its front matter.
 #[derive(Clone)]
 pub(crate) struct Chapter {
     pub doc: Doc,
@@ -141,6 +143,7 @@ pub(crate) struct TeamFolder {
     pub examples: Vec<Example>,
 }
 
+/// A team's example of living one principle: `teams/<id>/<name>.md`.
 #[derive(Clone)]
 pub(crate) struct Example {
     pub doc: Doc,

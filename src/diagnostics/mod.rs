@@ -13,6 +13,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+/// Whether a problem stops the build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Severity {
@@ -20,6 +21,7 @@ pub(crate) enum Severity {
     Warning,
 }
 
+/// One problem, located at its file, line and column, with help.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Diagnostic {
     pub severity: Severity,
@@ -350,7 +352,7 @@ mod tests {
     fn github_annotations_hold_no_raw_control_characters() {
         let d = Diagnostic::error("x", "chapters/a\u{1b}[2Jb\u{7}.md", "m\n::error::x");
         let out = format_github(&d, Path::new("."));
-        assert!(!out.chars().any(|c| c.is_control()), "{out:?}");
+        assert!(!out.chars().any(char::is_control), "{out:?}");
         assert_eq!(out.lines().count(), 1, "one annotation, one line: {out}");
     }
 

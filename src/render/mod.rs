@@ -31,6 +31,7 @@ use pages::Page;
 pub(crate) use context::PrintCache;
 pub(crate) use searchable::search_index;
 
+/// What a render wrote, for the summary line.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Stats {
     pub pages: usize,

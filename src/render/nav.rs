@@ -10,6 +10,7 @@ use crate::compile::site::Site;
 /// Chapters shown on each side of the current one.
 const HALF_WINDOW: usize = 15;
 
+/// One line of the side navigation: a part or a chapter.
 #[derive(Serialize)]
 pub(crate) struct NavEntry<'a> {
     /// `part` or `chapter`.
@@ -20,6 +21,7 @@ pub(crate) struct NavEntry<'a> {
     pub current: bool,
 }
 
+/// The side navigation as templates see it (`nav`).
 #[derive(Serialize)]
 pub(crate) struct NavView<'a> {
     pub entries: Vec<NavEntry<'a>>,

@@ -57,6 +57,8 @@ impl StaticFile {
     }
 }
 
+/// The loaded theme: Tera templates (the theme's, overridden by the
+/// playbook's `templates/`) and its static files.
 pub(crate) struct Theme {
     pub tera: Tera,
     /// What each thread is rendering, for the render watchdog.

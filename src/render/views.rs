@@ -10,12 +10,14 @@ use crate::compile::site::{Card, CompiledChapter, CompiledTeam, ExampleRef, Site
 use crate::compile::slug;
 use crate::date::Date;
 
+/// A title and where it goes (previous/next, breadcrumbs).
 #[derive(Serialize, Clone)]
 pub(crate) struct Link<'a> {
     pub title: &'a str,
     pub url: String,
 }
 
+/// The settings every template sees as `site`.
 #[derive(Serialize)]
 pub(crate) struct SiteView<'a> {
     pub title: &'a str,
@@ -35,6 +37,7 @@ pub(crate) struct SiteView<'a> {
     pub generator: &'static str,
 }
 
+/// A principle card (do this, not that, why it matters), as HTML.
 #[derive(Serialize)]
 pub(crate) struct CardView<'a> {
     #[serde(rename = "do")]
@@ -63,6 +66,7 @@ pub(crate) struct ChapterItem<'a> {
     pub part: Option<&'a str>,
 }
 
+/// One heading in a page's table of contents.
 #[derive(Serialize)]
 pub(crate) struct TocEntry<'a> {
     pub level: u8,
@@ -78,6 +82,7 @@ pub(crate) fn toc(headings: &[Heading]) -> Vec<TocEntry<'_>> {
         .collect()
 }
 
+/// A team example as shown on its chapter and its team's page.
 #[derive(Serialize)]
 pub(crate) struct ExampleView<'a> {
     pub title: &'a str,
@@ -92,6 +97,7 @@ pub(crate) struct ExampleView<'a> {
     pub extra: Option<&'a tera::Value>,
 }
 
+/// The examples of one team on a chapter page.
 #[derive(Serialize)]
 pub(crate) struct ExampleGroup<'a> {
     /// The team (on chapter pages) or the chapter (on team pages).
@@ -101,6 +107,7 @@ pub(crate) struct ExampleGroup<'a> {
     pub examples: Vec<ExampleView<'a>>,
 }
 
+/// A chapter as templates see it (`page` on chapter.html).
 #[derive(Serialize)]
 pub(crate) struct ChapterView<'a> {
     pub title: &'a str,
@@ -127,6 +134,7 @@ pub(crate) struct ChapterView<'a> {
     pub extra: Option<&'a tera::Value>,
 }
 
+/// A team in the teams index.
 #[derive(Serialize)]
 pub(crate) struct TeamView<'a> {
     pub id: &'a str,
@@ -145,6 +153,7 @@ pub(crate) struct TagIndex<'a> {
     pub tags: BTreeMap<String, TagEntry<'a>>,
 }
 
+/// A page listed under a tag.
 pub(crate) struct TagEntry<'a> {
     pub name: &'a str,
     pub chapters: Vec<&'a CompiledChapter>,
@@ -240,6 +249,7 @@ pub(crate) fn example_view<'a>(
 
 // Page contexts, one per page kind.
 
+/// The home page's context: parts and their chapters.
 #[derive(Serialize)]
 pub(crate) struct Home<'a> {
     pub title: &'a str,
@@ -248,6 +258,7 @@ pub(crate) struct Home<'a> {
     pub chapters: Vec<ChapterItem<'a>>,
 }
 
+/// A part's page: its chapters in order.
 #[derive(Serialize)]
 pub(crate) struct PartPage<'a> {
     pub title: &'a str,
@@ -257,6 +268,7 @@ pub(crate) struct PartPage<'a> {
     pub chapters: Vec<ChapterItem<'a>>,
 }
 
+/// The teams index page.
 #[derive(Serialize)]
 pub(crate) struct TeamsPage<'a> {
     pub title: &'a str,
@@ -264,6 +276,7 @@ pub(crate) struct TeamsPage<'a> {
     pub teams: Vec<TeamView<'a>>,
 }
 
+/// One team's page: its examples by chapter.
 #[derive(Serialize)]
 pub(crate) struct TeamPage<'a> {
     pub title: &'a str,
@@ -271,6 +284,7 @@ pub(crate) struct TeamPage<'a> {
     pub groups: Vec<ExampleGroup<'a>>,
 }
 
+/// A tag and its page, in lists of tags.
 #[derive(Serialize)]
 pub(crate) struct TagLink<'a> {
     pub name: &'a str,
@@ -278,6 +292,7 @@ pub(crate) struct TagLink<'a> {
     pub count: usize,
 }
 
+/// The tags index page.
 #[derive(Serialize)]
 pub(crate) struct TagsPage<'a> {
     pub title: &'a str,
@@ -285,6 +300,7 @@ pub(crate) struct TagsPage<'a> {
     pub tags: Vec<TagLink<'a>>,
 }
 
+/// One tag's page: every page that carries it.
 #[derive(Serialize)]
 pub(crate) struct TagPage<'a> {
     pub title: &'a str,
@@ -294,6 +310,7 @@ pub(crate) struct TagPage<'a> {
     pub examples: Vec<ExampleView<'a>>,
 }
 
+/// The print page's frame: the contents, with the chapters spliced in.
 #[derive(Serialize)]
 pub(crate) struct PrintPage<'a> {
     pub title: &'a str,
@@ -310,6 +327,7 @@ pub(crate) struct TocItem<'a> {
     pub id: &'a str,
 }
 
+/// A page made from one markdown document (onboarding).
 #[derive(Serialize)]
 pub(crate) struct DocPage<'a> {
     pub title: &'a str,
@@ -320,6 +338,7 @@ pub(crate) struct DocPage<'a> {
     pub edit_url: Option<String>,
 }
 
+/// A page known only by its title and URL (404, redirects).
 #[derive(Serialize)]
 pub(crate) struct Titled<'a> {
     pub title: &'a str,

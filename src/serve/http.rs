@@ -83,14 +83,11 @@ async fn accept_loop(listener: tokio::net::TcpListener, bound: Bind, shared: Arc
     let hosts = Arc::new(Hosts::for_bind(bound, Arc::new(Semaphore::new(MAX_TABS))));
     loop {
         let Ok(permit) = Arc::clone(&permits).acquire_owned().await else { return };
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                // Out of file descriptors (or a connection reset before it
-                // was accepted): the client waits in the queue meanwhile.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors (or a connection reset before it was
+            // accepted): the client waits in the queue meanwhile.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
         };
         let shared = Arc::clone(&shared);
         let hosts = Arc::clone(&hosts);

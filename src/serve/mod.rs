@@ -76,8 +76,8 @@ impl ServedSite {
     /// Publishes a new site and tells every tab to reload. Returns its
     /// generation. Until its own search index is ready, the previous index
     /// stays served (searches stay possible, a little behind).
-    pub(crate) fn publish(&self, files: Arc<Files>) -> u64 {
-        let mut files = self.with_live_script(&files);
+    pub(crate) fn publish(&self, files: &Files) -> u64 {
+        let mut files = self.with_live_script(files);
         let generation = {
             let mut live = write(&self.live);
             if !files.keys().any(|k| k.starts_with(search::DIR)) {

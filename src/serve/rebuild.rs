@@ -59,12 +59,15 @@ impl Previous {
     }
 }
 
+/// The dev server's build loop: compiles and renders into memory, reusing
+/// what `Previous` holds from the last good build.
 pub(crate) struct Rebuilder {
     root: PathBuf,
     opts: Options,
     previous: Option<Previous>,
 }
 
+/// What one rebuild made: the site in memory and what it took.
 pub(crate) struct Outcome {
     pub files: Arc<Files>,
     /// Pages rendered this time.

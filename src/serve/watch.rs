@@ -32,6 +32,8 @@ impl ChangeSet {
 /// How long a burst of events must be quiet before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(10);
 
+/// Watches the playbook root (and a theme folder outside it) and hands
+/// over debounced batches of changed paths.
 pub(crate) struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, NoCache>,
     events: Receiver<DebounceEventResult>,

@@ -20,6 +20,7 @@ const KNOWN: &[&str] = &[
     "extra",
 ];
 
+/// `playbook.toml`, every key typed and checked.
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub title: String,
@@ -128,7 +129,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             language,
             search,
             raw_html,
-            max_file_mib: max_file_mib.map_or(sources::DEFAULT_MAX_MIB, |m| m.unsigned_abs()),
+            max_file_mib: max_file_mib.map_or(sources::DEFAULT_MAX_MIB, i64::unsigned_abs),
             extra,
             keys,
             source: text.into(),

@@ -268,7 +268,9 @@ impl Sources {
             .with_help("remove the link or point it somewhere outside its own parent folders");
         }
         match e.io_error() {
-            Some(io) if io.kind() == std::io::ErrorKind::NotFound && e.path().is_some_and(|p| p.is_symlink()) => {
+            Some(io)
+                if io.kind() == std::io::ErrorKind::NotFound && e.path().is_some_and(std::path::Path::is_symlink) =>
+            {
                 Diagnostic::error("io", rel, "this symbolic link points to nothing")
                     .with_help("remove the link or make it point to a file inside the playbook")
             }

@@ -100,7 +100,7 @@ impl<'a, 'i> Fields<'a, 'i> {
 
     /// Reports every key not in `known`, with the nearest known key as help.
     pub(crate) fn deny_unknown(&mut self, known: &[&str], what: &str) {
-        for (key, _) in self.table.iter() {
+        for (key, _) in self.table {
             let name = key.get_ref().as_ref();
             if known.contains(&name) {
                 continue;
@@ -226,9 +226,9 @@ fn to_template_value(v: &DeValue<'_>) -> tera::Value {
     match v {
         DeValue::String(s) => Value::String(s.to_string()),
         DeValue::Integer(i) => {
-            i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).map(Value::from).unwrap_or(Value::Null)
+            i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).map_or(Value::Null, Value::from)
         }
-        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().map(Value::from).unwrap_or(Value::Null),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().map_or(Value::Null, Value::from),
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::String(d.to_string()),
         DeValue::Array(items) => Value::Array(items.iter().map(|i| to_template_value(i.get_ref())).collect()),

@@ -82,7 +82,7 @@ pub(super) fn inject(
             let n = rng.pick(&candidates);
             match defect {
                 Defect::BrokenLink => {
-                    lines[n].push_str(" It replaced [the retired principle](00-retired-principle.md).")
+                    lines[n].push_str(" It replaced [the retired principle](00-retired-principle.md).");
                 }
                 Defect::BrokenAnchor => {
                     let dst = if chapters.len() > 1 { &chapters[(ci + 1) % chapters.len()] } else { c };

@@ -40,7 +40,7 @@ impl Memory {
     }
 
     pub(crate) fn into_files(self) -> Files {
-        self.files.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

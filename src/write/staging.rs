@@ -14,6 +14,7 @@ use crate::route::Route;
 use crate::sync::lock;
 use crate::write::sink::Sink;
 
+/// A site being written beside the output folder, swapped in by `commit`.
 pub(crate) struct Staging {
     target: PathBuf,
     tmp: PathBuf,

@@ -217,7 +217,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 f.write(
                     "templates/chapter.html",
                     "{% extends \"base.html\" %}{% block main %}{{ get_env(name=\"PLAYBOOK_TEST_SECRET\") }}{% endblock main %}",
-                )
+                );
             },
             Fails(1, &["templates/chapter.html: error: template error", "templates cannot read the environment"]),
         ),
@@ -312,7 +312,7 @@ pub(crate) fn cases() -> Vec<Case> {
                         "edit_url = \"https://git.example.com/org/handbook/edit/main/playbook/{path}\"",
                         "edit_url = \"javascript:alert('PWNED')//{path}\"",
                     ),
-                )
+                );
             },
             Fails(1, &["playbook.toml:5:12: error: `edit_url` must be an http:// or https:// URL"]),
         ),
@@ -392,7 +392,12 @@ pub(crate) fn cases() -> Vec<Case> {
         case(
             "script: a team example's markup in its team's name",
             |f| {
-                edit(f, "teams/payments/team.toml", "name = \"Payments\"", "name = \"<script>alert('PWNED')</script>\"")
+                edit(
+                    f,
+                    "teams/payments/team.toml",
+                    "name = \"Payments\"",
+                    "name = \"<script>alert('PWNED')</script>\"",
+                );
             },
             Builds { page: "teams/index.html", holds: "&lt;script&gt;", lacks: &[], stderr: &[] },
         ),
@@ -429,7 +434,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 f.write(
                     "templates/chapter.html",
                     "{% extends \"base.html\" %}{% block main %}{% for i in range(end=10000000000) %}{{ i }}{% endfor %}{% endblock main %}",
-                )
+                );
             },
             Fails(1, &["templates/chapter.html: error: template error", "a page may use at most 100000"]),
         ),
@@ -439,7 +444,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 f.write(
                     "templates/chapter.html",
                     "{% extends \"base.html\" %}{% block main %}{% set_global s = \"xxxxxxxxxxxxxxxx\" %}{% for i in range(end=60) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}{% endblock main %}",
-                )
+                );
             },
             Fails(1, &["error: stopped: "]),
         ),
@@ -482,7 +487,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 f.write(
                     "templates/chapter.html",
                     "{% extends \"base.html\" %}{% block main %}{{ (-9223372036854775807 - 1) % -1 }}{% endblock main %}",
-                )
+                );
             },
             Fails(1, &["templates/chapter.html: error: template error"]),
         ),
@@ -507,7 +512,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 f.write(
                     "templates/chapter.html",
                     "{% extends \"base.html\" %}{% block main %}{% set_global x = 1 %}{% for i in range(end=20000) %}{% set_global x = [x] %}{% endfor %}{% endblock main %}",
-                )
+                );
             },
             Fails(1, &["templates/chapter.html:1:", "puts a value inside itself"]),
         ),

@@ -10,57 +10,58 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 
 /// What the canary files hold; it must never appear in any output.
-pub const CANARY_SECRET: &str = "CANARY-SECRET-7f3a9c";
+pub(crate) const CANARY_SECRET: &str = "CANARY-SECRET-7f3a9c";
 
 /// Every defect the generator can inject.
-pub fn defect_kinds() -> Vec<&'static str> {
+pub(crate) fn defect_kinds() -> Vec<&'static str> {
     playbook::testkit::Defect::ALL.iter().map(|d| d.name()).collect()
 }
 
-pub fn bin() -> &'static str {
+pub(crate) fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_playbook")
 }
 
 /// "Today" for every run of the binary (2026-11-25): time is an input, so
 /// no test depends on the real date. A test that needs another day sets
 /// `SOURCE_DATE_EPOCH` on its command.
-pub const TEST_EPOCH: &str = "1795564800";
+pub(crate) const TEST_EPOCH: &str = "1795564800";
 
 /// The binary, ready to run: plain output and the tests' "today".
-pub fn playbook() -> Command {
+pub(crate) fn playbook() -> Command {
     let mut cmd = Command::new(bin());
     cmd.env("NO_COLOR", "1").env("SOURCE_DATE_EPOCH", TEST_EPOCH);
     cmd
 }
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// What one run of the binary did.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
+/// Bytes as text, invalid UTF-8 shown as U+FFFD.
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 impl Run {
-    pub fn from(out: Output) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+    pub(crate) fn from(out: Output) -> Run {
+        Run { code: out.status.code().unwrap_or(-1), stdout: text(out.stdout), stderr: text(out.stderr) }
     }
 
     #[track_caller]
-    pub fn ok(self) -> Run {
+    pub(crate) fn ok(self) -> Run {
         assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     #[track_caller]
-    pub fn fails(self, code: i32) -> Run {
+    pub(crate) fn fails(self, code: i32) -> Run {
         assert_eq!(self.code, code, "wrong exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
@@ -69,13 +70,13 @@ impl Run {
 /// A temporary folder (the test's sandbox) holding a playbook root at
 /// `root()` and, beside it, `canary()`: files an attack would reach if it
 /// got out of the root. Both go when the fixture is dropped.
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub tmp: TempDir,
     root: PathBuf,
 }
 
 impl Fixture {
-    pub fn empty() -> Fixture {
+    pub(crate) fn empty() -> Fixture {
         let tmp = tempfile::Builder::new().prefix("playbook-test").tempdir().unwrap();
         std::fs::create_dir(tmp.path().join("book")).unwrap();
         let canary = tmp.path().join("canary");
@@ -88,13 +89,13 @@ impl Fixture {
     }
 
     /// Files outside the root that no run may read, publish, change or delete.
-    pub fn canary(&self) -> PathBuf {
+    pub(crate) fn canary(&self) -> PathBuf {
         self.tmp.path().join("canary")
     }
 
     /// A copy of the frozen test handbook (`tests/fixtures/handbook`, once a
     /// copy of the bundled playbook): tests that need exact content use it.
-    pub fn handbook() -> Fixture {
+    pub(crate) fn handbook() -> Fixture {
         let f = Fixture::empty();
         copy_tree(&repo().join("tests/fixtures/handbook"), f.root(), &["public"]);
         f
@@ -103,14 +104,14 @@ impl Fixture {
     /// A copy of the bundled playbook (`playbook/`, what `init` writes). Its
     /// content changes freely: tests on it assert only what holds for any
     /// good content.
-    pub fn bundled() -> Fixture {
+    pub(crate) fn bundled() -> Fixture {
         let f = Fixture::empty();
         copy_tree(&repo().join("playbook"), f.root(), &["public"]);
         f
     }
 
     /// A playbook written by the project's generator with these arguments.
-    pub fn generated(args: &[&str]) -> Fixture {
+    pub(crate) fn generated(args: &[&str]) -> Fixture {
         let f = Fixture::empty();
         f.gen_into(args, false);
         f
@@ -119,7 +120,7 @@ impl Fixture {
     /// Runs the project's generator (`playbook::testkit`, the same as
     /// `examples/gen_playbook.rs`) into the root; returns the `--break`
     /// location as `path:line`, or an empty string.
-    pub fn gen_into(&self, args: &[&str], force: bool) -> String {
+    pub(crate) fn gen_into(&self, args: &[&str], force: bool) -> String {
         let root = self.root().to_string_lossy().into_owned();
         let mut all: Vec<&str> = args.to_vec();
         if force {
@@ -130,7 +131,7 @@ impl Fixture {
     }
 
     /// A playbook from literal files (path, content).
-    pub fn with_files(files: &[(&str, &str)]) -> Fixture {
+    pub(crate) fn with_files(files: &[(&str, &str)]) -> Fixture {
         let f = Fixture::empty();
         for (path, text) in files {
             f.write(path, text);
@@ -138,36 +139,36 @@ impl Fixture {
         f
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn out(&self) -> PathBuf {
+    pub(crate) fn out(&self) -> PathBuf {
         self.root().join("public")
     }
 
-    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
         let p = self.root().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         let p = self.root().join(rel);
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
     }
 
     /// A file of the default output folder.
-    pub fn page(&self, rel: &str) -> String {
+    pub(crate) fn page(&self, rel: &str) -> String {
         self.read(&format!("public/{rel}"))
     }
 
     /// Runs `playbook ARGS` with the root as the current folder.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         Run::from(playbook().args(args).current_dir(self.root()).output().unwrap())
     }
 
-    pub fn build(&self, extra: &[&str]) -> Run {
+    pub(crate) fn build(&self, extra: &[&str]) -> Run {
         let mut args = vec!["build"];
         args.extend_from_slice(extra);
         self.run(&args)
@@ -176,7 +177,7 @@ impl Fixture {
 
 /// Runs `check` on every item, several at a time; a failure in any fails
 /// the test (with its own message).
-pub fn in_parallel<T: Send>(items: Vec<T>, check: impl Fn(T) + Sync) {
+pub(crate) fn in_parallel<T: Send>(items: Vec<T>, check: impl Fn(T) + Sync) {
     std::thread::scope(|scope| {
         for item in items {
             scope.spawn(|| check(item));
@@ -186,7 +187,7 @@ pub fn in_parallel<T: Send>(items: Vec<T>, check: impl Fn(T) + Sync) {
 
 /// A chapter of a generated playbook, found on disk (the generator
 /// decides names; tests do not hard-code them).
-pub struct ChapterFile {
+pub(crate) struct ChapterFile {
     /// Root-relative path of the source.
     pub file: String,
     /// Its URL path below the base (`/part/slug/`).
@@ -196,7 +197,7 @@ pub struct ChapterFile {
 }
 
 /// The `n`th chapter (0-based, in file order) of the `part`th part folder.
-pub fn chapter_file(f: &Fixture, part: usize, n: usize) -> ChapterFile {
+pub(crate) fn chapter_file(f: &Fixture, part: usize, n: usize) -> ChapterFile {
     let sorted = |dir: &Path| {
         let mut names: Vec<String> =
             std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
@@ -214,11 +215,11 @@ pub fn chapter_file(f: &Fixture, part: usize, n: usize) -> ChapterFile {
 }
 
 /// Staging folders (`.public.tmp-PID`) left beside the output.
-pub fn staging_leftovers(root: &Path) -> usize {
+pub(crate) fn staging_leftovers(root: &Path) -> usize {
     std::fs::read_dir(root).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count()
 }
 
-pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+pub(crate) fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -236,7 +237,7 @@ pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
 }
 
 /// Every file below `dir` with its bytes, by relative path.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -257,7 +258,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The values of every `attr="..."` in an HTML text.
-pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+pub(crate) fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let needle = format!(" {attr}=\"");
     let mut out = Vec::new();
     let mut rest = html;
@@ -274,13 +275,13 @@ pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 /// Checks that every internal `href` and `src` of every HTML file in `out`
 /// resolves to a written file, and every `#fragment` to an id in it.
 /// Returns the problems found (empty when the site is whole).
-pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
+pub(crate) fn broken_links(out: &Path, base: &str) -> Vec<String> {
     let files = snapshot(out);
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
     for (path, bytes) in &files {
         if path.ends_with(".html") {
             let html = std::str::from_utf8(bytes).unwrap();
-            ids.insert(path, attr_values(html, "id").into_iter().map(|s| s.to_string()).collect());
+            ids.insert(path, attr_values(html, "id").into_iter().map(std::string::ToString::to_string).collect());
         }
     }
     let mut problems = Vec::new();
@@ -329,7 +330,7 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
 }
 
 /// A running `playbook serve`, killed when dropped.
-pub struct Served {
+pub(crate) struct Served {
     child: std::process::Child,
     pub addr: String,
     pub base: String,
@@ -338,14 +339,14 @@ pub struct Served {
 
 impl Fixture {
     /// Starts `playbook serve --port 0 ARGS` and waits for its address.
-    pub fn serve(&self, extra: &[&str]) -> Served {
+    pub(crate) fn serve(&self, extra: &[&str]) -> Served {
         let mut cmd = playbook();
         cmd.args(["serve", "--port", "0"]).args(extra);
         self.serve_with(cmd)
     }
 
     /// Starts a prepared `serve` command in the root and waits for its address.
-    pub fn serve_with(&self, mut cmd: Command) -> Served {
+    pub(crate) fn serve_with(&self, mut cmd: Command) -> Served {
         use std::io::BufRead;
         let mut child = cmd
             .current_dir(self.root())
@@ -387,17 +388,17 @@ impl Drop for Served {
 }
 
 /// One HTTP response.
-pub struct Http {
+pub(crate) struct Http {
     pub status: u16,
     pub headers: String,
     pub body: Vec<u8>,
 }
 
 impl Http {
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
-    pub fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.headers.lines().find_map(|l| {
             let (k, v) = l.split_once(':')?;
             k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
@@ -407,12 +408,12 @@ impl Http {
 
 impl Served {
     /// GET a raw path (sent as is: no normalisation of `..`).
-    pub fn get(&self, path: &str) -> Http {
+    pub(crate) fn get(&self, path: &str) -> Http {
         self.request(&format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr))
     }
 
     /// Sends a request exactly as written and reads the whole response.
-    pub fn request(&self, request: &str) -> Http {
+    pub(crate) fn request(&self, request: &str) -> Http {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
@@ -431,7 +432,7 @@ impl Served {
 
     /// Opens the live-reload event stream; events arrive on the receiver as
     /// `(event, data)`.
-    pub fn events(&self) -> std::sync::mpsc::Receiver<(String, String)> {
+    pub(crate) fn events(&self) -> std::sync::mpsc::Receiver<(String, String)> {
         use std::io::{BufRead, Write};
         let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
         write!(s, "GET {}__playbook/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.base, self.addr).unwrap();
@@ -451,13 +452,13 @@ impl Served {
         rx
     }
 
-    pub fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
 
     /// Waits (up to 20 s) until the server's output holds `text`: a tab can
     /// hear of a rebuild before the line about it reaches the test.
-    pub fn log_shows(&self, text: &str) -> bool {
+    pub(crate) fn log_shows(&self, text: &str) -> bool {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while std::time::Instant::now() < deadline {
             if self.log().contains(text) {
@@ -469,7 +470,7 @@ impl Served {
     }
 
     /// Peak resident memory of the server so far, in KiB (Linux).
-    pub fn peak_kib(&self) -> u64 {
+    pub(crate) fn peak_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
         status
             .lines()
@@ -480,7 +481,7 @@ impl Served {
 
     /// Asserts that every file the server holds equals a clean `playbook
     /// build` of `root`, byte for byte (the reload script aside).
-    pub fn assert_equals_clean_build(&self, root: &Path) {
+    pub(crate) fn assert_equals_clean_build(&self, root: &Path) {
         let listed: Vec<String> = {
             let text = self.get(&format!("{}__playbook/files", self.base)).text();
             let mut names: Vec<String> = serde_json::from_str(&text).expect("file list");
@@ -509,7 +510,7 @@ impl Served {
 }
 
 /// Waits for the next event named `name`, skipping others.
-pub fn wait_for(rx: &std::sync::mpsc::Receiver<(String, String)>, name: &str) -> String {
+pub(crate) fn wait_for(rx: &std::sync::mpsc::Receiver<(String, String)>, name: &str) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -535,18 +536,18 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
 }
 
 /// The exact tag the dev server adds to HTML pages.
-pub fn without_live_script(html: &str, base: &str) -> String {
+pub(crate) fn without_live_script(html: &str, base: &str) -> String {
     html.replace(&format!("<script src=\"{base}__playbook/live.js\" data-base=\"{base}\"></script>"), "")
 }
 
 /// Marks every script payload the attack cases plant.
-pub const PAYLOAD: &str = "PWNED";
+pub(crate) const PAYLOAD: &str = "PWNED";
 
 /// What in the built site would run an author's script or publish a
 /// secret, read the way a browser tokenises HTML: event-handler
 /// attributes, script URLs, inline scripts holding a payload, frames and
 /// embeds, and any file holding the canary or environment secret.
-pub fn live_payloads(out: &Path, secrets: &[&str]) -> Vec<String> {
+pub(crate) fn live_payloads(out: &Path, secrets: &[&str]) -> Vec<String> {
     use html5gum::{Token, Tokenizer};
     let mut found = Vec::new();
     // A link in place of the output folder is refused by the build; what it

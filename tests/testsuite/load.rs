@@ -36,7 +36,7 @@ fn the_dev_server_keeps_serving_under_load_while_chapters_change() {
             "/sitemap.xml",
         ]
         .iter()
-        .map(|p| p.to_string())
+        .map(std::string::ToString::to_string)
         .chain(snapshot_pages(&s))
         .collect(),
     );

@@ -1,5 +1,8 @@
 //! Integration tests: each runs the real binary on a real playbook folder.
 
+// Helpers panic on a broken fixture: that is the failure report.
+#![allow(clippy::unwrap_used)]
+
 mod harness;
 
 mod attacks;

@@ -281,7 +281,7 @@ fn cases() -> Vec<Case> {
                 f.write(
                     "templates/chapter.html",
                     "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock main %}\n",
-                )
+                );
             },
             Fails(1, &["templates/chapter.html:4:1: error: template error: Failed to parse", "1 error found"]),
         ),
@@ -291,7 +291,7 @@ fn cases() -> Vec<Case> {
                 f.write(
                     "templates/chapter.html",
                     "{% extends \"base.html\" %}{% block main %}{{ page.no_such_thing }}{% endblock main %}",
-                )
+                );
             },
             // One error for the template, not one per page that uses it.
             Fails(1, &["templates/chapter.html: error: template error", "no_such_thing", "1 error found"]),

@@ -69,7 +69,7 @@ pub(super) fn take_task_keys(events: &mut [(Event<'_>, Range<usize>)]) -> HashMa
         for (j, (e, _)) in events.iter().enumerate().skip(i + 1) {
             match e {
                 Event::Text(_) => last_text = Some(j),
-                Event::End(TagEnd::Item) | Event::Start(Tag::List(_)) | Event::End(TagEnd::Paragraph) => break,
+                Event::End(TagEnd::Item | TagEnd::Paragraph) | Event::Start(Tag::List(_)) => break,
                 _ => {}
             }
         }
@@ -95,7 +95,7 @@ pub(super) fn item_text(events: &[(Event<'_>, Range<usize>)], from: usize) -> St
         match e {
             Event::Text(t) | Event::Code(t) => s.push_str(t),
             Event::SoftBreak => s.push(' '),
-            Event::End(TagEnd::Item) | Event::Start(Tag::List(_)) | Event::End(TagEnd::Paragraph) => break,
+            Event::End(TagEnd::Item | TagEnd::Paragraph) | Event::Start(Tag::List(_)) => break,
             _ => {}
         }
     }

@@ -31,6 +31,7 @@ pub(crate) fn parser_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// A heading of a rendered document, with its unique anchor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Heading {
     /// Level as written in the source (before any shift).
@@ -57,6 +58,8 @@ pub(crate) struct AssetRef {
     pub offset: usize,
 }
 
+/// One document rendered: its HTML, headings, plain-text sections, and the
+/// links and assets to check once every document is known.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Rendered {
     pub html: String,
@@ -90,6 +93,7 @@ pub(crate) struct Target {
     pub anchor: Option<String>,
 }
 
+/// How a document's links find their targets: the site's URL map.
 pub(crate) trait Resolve {
     fn target(&self, file: &str) -> Option<Target>;
     /// URL prefix of copied assets (`/media/`).
@@ -135,7 +139,7 @@ pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let end = find_end(&events, i);
                 let text = plain_text(&events[i + 1..end]);
-                let wanted = id.as_ref().map_or_else(|| slug::anchor(&text), |s| s.to_string());
+                let wanted = id.as_ref().map_or_else(|| slug::anchor(&text), std::string::ToString::to_string);
                 let unique = anchors.unique(wanted);
                 let full_id = format!("{}{unique}", doc.id_prefix);
                 out.sections.push(TextSection {
@@ -259,7 +263,7 @@ pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
                         _ => {}
                     }
                 }
-                sink.push(other.clone())
+                sink.push(other.clone());
             }
         }
         i += 1;

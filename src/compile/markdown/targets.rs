@@ -92,5 +92,5 @@ pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
 }
 
 fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8().map_or_else(|_| s.to_string(), |c| c.into_owned())
+    percent_encoding::percent_decode_str(s).decode_utf8().map_or_else(|_| s.to_string(), std::borrow::Cow::into_owned)
 }
