@@ -115,3 +115,28 @@ pub(crate) fn find_root(given: Option<&Path>) -> Result<PathBuf, String> {
         config::FILE
     ))
 }
+
+/// Small playbooks on disk for the unit tests of later stages.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use super::{Earlier, Options, Site, compile};
+
+    /// Writes `files` (path, text) below a new temporary root.
+    pub(crate) fn write(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    /// Compiles the playbook at `root`, which must have no error.
+    pub(crate) fn site(root: &std::path::Path) -> Site {
+        match compile(root, &Options::default(), &Earlier::default()) {
+            Ok(c) => c.site,
+            Err(diags) => panic!("{diags:?}"),
+        }
+    }
+}

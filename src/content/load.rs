@@ -309,3 +309,37 @@ fn parse_onboarding(sources: &Sources) -> Result<Doc, Vec<Diagnostic>> {
     })?;
     Ok(Doc { file: ONBOARDING.to_string(), title, summary, body_offset, text: text.into(), stamp: None })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::fixture;
+
+    fn chapter(title: &str, weight: Option<i64>) -> String {
+        let weight = weight.map(|w| format!("weight = {w}\n")).unwrap_or_default();
+        format!("+++\ntitle = \"{title}\"\n{weight}+++\nBody.\n")
+    }
+
+    #[test]
+    fn reading_order_is_weight_then_name_depth_first() {
+        let dir = fixture::write(&[
+            ("playbook.toml", "title = \"T\"\n"),
+            ("chapters/b.md", &chapter("B", None)),
+            ("chapters/a.md", &chapter("A", None)),
+            ("chapters/z.md", &chapter("Z", Some(1))),
+            ("chapters/part/part.toml", "title = \"Part\"\nweight = 2\n"),
+            ("chapters/part/y.md", &chapter("Y", None)),
+            ("chapters/part/x.md", &chapter("X", Some(5))),
+            ("chapters/part/inner/w.md", &chapter("W", None)),
+        ]);
+        let site = fixture::site(dir.path());
+        let titles: Vec<&str> = site.chapters.iter().map(|c| c.chapter.meta.title.as_str()).collect();
+        // Weighted first (z = 1, part = 2), then by name; inside the part:
+        // x is weighted (5), then the sub-part `inner` and `y` by name.
+        assert_eq!(titles, ["Z", "X", "W", "Y", "A", "B"]);
+        let dirs: Vec<&str> = site.parts.iter().map(|p| p.dir.as_str()).collect();
+        assert_eq!(dirs, ["chapters/part", "chapters/part/inner"]);
+        let inner = site.chapters.iter().find(|c| c.chapter.meta.title == "W").unwrap();
+        assert_eq!(inner.chapter.part, Some(1), "a chapter points at its part's new index");
+        assert_eq!(site.parts[1].parent, Some(0));
+    }
+}

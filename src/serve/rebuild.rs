@@ -216,3 +216,82 @@ fn structure(site: &Site) -> u64 {
     }
     h.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{changed, structure};
+    use crate::compile::fixture;
+
+    const CONFIG: &str = "title = \"T\"\n";
+    const ALPHA: &str = "+++\ntitle = \"Alpha\"\nowners = [\"a\"]\n+++\nAlpha body.\n";
+    const BETA: &str = "+++\ntitle = \"Beta\"\n+++\nBeta body.\n";
+    const EXAMPLE: &str = "+++\ntitle = \"Ex\"\nchapter = \"beta\"\n+++\nExample body.\n";
+
+    fn book() -> tempfile::TempDir {
+        fixture::write(&[
+            ("playbook.toml", CONFIG),
+            ("chapters/alpha.md", ALPHA),
+            ("chapters/beta.md", BETA),
+            ("teams/core/team.toml", "name = \"Core\"\n"),
+            ("teams/core/ex.md", EXAMPLE),
+            ("onboarding.md", "+++\ntitle = \"Start\"\n+++\nWelcome.\n"),
+        ])
+    }
+
+    fn edit(dir: &tempfile::TempDir, file: &str, from: &str, to: &str) {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn a_body_edit_changes_its_page_and_keeps_the_structure() {
+        let dir = book();
+        let old = fixture::site(dir.path());
+        edit(&dir, "chapters/alpha.md", "Alpha body.", "Alpha body, edited.");
+        let new = fixture::site(dir.path());
+        assert_eq!(structure(&old), structure(&new));
+        let c = changed(&old, &new);
+        assert_eq!(c.chapters, [0]);
+        assert!(c.teams.is_empty() && !c.onboarding);
+    }
+
+    #[test]
+    fn an_example_edit_changes_its_team_and_its_chapter() {
+        let dir = book();
+        let old = fixture::site(dir.path());
+        edit(&dir, "teams/core/ex.md", "Example body.", "Example body, edited.");
+        let new = fixture::site(dir.path());
+        assert_eq!(structure(&old), structure(&new));
+        let c = changed(&old, &new);
+        assert_eq!((c.chapters.as_slice(), c.teams.as_slice()), (&[1][..], &[0][..]));
+    }
+
+    #[test]
+    fn an_onboarding_edit_changes_only_onboarding() {
+        let dir = book();
+        let old = fixture::site(dir.path());
+        edit(&dir, "onboarding.md", "Welcome.", "Welcome aboard.");
+        let new = fixture::site(dir.path());
+        let c = changed(&old, &new);
+        assert!(c.onboarding && c.chapters.is_empty() && c.teams.is_empty());
+    }
+
+    #[test]
+    fn every_structural_edit_changes_the_structure_key() {
+        for (file, from, to) in [
+            ("chapters/alpha.md", "owners = [\"a\"]", "owners = [\"b\"]"),
+            ("chapters/beta.md", "title = \"Beta\"", "title = \"Beta\"\nweight = 1"),
+            ("teams/core/ex.md", "title = \"Ex\"", "title = \"Ex 2\""),
+            ("teams/core/team.toml", "\"Core\"", "\"Core team\""),
+            ("onboarding.md", "\"Start\"", "\"Begin\""),
+            ("playbook.toml", "\"T\"", "\"T2\""),
+        ] {
+            let dir = book();
+            let old = structure(&fixture::site(dir.path()));
+            edit(&dir, file, from, to);
+            assert_ne!(old, structure(&fixture::site(dir.path())), "{file}: {from} -> {to}");
+        }
+    }
+}
