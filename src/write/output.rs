@@ -1,4 +1,5 @@
-//! Writing the site to disk without ever losing the user's work.
+//! The output folder, judged before anything is written to it, so that a
+//! build never loses the user's work.
 //!
 //! `OutputDir::check` judges the output folder once, after resolving `~`,
 //! `..` and symbolic links, and is the only way to get a folder `Staging`
@@ -7,7 +8,7 @@
 //! point, or a folder of someone else's files (that one only with
 //! `--force`, and never one holding `.git` or `playbook.toml`).
 //!
-//! `staging::Staging` then writes into it.
+//! `staging::Staging` then writes the site beside it and swaps it in.
 
 use std::path::{Component, Path, PathBuf};
 
