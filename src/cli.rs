@@ -153,4 +153,14 @@ pub(crate) enum NewCommand {
         /// The example's title
         title: String,
     },
+    /// Create teams/ID/team.toml
+    Team {
+        #[command(flatten)]
+        root: RootArg,
+        /// The team's display name (default: from the id)
+        #[arg(long)]
+        name: Option<String>,
+        /// Team id: lowercase letters, digits and hyphens (its folder under teams/)
+        id: String,
+    },
 }

@@ -86,7 +86,7 @@ pub(crate) fn example(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<Examp
         title: String::new(),
         chapter: String::new(),
         summary: f.string("summary").unwrap_or_default(),
-        author: f.string("author"),
+        author: f.string("author").filter(|a| !a.trim().is_empty()),
         date: f.date("date"),
         weight: f.integer("weight"),
         draft: f.boolean("draft").unwrap_or(false),

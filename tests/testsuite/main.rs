@@ -6,6 +6,7 @@
 mod harness;
 
 mod attacks;
+mod authoring;
 mod browser;
 mod build;
 mod check;

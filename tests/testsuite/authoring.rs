@@ -1,0 +1,94 @@
+//! The author's day: `new` puts files where an author expects them, and the
+//! scaffolds it writes pass `check` and render cleanly.
+
+use crate::harness::{Fixture, Run, playbook};
+
+fn chapter(title: &str, weight: Option<i64>) -> String {
+    let weight = weight.map(|w| format!("weight = {w}\n")).unwrap_or_default();
+    format!("+++\ntitle = \"{title}\"\nsummary = \"s\"\nowners = [\"o\"]\n{weight}+++\nBody of {title}.\n")
+}
+
+/// Chapter slugs in reading order, as the print page (one section per
+/// chapter, like the sidebar and prev/next) lists them.
+fn reading_order(f: &Fixture) -> Vec<String> {
+    f.build(&[]).ok();
+    let print = f.page("print/index.html");
+    crate::harness::attr_values(&print, "id").into_iter().map(str::to_string).collect()
+}
+
+fn position(order: &[String], url: &str) -> usize {
+    order.iter().position(|u| u == url).unwrap_or_else(|| panic!("{url} not in {order:?}"))
+}
+
+#[test]
+fn a_new_chapter_goes_last_in_its_part_and_at_the_top_level_after_everything() {
+    let f = Fixture::with_files(&[
+        ("playbook.toml", "title = \"T\"\n"),
+        ("chapters/01-first/part.toml", "title = \"First\"\n"),
+        ("chapters/01-first/01-alpha.md", &chapter("Alpha", None)),
+        ("chapters/01-first/02-beta.md", &chapter("Beta", None)),
+        ("chapters/02-second/part.toml", "title = \"Second\"\n"),
+        ("chapters/02-second/01-gamma.md", &chapter("Gamma", Some(10))),
+        ("chapters/02-second/02-delta.md", &chapter("Delta", Some(20))),
+        ("chapters/99-about.md", &chapter("About", None)),
+    ]);
+    // Unweighted neighbours: no weight, and a number after theirs.
+    let run = f.run(&["new", "chapter", "Omega", "--part", "first"]).ok();
+    assert_eq!(run.stdout.trim(), "chapters/01-first/03-omega.md");
+    assert!(!f.read("chapters/01-first/03-omega.md").contains("weight"));
+    // Weighted neighbours: the next weight.
+    let run = f.run(&["new", "chapter", "Epsilon", "--part", "second"]).ok();
+    assert_eq!(run.stdout.trim(), "chapters/02-second/03-epsilon.md");
+    assert!(f.read("chapters/02-second/03-epsilon.md").contains("weight = 30"));
+    // Top level: after the parts and after `99-about`.
+    let run = f.run(&["new", "chapter", "Appendix"]).ok();
+    assert_eq!(run.stdout.trim(), "chapters/991-appendix.md");
+    // Run from inside a part folder, without --part: into that part.
+    let inside = Run::from(
+        playbook().args(["new", "chapter", "Inside"]).current_dir(f.root().join("chapters/01-first")).output().unwrap(),
+    )
+    .ok();
+    assert!(inside.stdout.trim().ends_with("04-inside.md"), "{}", inside.stdout);
+    assert!(f.root().join("chapters/01-first/04-inside.md").is_file());
+
+    let check = f.run(&["check"]).ok();
+    assert!(!check.stdout.contains("error"), "{}", check.stdout);
+    let order = reading_order(&f);
+    let at = |url: &str| position(&order, url);
+    assert!(at("beta") < at("omega") && at("omega") < at("inside"), "{order:?}");
+    assert!(at("inside") < at("gamma"), "{order:?}");
+    assert!(at("delta") < at("epsilon"), "{order:?}");
+    assert!(at("about") < at("appendix"), "{order:?}");
+    // Prev/next follow the same order.
+    let omega = f.page("first/omega/index.html");
+    assert!(omega.contains("href=\"/first/beta/\"") && omega.contains("href=\"/first/inside/\""));
+}
+
+#[test]
+fn new_team_scaffolds_a_team_and_its_examples_render_without_a_stray_author() {
+    let f = Fixture::handbook();
+    let run = f.run(&["new", "team", "data-platform", "--name", "Data Platform"]).ok();
+    assert_eq!(run.stdout.trim(), "teams/data-platform/team.toml");
+    assert!(f.read("teams/data-platform/team.toml").contains("name = \"Data Platform\""));
+    let again = f.run(&["new", "team", "data-platform"]).fails(2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    let bad = f.run(&["new", "team", "Data Platform"]).fails(2);
+    assert!(bad.stderr.contains("`data-platform`"), "{}", bad.stderr);
+
+    let run =
+        f.run(&["new", "example", "--team", "data-platform", "--chapter", "own-the-roadmap", "Our pipeline"]).ok();
+    assert_eq!(run.stdout.trim(), "teams/data-platform/our-pipeline.md");
+    assert!(!f.read("teams/data-platform/our-pipeline.md").contains("author = \"\""));
+    f.run(&["check"]).ok();
+    f.build(&[]).ok();
+    let team = f.page("teams/data-platform/index.html");
+    assert!(team.contains("Data Platform") && team.contains("Our pipeline"), "{team}");
+    assert!(!team.contains(" · by"), "no byline without an author");
+    // An empty author written by hand is no author either.
+    f.write(
+        "teams/data-platform/our-pipeline.md",
+        f.read("teams/data-platform/our-pipeline.md").replace("# author = \"Your Name\"", "author = \"\""),
+    );
+    f.build(&[]).ok();
+    assert_eq!(f.page("teams/data-platform/index.html"), team);
+}
