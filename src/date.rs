@@ -67,6 +67,36 @@ impl Date {
     }
 }
 
+/// What an author probably meant by a date written another way
+/// (`25/11/2026`, `2026/11/25`, `"2026-11-25"`): the TOML date to write,
+/// or two when day and month cannot be told apart. `None` when `text` does
+/// not look like a date at all.
+pub(crate) fn suggest(text: &str) -> Option<String> {
+    let text = text.trim().trim_matches(|c| c == '"' || c == '\'');
+    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    let [a, b, c] = parts[..] else { return None };
+    if ![a, b, c].iter().all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let num = |p: &str| p.parse::<u32>().ok();
+    let (a_n, b_n, c_n) = (num(a)?, num(b)?, num(c)?);
+    let date = |year: u32, month: u32, day: u32| {
+        let valid = (1..=12).contains(&month) && (1..=31).contains(&day) && year >= 1000;
+        valid.then(|| format!("{year:04}-{month:02}-{day:02}"))
+    };
+    if a.len() == 4 {
+        return date(a_n, b_n, c_n);
+    }
+    if c.len() != 4 {
+        return None;
+    }
+    match (date(c_n, b_n, a_n), date(c_n, a_n, b_n)) {
+        (Some(dmy), Some(mdy)) if dmy != mdy => Some(format!("{dmy} (or {mdy} if the month comes first)")),
+        (Some(one), _) | (None, Some(one)) => Some(one),
+        (None, None) => None,
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -82,6 +112,18 @@ impl Serialize for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_written_another_way_get_a_toml_date() {
+        assert_eq!(suggest("25/11/2026").as_deref(), Some("2026-11-25"));
+        assert_eq!(suggest("11/25/2026").as_deref(), Some("2026-11-25"));
+        assert_eq!(suggest("2026/11/25").as_deref(), Some("2026-11-25"));
+        assert_eq!(suggest("\"2026-11-25\"").as_deref(), Some("2026-11-25"));
+        assert_eq!(suggest("05.11.2026").as_deref(), Some("2026-11-05 (or 2026-05-11 if the month comes first)"));
+        assert_eq!(suggest("soon"), None);
+        assert_eq!(suggest("1/2/3"), None);
+        assert_eq!(suggest("40/40/2026"), None);
+    }
 
     #[test]
     fn dates_round_trip_through_days() {

@@ -89,24 +89,24 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args, verbosity),
         Command::New(what) => cmd::new::run(what),
         Command::Check(args) => {
-            return match cmd::check::run(args) {
+            return match cmd::check::run(args, verbosity) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(1),
-                Err(failure) => report(failure),
+                Err(failure) => report(failure, verbosity),
             };
         }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(failure),
+        Err(failure) => report(failure, verbosity),
     }
 }
 
 /// Prints a failure once and maps it to the exit code.
-fn report(failure: Failure) -> ExitCode {
+fn report(failure: Failure, verbosity: Verbosity) -> ExitCode {
     match failure {
         Failure::Content { root, diags } => {
-            cmd::print_diagnostics(&root, &diags);
+            cmd::print_diagnostics(&root, &diags, verbosity);
             let errors = diagnostics::count_errors(&diags);
             eprintln!("error: {errors} error{} found; nothing was written", if errors == 1 { "" } else { "s" });
             ExitCode::from(1)

@@ -24,10 +24,8 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
 
     let opts = Options { load: args.edition.load_options(), base_url: args.base_url.clone() };
     let compiled = compile::compile(&root, &opts, &compile::Earlier::default())
-        .map_err(|diags| Failure::Content { root: shown_root.clone(), diags })?;
-    if verbosity != Verbosity::Quiet {
-        print_diagnostics(&shown_root, &compiled.warnings);
-    }
+        .map_err(|diags| Failure::content(shown_root.clone(), diags))?;
+    print_diagnostics(&shown_root, &compiled.warnings, verbosity);
     let site = &compiled.site;
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
     let theme_dir = site.config.theme_dir.as_ref().map(|d| root.join(d));

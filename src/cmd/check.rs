@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use super::{Failure, display_root};
+use super::{Failure, Verbosity, display_root};
 use crate::cli::{CheckArgs, Format};
 use crate::compile::{self, Options};
 use crate::date::Date;
@@ -14,11 +14,13 @@ use crate::render::{self, Plan, PrintCache, Selection};
 use crate::write::sink::Discard;
 
 /// Returns whether the check passed (exit 0) or not (exit 1).
-pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
+pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failure> {
     let root = compile::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
     let shown_root = display_root(&root);
     let opts = Options { load: args.edition.load_options(), base_url: None };
-    let mut diags = match compile::compile(&root, &opts, &compile::Earlier::default()) {
+    // Every problem in one run: a site with errors is still linted and its
+    // templates still rendered, so an author needs one push, not two.
+    let mut diags = match compile::compile_all(&root, &opts, &compile::Earlier::default()) {
         Err(diags) => diags,
         Ok(compiled) => {
             let mut diags = compiled.warnings;
@@ -37,14 +39,21 @@ pub(crate) fn run(args: &CheckArgs) -> Result<bool, Failure> {
             diags
         }
     };
+    if diags.iter().any(|d| d.code == "unknown-team") {
+        return Err(Failure::content(shown_root, diags));
+    }
     diagnostics::sort(&mut diags);
-    print(&diags, &shown_root, args.format);
     let errors = diagnostics::count_errors(&diags);
     let warnings = diags.len() - errors;
+    // `-q`: errors only (warnings too under --strict, where they fail).
+    if verbosity == Verbosity::Quiet && !args.strict {
+        diags.retain(Diagnostic::is_error);
+    }
+    print(&diags, &shown_root, args.format, verbosity);
     Ok(errors == 0 && (!args.strict || warnings == 0))
 }
 
-fn print(diags: &[Diagnostic], root: &std::path::Path, format: Format) {
+fn print(diags: &[Diagnostic], root: &std::path::Path, format: Format, verbosity: Verbosity) {
     match format {
         Format::Json => println!("{}", diagnostics::format_json(diags, root)),
         Format::Github => {
@@ -59,6 +68,9 @@ fn print(diags: &[Diagnostic], root: &std::path::Path, format: Format) {
             }
             let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
             let warnings = diags.len() - errors;
+            if verbosity == Verbosity::Quiet {
+                return;
+            }
             if diags.is_empty() {
                 eprintln!("No problems found.");
             } else {

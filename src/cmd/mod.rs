@@ -23,6 +23,20 @@ pub(crate) enum Failure {
     Io(String),
 }
 
+impl Failure {
+    /// Problems in the content; an unknown `--team` is a usage error: the
+    /// command line, not the content, is wrong.
+    pub(crate) fn content(root: PathBuf, diags: Vec<Diagnostic>) -> Failure {
+        match diags.iter().find(|d| d.code == "unknown-team") {
+            Some(d) => Failure::Usage(match &d.help {
+                Some(help) => format!("{}; {help}", d.message),
+                None => d.message.clone(),
+            }),
+            None => Failure::Content { root, diags },
+        }
+    }
+}
+
 /// How much to say, from `-q` / `-v`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Verbosity {
@@ -31,10 +45,11 @@ pub(crate) enum Verbosity {
     Verbose,
 }
 
-/// Prints diagnostics for a person: colour only on a terminal.
-pub(crate) fn print_diagnostics(root: &std::path::Path, diags: &[Diagnostic]) {
+/// Prints diagnostics for a person: colour only on a terminal; under `-q`,
+/// errors only.
+pub(crate) fn print_diagnostics(root: &std::path::Path, diags: &[Diagnostic], verbosity: Verbosity) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for d in diags {
+    for d in diags.iter().filter(|d| verbosity != Verbosity::Quiet || d.is_error()) {
         eprintln!("{}", diagnostics::format_human(d, root, color));
     }
 }

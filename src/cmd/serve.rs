@@ -39,7 +39,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
         Ok(outcome) => {
             follow_theme(&mut watcher, &root, &outcome);
             if verbosity != Verbosity::Quiet {
-                super::print_diagnostics(&shown_root, &outcome.warnings);
+                super::print_diagnostics(&shown_root, &outcome.warnings, verbosity);
                 eprintln!(
                     "Built {} page{} in {} ms",
                     outcome.pages,
@@ -49,7 +49,10 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
             }
             publish(&shared, &rebuilder, &outcome);
         }
-        Err(diags) => report(&shared, &shown_root, &diags),
+        Err(diags) if diags.iter().any(|d| d.code == "unknown-team") => {
+            return Err(Failure::content(shown_root, diags));
+        }
+        Err(diags) => report(&shared, &shown_root, &diags, verbosity),
     }
     let bound = serve::Bind { addr, explicit: args.bind.is_some() };
     serve::run(listener, bound, Arc::clone(&shared))
@@ -70,7 +73,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
             Ok(outcome) => {
                 follow_theme(&mut watcher, &root, &outcome);
                 if verbosity != Verbosity::Quiet {
-                    super::print_diagnostics(&shown_root, &outcome.warnings);
+                    super::print_diagnostics(&shown_root, &outcome.warnings, verbosity);
                     let scope = if outcome.full {
                         "rebuilt the site".to_string()
                     } else {
@@ -86,7 +89,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
             }
             Err(diags) => {
                 eprintln!("{what}: the build failed; still serving the last good site");
-                report(&shared, &shown_root, &diags);
+                report(&shared, &shown_root, &diags, verbosity);
             }
         }
     }
@@ -142,13 +145,16 @@ fn bind(args: &ServeArgs, ip: IpAddr) -> Result<(std::net::TcpListener, SocketAd
         }
     }
     let (port, e) = last_error.unwrap_or((wanted, std::io::Error::other("no port tried")));
-    let reason =
-        if e.kind() == std::io::ErrorKind::AddrInUse { "is already in use".to_string() } else { e.to_string() };
+    let reason = if e.kind() == std::io::ErrorKind::AddrInUse {
+        "the port is already in use".to_string()
+    } else {
+        e.to_string()
+    };
     Err(Failure::Usage(format!("cannot listen on {ip}:{port}: {reason} (choose another with --port)")))
 }
 
-fn report(shared: &ServedSite, root: &std::path::Path, diags: &[Diagnostic]) {
-    super::print_diagnostics(root, diags);
+fn report(shared: &ServedSite, root: &std::path::Path, diags: &[Diagnostic], verbosity: Verbosity) {
+    super::print_diagnostics(root, diags, verbosity);
     let text: Vec<String> = diags.iter().map(|d| diagnostics::format_human(d, root, false)).collect();
     shared.fail(text.join("\n"));
 }

@@ -75,6 +75,7 @@ pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Ve
         let drafts: HashSet<&str> = drafts.iter().map(String::as_str).collect();
         let broken: HashSet<&str> = broken.iter().map(String::as_str).collect();
 
+        let known = known_paths(site);
         // A target's anchors without their prefix, made once per target.
         let mut anchors_of: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut checked: HashMap<&str, Result<(), Option<Diagnostic>>> = HashMap::new();
@@ -145,6 +146,19 @@ pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Ve
                 };
                 diags.push(d);
             }
+            for (path, offset) in &src.rendered.absolute {
+                if let Some(mut d) = absolute_link(site, &known, src.file, path) {
+                    let best = suggestions_left.checked_sub(1).and_then(|left| {
+                        suggestions_left = left;
+                        let rel = path.strip_prefix(site.base.as_str()).unwrap_or(path);
+                        did_you_mean_owned(rel, known.iter().map(String::as_str))
+                    });
+                    if let Some(best) = best {
+                        d = d.with_help(format!("did you mean `{}{best}`?", site.base));
+                    }
+                    diags.push(d.at_index(lines(), src.text, *offset));
+                }
+            }
             for asset in &src.rendered.assets {
                 let place = |d: Diagnostic| d.at_index(lines(), src.text, asset.offset);
                 // Looked up once per file, however often it is linked.
@@ -201,6 +215,45 @@ pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Ve
     }
     site.assets.extend(assets);
     diags
+}
+
+/// Every path below the base a link may point at: page URLs (`part/x/`)
+/// and files (`404.html`, static files).
+fn known_paths(site: &Site) -> HashSet<String> {
+    let pages = site.chapters.iter().map(|c| &c.chapter.route);
+    let pages = pages.chain(site.parts.iter().map(|p| &p.route));
+    let pages = pages.chain(site.teams.iter().filter(|t| t.shown).map(|t| &t.team.route));
+    let pages = pages.chain(site.routes.tags.values()).chain(site.routes.aliases.iter().map(|a| &a.route));
+    let mut known: HashSet<String> = pages.map(|r| r.url_path().to_string()).collect();
+    let fixed = [route::home(), route::teams_index(), route::tags_index(), route::print(), route::not_found()];
+    known.extend(fixed.iter().map(|r| r.url_path().to_string()));
+    if site.onboarding.is_some() {
+        known.insert(route::onboarding().url_path().to_string());
+    }
+    known.extend(site.routes.statics.iter().map(|(r, _)| r.as_str().to_string()));
+    known
+}
+
+/// The error for a link to a path on this host that is under the site's
+/// base path but is none of its pages or files. Paths outside the base
+/// (another site on the same host) and the generator's own folders
+/// (`assets/`, `media/`, `search/`) are not judged.
+fn absolute_link(site: &Site, known: &HashSet<String>, file: &str, link: &str) -> Option<Diagnostic> {
+    let path = link.split(['#', '?']).next().unwrap_or(link);
+    let rel = path.strip_prefix(site.base.as_str()).or_else(|| (path.to_string() + "/" == site.base).then_some(""))?;
+    let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy();
+    let first = rel.split('/').next().unwrap_or("");
+    let found = known.contains(rel.as_ref())
+        || known.contains(&format!("{rel}/"))
+        || rel.strip_suffix("index.html").is_some_and(|dir| known.contains(dir))
+        || (rel.contains('/') && route::GENERATED_DIRS.contains(&first));
+    (!found).then(|| {
+        Diagnostic::error(
+            "broken-link",
+            file,
+            format!("links to `{}`, which is not a page of this playbook", crate::diagnostics::clean(path)),
+        )
+    })
 }
 
 /// File types that cannot run script when a reader opens them from the

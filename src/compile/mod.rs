@@ -51,7 +51,8 @@ pub(crate) struct Earlier {
 /// A compiled site and its warnings.
 pub(crate) struct Compiled {
     pub site: Site,
-    /// Warnings only; errors make `compile` fail.
+    /// Warnings only from `compile` (errors make it fail); every problem,
+    /// sorted, from `compile_all`.
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
 }
@@ -59,6 +60,18 @@ pub(crate) struct Compiled {
 /// Loads and compiles the playbook at `root`. Every problem is returned,
 /// sorted; the `Err` side holds at least one error.
 pub(crate) fn compile(root: &Path, opts: &Options, earlier: &Earlier) -> Result<Compiled, Vec<Diagnostic>> {
+    let compiled = compile_all(root, opts, earlier)?;
+    if diagnostics::count_errors(&compiled.warnings) > 0 {
+        return Err(compiled.warnings);
+    }
+    Ok(compiled)
+}
+
+/// Like `compile`, but a site with errors is still returned (for `check`,
+/// which reports what only a site shows, such as reviews due, beside the
+/// errors). `Err` only when there is no site to speak of: the config did
+/// not load.
+pub(crate) fn compile_all(root: &Path, opts: &Options, earlier: &Earlier) -> Result<Compiled, Vec<Diagnostic>> {
     let start = Instant::now();
     let sources = Sources::open(root).map_err(|e| vec![Diagnostic::error("io", "", e)])?;
     let mut cfg = config::load(&sources)?;
@@ -84,9 +97,6 @@ pub(crate) fn compile(root: &Path, opts: &Options, earlier: &Earlier) -> Result<
     diags.append(&mut links::check(&mut site, &drafts, &broken));
     let compile = start.elapsed() - load;
     diagnostics::sort(&mut diags);
-    if diagnostics::count_errors(&diags) > 0 {
-        return Err(diags);
-    }
     Ok(Compiled { site, warnings: diags, timings: Timings { load, compile } })
 }
 

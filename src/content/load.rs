@@ -63,7 +63,10 @@ pub(crate) fn load(
     let mut broken = Vec::new();
     for (file, result) in tree.files.iter().zip(parsed) {
         match result {
-            Ok(c) => chapters.push(c),
+            Ok((c, mut problems)) => {
+                diags.append(&mut problems);
+                chapters.push(c);
+            }
             Err(mut ds) => {
                 diags.append(&mut ds);
                 broken.push(file.clone());
@@ -194,19 +197,27 @@ fn load_parts(sources: &Sources, dirs: &[String], diags: &mut Vec<Diagnostic>) -
     parts
 }
 
-fn parse_chapter(sources: &Sources, file: &str, earlier: Option<&Chapter>) -> Result<Chapter, Vec<Diagnostic>> {
+/// A chapter and the problems its front matter has that still let its
+/// body be checked.
+fn parse_chapter(
+    sources: &Sources,
+    file: &str,
+    earlier: Option<&Chapter>,
+) -> Result<(Chapter, Vec<Diagnostic>), Vec<Diagnostic>> {
     let stamp = sources.stamp(file);
     if let Some(c) = earlier.filter(|c| unchanged(&c.doc, stamp)) {
-        return Ok(c.clone());
+        return Ok((c.clone(), Vec::new()));
     }
-    let (text, body_offset, meta) = parse_source(sources, file, |f| meta::chapter(f, 0))?;
-    Ok(Chapter {
-        doc: Doc::read(file, &meta.title, &meta.summary, body_offset, text, stamp),
+    let read = parse_source(sources, file, |f| meta::chapter(f, 0))?;
+    let meta = read.value;
+    let chapter = Chapter {
+        doc: Doc::read(file, &meta.title, &meta.summary, read.body, read.text, stamp),
         slug: slug::from_file_stem(file_stem(file)),
         part: None,
         route: route::home(),
         meta,
-    })
+    };
+    Ok((chapter, read.problems))
 }
 
 /// Reports every chapter whose slug an earlier file (by path) already has,
@@ -301,13 +312,24 @@ fn reading_order(parts: Vec<Part>, chapters: Vec<Chapter>) -> (Vec<Part>, Vec<Ch
 }
 
 fn parse_onboarding(sources: &Sources) -> Result<Doc, Vec<Diagnostic>> {
-    let (text, body_offset, (title, summary)) = parse_source(sources, ONBOARDING, |f| {
+    let read = parse_source(sources, ONBOARDING, |f| {
         f.deny_unknown(&["title", "summary"], "onboarding front matter");
         let title = f.required_string("title", 0);
         let summary = f.string("summary").unwrap_or_default();
         title.map(|t| (t, summary))
     })?;
-    Ok(Doc { file: ONBOARDING.to_string(), title, summary, body_offset, text: text.into(), stamp: None })
+    if !read.problems.is_empty() {
+        return Err(read.problems);
+    }
+    let (title, summary) = read.value;
+    Ok(Doc {
+        file: ONBOARDING.to_string(),
+        title,
+        summary,
+        body_offset: read.body,
+        text: read.text.into(),
+        stamp: None,
+    })
 }
 
 #[cfg(test)]

@@ -73,9 +73,10 @@ pub(crate) fn chapter(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<Chapt
         draft: f.boolean("draft").unwrap_or(false),
         aliases: f.strings("aliases"),
         extra: f.table("extra"),
-        keys: f.offsets(),
+        keys: f.offsets(CHAPTER_KEYS),
     };
-    Some(ChapterMeta { title: title?, ..meta })
+    // A missing title is reported; the body is still checked.
+    Some(ChapterMeta { title: title.unwrap_or_default(), ..meta })
 }
 
 pub(crate) fn example(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<ExampleMeta> {
@@ -92,9 +93,9 @@ pub(crate) fn example(f: &mut Fields<'_, '_>, missing_at: usize) -> Option<Examp
         draft: f.boolean("draft").unwrap_or(false),
         tags: f.strings("tags"),
         extra: f.table("extra"),
-        keys: f.offsets(),
+        keys: f.offsets(EXAMPLE_KEYS),
     };
-    Some(ExampleMeta { title: title?, chapter: chapter?, ..meta })
+    Some(ExampleMeta { title: title.unwrap_or_default(), chapter: chapter?, ..meta })
 }
 
 pub(crate) fn team(f: &mut Fields<'_, '_>) -> Option<TeamMeta> {

@@ -19,24 +19,36 @@ pub(super) fn file_stem(file: &str) -> &str {
     name.strip_suffix(".md").unwrap_or(name)
 }
 
-/// Reads a markdown source and hands its front matter to `schema`; returns
-/// the text, where the body starts and what `schema` made of it, or every
-/// problem found.
+/// A source read and its front matter made into `T`, with the problems
+/// found on the way that did not stop it (an unknown key, a value of the
+/// wrong type): the body is still checked, the build still fails.
+pub(super) struct ReadSource<T> {
+    pub text: String,
+    pub body: usize,
+    pub value: T,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads a markdown source and hands its front matter to `schema`. `Err`
+/// only when nothing usable came out: the file is unreadable, the front
+/// matter is not closed or not TOML, or `schema` found it unusable.
 pub(super) fn parse_source<T>(
     sources: &Sources,
     file: &str,
     schema: impl FnOnce(&mut Fields<'_, '_>) -> Option<T>,
-) -> Result<(String, usize, T), Vec<Diagnostic>> {
+) -> Result<ReadSource<T>, Vec<Diagnostic>> {
     let text = sources.read_text(file).map_err(|d| vec![d])?;
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
-    let mut diags = Vec::new();
+    let mut problems = Vec::new();
     let value = {
-        let Some(table) = toml_fields::parse(file, &text, split.toml.clone(), &mut diags) else { return Err(diags) };
-        schema(&mut Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut diags })
+        let Some(table) = toml_fields::parse(file, &text, split.toml.clone(), &mut problems) else {
+            return Err(problems);
+        };
+        schema(&mut Fields { file, text: &text, base: split.toml.start, table: &table, diags: &mut problems })
     };
     match value {
-        Some(value) if diags.is_empty() => Ok((text, split.body, value)),
-        _ => Err(diags),
+        Some(value) => Ok(ReadSource { text, body: split.body, value, problems }),
+        None => Err(problems),
     }
 }
 

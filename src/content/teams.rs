@@ -44,7 +44,8 @@ pub(super) fn load_teams(
     let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(sources, f, earlier.get(f))).collect();
     for (file, result) in example_files.iter().zip(parsed) {
         match result {
-            Ok(ex) => {
+            Ok((ex, mut problems)) => {
+                diags.append(&mut problems);
                 if let Some(team) = teams.iter_mut().find(|t| t.team.id == ex.team) {
                     team.examples.push(ex);
                 }
@@ -107,18 +108,26 @@ fn parse_team(sources: &Sources, dir: &str, diags: &mut Vec<Diagnostic>) -> Opti
     })
 }
 
-fn parse_example(sources: &Sources, file: &str, earlier: Option<&Example>) -> Result<Example, Vec<Diagnostic>> {
+/// An example and the problems its front matter has that still let its
+/// body be checked.
+fn parse_example(
+    sources: &Sources,
+    file: &str,
+    earlier: Option<&Example>,
+) -> Result<(Example, Vec<Diagnostic>), Vec<Diagnostic>> {
     let stamp = sources.stamp(file);
     if let Some(ex) = earlier.filter(|ex| unchanged(&ex.doc, stamp)) {
-        return Ok(ex.clone());
+        return Ok((ex.clone(), Vec::new()));
     }
-    let (text, body_offset, meta) = parse_source(sources, file, |f| meta::example(f, 0))?;
-    Ok(Example {
-        doc: Doc::read(file, &meta.title, &meta.summary, body_offset, text, stamp),
+    let read = parse_source(sources, file, |f| meta::example(f, 0))?;
+    let meta = read.value;
+    let example = Example {
+        doc: Doc::read(file, &meta.title, &meta.summary, read.body, read.text, stamp),
         slug: slug::from_file_stem(file_stem(file)),
         team: parent_dir(file).rsplit_once('/').map_or("", |(_, t)| t).to_string(),
         meta,
-    })
+    };
+    Ok((example, read.problems))
 }
 
 /// Checks every example's `chapter` and drops the ones no build would show.
@@ -183,6 +192,7 @@ pub(super) fn attach_examples(
                 }
             };
             diags.push(d);
+            newly_broken.push(ex.doc.file.clone());
             false
         });
     }

@@ -83,7 +83,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let raw_html = f.boolean("raw_html").unwrap_or(true);
     let max_file_mib = f.integer("max_file_mib");
     let extra = f.table("extra").unwrap_or(tera::Value::Object(Default::default()));
-    let keys = f.offsets();
+    let keys = f.offsets(KNOWN);
     let at = |key: &str| keys.value(key);
     let mut bad = |key: &str, message: String, help: &str| {
         diags.push(Diagnostic::error("bad-value", FILE, message).at_offset(text, at(key)).with_help(help));

@@ -30,7 +30,11 @@ pub(crate) fn parse<'i>(
     for e in errors {
         let offset = base + e.span().map_or(0, |s| s.start);
         let message = e.message().trim().trim_end_matches('.').to_string();
-        diags.push(Diagnostic::error("toml-syntax", file, format!("invalid TOML: {message}")).at_offset(text, offset));
+        let mut d = Diagnostic::error("toml-syntax", file, format!("invalid TOML: {message}")).at_offset(text, offset);
+        if let Some(help) = date_help(text, offset) {
+            d = d.with_help(help);
+        }
+        diags.push(d);
     }
     None
 }
@@ -40,11 +44,11 @@ pub(crate) fn parse<'i>(
 /// unknown chapter) points at the field without reading the text again.
 /// A key that is absent points at the start of the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct KeyOffsets(Vec<(String, usize, usize)>);
+pub(crate) struct KeyOffsets(Vec<(&'static str, usize, usize)>);
 
 impl KeyOffsets {
-    fn find(&self, key: &str) -> Option<&(String, usize, usize)> {
-        self.0.iter().find(|(k, ..)| k == key)
+    fn find(&self, key: &str) -> Option<&(&'static str, usize, usize)> {
+        self.0.iter().find(|(k, ..)| *k == key)
     }
 
     /// Byte offset of `key` itself.
@@ -56,6 +60,18 @@ impl KeyOffsets {
     pub(crate) fn value(&self, key: &str) -> usize {
         self.find(key).map_or(0, |&(.., at)| at)
     }
+}
+
+/// A value TOML cannot read that looks like a date (`reviewed =
+/// 25/11/2026`): the TOML date to write instead, from the author's value.
+fn date_help(text: &str, offset: usize) -> Option<String> {
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(start..)?.lines().next()?;
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim();
+    let value = value.split('#').next()?.trim();
+    let date = crate::date::suggest(value)?;
+    Some(format!("write {key} = {date} (a TOML date: year-month-day, no quotes)"))
 }
 
 /// Reads keys out of one parsed table. Problems go to `diags`.
@@ -73,12 +89,17 @@ impl<'a, 'i> Fields<'a, 'i> {
         self.table.get(key).map(|v| (v.get_ref(), self.base + v.span().start))
     }
 
-    /// Where every key of the table sits in the file.
-    pub(crate) fn offsets(&self) -> KeyOffsets {
+    /// Where each of the `known` keys the table holds sits in the file
+    /// (unknown keys are reported, not located later). Names are the
+    /// schema's own strings: one small allocation per file.
+    pub(crate) fn offsets(&self, known: &[&'static str]) -> KeyOffsets {
         KeyOffsets(
             self.table
                 .iter()
-                .map(|(k, v)| (k.get_ref().to_string(), self.base + k.span().start, self.base + v.span().start))
+                .filter_map(|(k, v)| {
+                    let name = known.iter().find(|n| **n == k.get_ref().as_ref())?;
+                    Some((*name, self.base + k.span().start, self.base + v.span().start))
+                })
                 .collect(),
         )
     }
@@ -92,8 +113,15 @@ impl<'a, 'i> Fields<'a, 'i> {
         .at_offset(self.text, offset);
         if expected.starts_with("a list") && matches!(found, DeValue::String(_)) {
             d = d.with_help(format!("write a list: {key} = [\"...\"]"));
-        } else if expected.starts_with("a date") && matches!(found, DeValue::String(_)) {
-            d = d.with_help("write the date without quotes: 2026-10-01");
+        } else if expected.starts_with("a date") {
+            let written = match found {
+                DeValue::String(s) => s.to_string(),
+                _ => self.text.get(offset..).and_then(|t| t.lines().next()).unwrap_or("").to_string(),
+            };
+            d = d.with_help(match crate::date::suggest(&written) {
+                Some(date) => format!("write {key} = {date} (year-month-day, no quotes)"),
+                None => format!("write {key} = YYYY-MM-DD, such as {key} = 2026-10-01 (no quotes)"),
+            });
         }
         self.diags.push(d);
     }

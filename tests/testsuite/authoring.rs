@@ -92,3 +92,96 @@ fn new_team_scaffolds_a_team_and_its_examples_render_without_a_stray_author() {
     f.build(&[]).ok();
     assert_eq!(f.page("teams/data-platform/index.html"), team);
 }
+
+/// `path` with `from` replaced by `to` (which must be there).
+fn edit(f: &Fixture, path: &str, from: &str, to: &str) {
+    let text = f.read(path);
+    assert!(text.contains(from), "{path} has no {from:?}");
+    f.write(path, text.replacen(from, to, 1));
+}
+
+#[test]
+fn one_check_run_reports_every_problem_and_no_cascade() {
+    let f = Fixture::handbook();
+    let roadmap = "chapters/02-principles/01-own-the-roadmap.md";
+    // A recoverable front-matter error and, in the same file, a broken link
+    // and a review long overdue (a warning).
+    edit(&f, roadmap, "owners = [", "ownerz = [");
+    edit(&f, roadmap, "reviewed = 2026-10-02", "reviewed = 2020-01-02");
+    edit(&f, roadmap, "A roadmap is a list of bets.", "A roadmap is a [list](no-such-chapter.md) of bets.");
+    // A wrong chapter slug in an example another chapter links to.
+    let example = "teams/growth/pricing-page-in-five-slices.md";
+    edit(&f, example, "chapter = \"ship-small-ship-fast\"", "chapter = \"ship-small-ship-fst\"");
+
+    let run = f.run(&["check"]).fails(1);
+    let out = &run.stdout;
+    assert!(out.contains(&format!("{roadmap}:8:1: error: unknown key `ownerz`")), "{out}");
+    assert!(
+        out.contains(&format!("{roadmap}:")) && out.contains("no-such-chapter.md`, which is not a page"),
+        "the body is checked: {out}"
+    );
+    assert!(out.contains("warning: last reviewed 2020-01-02"), "warnings beside errors: {out}");
+    assert!(out.contains(&format!("{example}:3:11: error: no chapter has the slug `ship-small-ship-fst`")), "{out}");
+    assert!(!out.contains("pricing-page-in-five-slices.md`, which is not a page"), "no cascade: {out}");
+    let errors = out.matches(": error: ").count();
+    let warnings = out.matches(": warning: ").count();
+    assert_eq!(errors, 3, "{out}");
+    assert!(warnings >= 1);
+    assert!(run.stderr.contains(&format!("{errors} errors, {warnings} warning")), "{}", run.stderr);
+
+    // -q: errors only, no summary.
+    let quiet = f.run(&["check", "-q"]).fails(1);
+    assert_eq!(quiet.stdout.matches(": error: ").count(), 3, "{}", quiet.stdout);
+    assert!(!quiet.stdout.contains(": warning: ") && quiet.stderr.is_empty(), "{}{}", quiet.stdout, quiet.stderr);
+    // A failed build under -q prints only its errors.
+    let build = f.build(&["-q"]).fails(1);
+    assert!(!build.stderr.contains("warning:") && build.stderr.contains("error: unknown key"), "{}", build.stderr);
+}
+
+#[test]
+fn a_date_written_another_way_gets_help_with_the_authors_own_value() {
+    let f = Fixture::handbook();
+    let roadmap = "chapters/02-principles/01-own-the-roadmap.md";
+    edit(&f, roadmap, "reviewed = 2026-10-02", "reviewed = 25/11/2026");
+    let run = f.run(&["check"]).fails(1);
+    assert!(run.stdout.contains("help: write reviewed = 2026-11-25"), "{}", run.stdout);
+    edit(&f, roadmap, "reviewed = 25/11/2026", "reviewed = \"25/11/2026\"");
+    let run = f.run(&["check"]).fails(1);
+    assert!(run.stdout.contains("`reviewed` must be a date"), "{}", run.stdout);
+    assert!(run.stdout.contains("help: write reviewed = 2026-11-25"), "{}", run.stdout);
+}
+
+#[test]
+fn an_unknown_team_edition_is_a_usage_error() {
+    let f = Fixture::handbook();
+    for args in [&["build", "--team", "nope"][..], &["check", "--team", "nope"]] {
+        let run = f.run(args).fails(2);
+        assert!(run.stderr.contains("no team `nope`") && run.stderr.contains("growth"), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn absolute_links_under_the_base_are_checked_like_relative_ones() {
+    let f = Fixture::handbook();
+    let roadmap = "chapters/02-principles/01-own-the-roadmap.md";
+    edit(
+        &f,
+        roadmap,
+        "A roadmap is a list of bets.",
+        "A roadmap is a list of bets ([a](/principles/define-success-by-impact/), [b](/teams/), \
+         [c](/principles/own-the-roadmap), [d](/print/#top), [e](/assets/playbook.css), \
+         [f](/principles/nope/)).",
+    );
+    let run = f.run(&["check"]).fails(1);
+    let errors: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 1, "{}", run.stdout);
+    assert!(errors[0].starts_with(roadmap) && errors[0].contains("`/principles/nope/`"), "{}", run.stdout);
+    // Under a base path, only links below it are the playbook's.
+    f.write("playbook.toml", f.read("playbook.toml").replace("base_url = \"/\"", "base_url = \"/handbook/\""));
+    assert!(f.read("playbook.toml").contains("/handbook/"), "the fixture sets base_url");
+    edit(&f, roadmap, "[f](/principles/nope/)", "[f](/handbook/principles/nope/)");
+    let run = f.run(&["check"]).fails(1);
+    let errors: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 1, "{}", run.stdout);
+    assert!(errors[0].contains("`/handbook/principles/nope/`"), "{}", run.stdout);
+}

@@ -121,7 +121,7 @@ fn team_edition_shows_only_that_team() {
     let problems = broken_links(&f.out(), "/");
     assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
 
-    let unknown = f.build(&["--team", "nope"]).fails(1);
+    let unknown = f.build(&["--team", "nope"]).fails(2);
     assert!(unknown.stderr.contains("no team `nope`") && unknown.stderr.contains("growth"), "{}", unknown.stderr);
 }
 

@@ -100,7 +100,7 @@ fn cases() -> Vec<Case> {
                 1,
                 &[
                     "chapters/02-principles/01-own-the-roadmap.md:9:12: error: `reviewed` must be a date like 2026-10-01, found a string",
-                    "help: write the date without quotes",
+                    "help: write reviewed = 2026-10-02 (year-month-day, no quotes)",
                 ],
             ),
         ),

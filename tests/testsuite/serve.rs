@@ -189,5 +189,5 @@ fn a_port_in_use_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let run = f.run(&["serve", "--port", &port]).fails(2);
-    assert!(run.stderr.contains(&format!("127.0.0.1:{port}: is already in use")), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("127.0.0.1:{port}: the port is already in use")), "{}", run.stderr);
 }

@@ -65,6 +65,9 @@ pub(crate) struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
+    /// Links to a path on this host (`/principles/x/`): (path, offset),
+    /// checked against the site's pages when they are under its base path.
+    pub absolute: Vec<(String, usize)>,
     pub assets: Vec<AssetRef>,
     /// The plain text, split at headings: what the search index reads.
     pub sections: Vec<TextSection>,

@@ -23,6 +23,10 @@ pub(super) fn rewrite_link(
     resolve: &dyn Resolve,
     out: &mut Rendered,
 ) -> Option<String> {
+    if dest.starts_with('/') && !dest.starts_with("//") {
+        out.absolute.push((dest.to_string(), offset));
+        return None;
+    }
     if dest.is_empty() || is_external(dest) {
         return None;
     }
