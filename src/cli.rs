@@ -40,6 +40,9 @@ pub(crate) struct InitArgs {
     /// Write into a folder that is not empty, replacing files of the same name
     #[arg(long)]
     pub force: bool,
+    /// A blank start: playbook.toml, one chapter and an onboarding page, instead of the sample handbook
+    #[arg(long)]
+    pub minimal: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -28,7 +28,8 @@ fn init_refuses_a_non_empty_folder_without_force_and_never_deletes() {
     assert!(run.stderr.contains("not empty") && run.stderr.contains("--force"), "{}", run.stderr);
     assert_eq!(f.read("playbook.toml"), "title = \"Mine\"\n");
 
-    f.run(&["init", ".", "--force"]).ok();
+    let forced = f.run(&["init", ".", "--force"]).ok();
+    assert!(forced.stderr.contains("Replaced 1 existing file: playbook.toml"), "{}", forced.stderr);
     assert_eq!(f.read("notes.txt"), "mine", "unrelated files stay");
     assert!(f.read("playbook.toml").contains("Engineering Leadership Playbook"));
 }
@@ -65,4 +66,48 @@ fn new_never_writes_through_a_link() {
     let run = f.run(&["new", "chapter", "Planted"]).fails(2);
     assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
     assert_eq!(std::fs::read_dir(f.canary().join("chapters")).unwrap().count(), before);
+}
+
+#[test]
+fn a_new_handbook_has_no_review_due_and_no_placeholder_edit_link() {
+    // Ten years on, the sample still starts reviewed "today".
+    let f = Fixture::empty();
+    let later = playbook().args(["init", "book"]).env("SOURCE_DATE_EPOCH", "2111111111").current_dir(f.root()).output();
+    assert!(later.unwrap().status.success());
+    let root = f.root().join("book");
+    let mut strict = playbook();
+    strict.args(["check", "--strict"]).env("SOURCE_DATE_EPOCH", "2111111111").current_dir(&root);
+    let run = Run::from(strict.output().unwrap()).ok();
+    assert!(!run.stdout.contains("warning"), "{}", run.stdout);
+    let built = Run::from(playbook().args(["build"]).current_dir(&root).output().unwrap()).ok();
+    assert!(built.stderr.is_empty() || !built.stderr.contains("warning"), "{}", built.stderr);
+    let page = std::fs::read_to_string(root.join("public/principles/own-the-roadmap/index.html")).unwrap();
+    assert!(!page.contains("example.com"), "no edit link to a placeholder host");
+}
+
+#[test]
+fn init_minimal_is_a_blank_start_that_passes_strict_check() {
+    let f = Fixture::empty();
+    let run = f.run(&["init", "--minimal", "blank"]).ok();
+    assert!(run.stderr.contains("(3 files)"), "{}", run.stderr);
+    let root = f.root().join("blank");
+    let mut files: Vec<String> = walk_files(&root);
+    files.sort();
+    assert_eq!(files, [".gitignore", "chapters/01-our-first-principle.md", "onboarding.md", "playbook.toml"]);
+    let check = Run::from(playbook().args(["check", "--strict"]).current_dir(&root).output().unwrap()).ok();
+    assert!(check.stderr.contains("No problems found."), "{}{}", check.stdout, check.stderr);
+    Run::from(playbook().args(["build"]).current_dir(&root).output().unwrap()).ok();
+    let onboarding = std::fs::read_to_string(root.join("public/onboarding/index.html")).unwrap();
+    assert!(onboarding.contains("/our-first-principle/"), "the onboarding page links the chapter");
+    assert!(!std::fs::read_to_string(root.join("playbook.toml")).unwrap().lines().any(|l| l.starts_with("edit_url")));
+}
+
+/// Files below `root`, relative, with `/`.
+fn walk_files(root: &std::path::Path) -> Vec<String> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect()
 }
