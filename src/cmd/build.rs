@@ -63,6 +63,9 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     let render_time = render_start.elapsed();
 
     if verbosity == Verbosity::Verbose {
+        if let Some(why) = render::sitemap::left_out(site) {
+            eprintln!("note: {why} (set it to the full address to get one)");
+        }
         let t = &compiled.timings;
         eprintln!(
             "loaded {} chapters in {} parts, {} teams, {} examples",

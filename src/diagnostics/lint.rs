@@ -43,6 +43,17 @@ pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
         }
     }
     out.extend(unshown_examples(&site.sources));
+    // "/" is the default: a playbook not yet given a home. Any other path
+    // says where it is published, so the missing sitemap is worth a word.
+    if let Some(why) = crate::render::sitemap::left_out(site)
+        && site.config.base_url != "/"
+    {
+        out.push(
+            Diagnostic::warning("no-sitemap", crate::sources::config::FILE, why)
+                .at(site.config.key_at("base_url"))
+                .with_help("set base_url to the full address, such as \"https://handbook.example.com/handbook/\""),
+        );
+    }
     out
 }
 

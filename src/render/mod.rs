@@ -11,7 +11,7 @@ mod pages;
 mod print;
 pub(crate) mod search;
 mod searchable;
-mod sitemap;
+pub(crate) mod sitemap;
 pub(crate) mod template_guard;
 pub(crate) mod theme;
 mod views;
@@ -154,9 +154,11 @@ fn render_watched(
     }
     let mut files = 0;
     let sitemap_route = route::sitemap();
-    match sink.put(&sitemap_route, sitemap::sitemap(site).into_bytes()) {
-        Ok(()) => files += 1,
-        Err(e) => diags.push(write_error(&sitemap_route, &e)),
+    if let Some(xml) = sitemap::sitemap(site) {
+        match sink.put(&sitemap_route, xml.into_bytes()) {
+            Ok(()) => files += 1,
+            Err(e) => diags.push(write_error(&sitemap_route, &e)),
+        }
     }
     for r in crate::write::copy::copy_files(site, sink) {
         match r {

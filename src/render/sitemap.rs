@@ -1,12 +1,22 @@
 //! `sitemap.xml`: every page a reader (or a search engine) should find.
+//! The sitemap protocol needs absolute URLs, so it is written only when
+//! `base_url` is a full URL.
 
 use crate::compile::site::Site;
 use crate::date::Date;
 use crate::route;
 
-pub(crate) fn sitemap(site: &Site) -> String {
-    let config = &site.config;
-    let root = if config.base_url.contains("://") { config.base_url.as_str() } else { site.base.as_str() };
+/// Why this site gets no sitemap, if it gets none.
+pub(crate) fn left_out(site: &Site) -> Option<&'static str> {
+    (!site.config.base_url.contains("://"))
+        .then_some("no sitemap.xml: the sitemap protocol needs absolute URLs and base_url is a path")
+}
+
+pub(crate) fn sitemap(site: &Site) -> Option<String> {
+    if left_out(site).is_some() {
+        return None;
+    }
+    let root = site.config.base_url.as_str();
     let home = route::home();
     let onboarding = route::onboarding();
     let mut urls: Vec<(&str, Option<Date>)> = vec![(home.url_path(), None)];
@@ -29,5 +39,5 @@ pub(crate) fn sitemap(site: &Site) -> String {
         out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
-    out
+    Some(out)
 }

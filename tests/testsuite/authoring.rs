@@ -185,3 +185,25 @@ fn absolute_links_under_the_base_are_checked_like_relative_ones() {
     assert_eq!(errors.len(), 1, "{}", run.stdout);
     assert!(errors[0].contains("`/handbook/principles/nope/`"), "{}", run.stdout);
 }
+
+#[test]
+fn a_sitemap_only_with_absolute_urls_and_a_word_when_it_is_left_out() {
+    let f = Fixture::handbook();
+    // The default "/" is a playbook not yet given a home: no sitemap, no warning.
+    let run = f.run(&["check"]).ok();
+    assert!(!run.stdout.contains("sitemap"), "{}", run.stdout);
+    let built = f.build(&["-v"]).ok();
+    assert!(built.stderr.contains("note: no sitemap.xml"), "{}", built.stderr);
+    assert!(!f.out().join("sitemap.xml").exists());
+    // A path says where it is published: the missing sitemap is a warning.
+    f.write("playbook.toml", f.read("playbook.toml").replace("base_url = \"/\"", "base_url = \"/handbook/\""));
+    let run = f.run(&["check"]).ok();
+    assert!(run.stdout.contains("playbook.toml:3:12: warning: no sitemap.xml"), "{}", run.stdout);
+    f.write("playbook.toml", f.read("playbook.toml").replace("\"/handbook/\"", "\"https://lead.example.org/\""));
+    let run = f.run(&["check"]).ok();
+    assert!(!run.stdout.contains("sitemap"), "{}", run.stdout);
+    f.build(&[]).ok();
+    let xml = f.page("sitemap.xml");
+    assert!(xml.contains("<loc>https://lead.example.org/principles/own-the-roadmap/</loc>"), "{xml}");
+    assert!(!xml.contains("<loc>/"), "every URL is absolute");
+}

@@ -59,8 +59,8 @@ fn a_build_over_the_kept_spare_site_equals_a_clean_build() {
     f.write("chapters/05-new/01-new-habit.md", "+++\ntitle = \"A new habit\"\n+++\n\nFresh.\n");
     std::fs::remove_dir_all(spare.join("principles/own-the-roadmap")).unwrap();
     std::fs::write(spare.join("principles/own-the-roadmap"), "a file in the way").unwrap();
-    std::fs::remove_file(spare.join("sitemap.xml")).unwrap();
-    std::fs::create_dir_all(spare.join("sitemap.xml/inner")).unwrap();
+    std::fs::remove_file(spare.join("404.html")).unwrap();
+    std::fs::create_dir_all(spare.join("404.html/inner")).unwrap();
     std::fs::create_dir_all(spare.join("stray/deep")).unwrap();
     std::fs::write(spare.join("stray/deep/old.html"), "old").unwrap();
     f.write("notes.txt", "the user's own file");

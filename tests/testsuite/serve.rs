@@ -177,7 +177,7 @@ fn nothing_outside_the_site_is_served() {
     let css = s.get("/assets/playbook.css");
     assert_eq!((css.status, css.header("content-type").unwrap().as_str()), (200, "text/css; charset=utf-8"));
     assert_eq!(s.get("/assets/favicon.svg").header("content-type").unwrap(), "image/svg+xml");
-    assert_eq!(s.get("/sitemap.xml").header("content-type").unwrap(), "application/xml");
+    assert_eq!(s.get("/search/meta.json").header("content-type").unwrap(), "application/json");
     let moved = s.get("/principles");
     assert_eq!((moved.status, moved.header("location").unwrap().as_str()), (301, "/principles/"));
     assert!(s.addr.starts_with("127.0.0.1:"), "binds loopback by default");
