@@ -28,9 +28,16 @@ pub(crate) enum Command {
     Serve(ServeArgs),
     /// Validate everything a build would, plus review warnings; writes nothing
     Check(CheckArgs),
-    /// Create a chapter or a team example with its front matter filled in
+    /// Create a chapter, a team example or a team with its front matter filled in
     #[command(subcommand)]
     New(NewCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `playbook man > playbook.1`
+    Man,
 }
 
 #[derive(Args, Debug)]

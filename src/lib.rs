@@ -88,6 +88,8 @@ pub fn run() -> ExitCode {
         Command::Build(args) => cmd::build::run(args, verbosity),
         Command::Serve(args) => cmd::serve::run(args, verbosity),
         Command::New(what) => cmd::new::run(what),
+        Command::Completions { shell } => cmd::docs::completions(*shell),
+        Command::Man => cmd::docs::man(),
         Command::Check(args) => {
             return match cmd::check::run(args, verbosity) {
                 Ok(true) => ExitCode::SUCCESS,

@@ -27,7 +27,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
         .map_err(|diags| Failure::content(shown_root.clone(), diags))?;
     print_diagnostics(&shown_root, &compiled.warnings, verbosity);
     let site = &compiled.site;
-    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    let out = args.out.clone().unwrap_or_else(|| root.join(&site.config.output_dir));
     let theme_dir = site.config.theme_dir.as_ref().map(|d| root.join(d));
     let out = OutputDir::check(&root, theme_dir.as_deref(), &out, args.force).map_err(Failure::Usage)?;
     let theme_start = Instant::now();
@@ -63,6 +63,9 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     let render_time = render_start.elapsed();
 
     if verbosity == Verbosity::Verbose {
+        let clean = |p: &std::path::Path| crate::diagnostics::clean(&p.display().to_string()).into_owned();
+        let theme_used = theme_dir.as_deref().map_or_else(|| "default (built in)".to_string(), clean);
+        eprintln!("root: {}, theme: {theme_used}, output: {}", clean(&shown_root), clean(out.shown()));
         if let Some(why) = render::sitemap::left_out(site) {
             eprintln!("note: {why} (set it to the full address to get one)");
         }

@@ -3,6 +3,7 @@
 
 pub(crate) mod build;
 pub(crate) mod check;
+pub(crate) mod docs;
 pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod scaffold;

@@ -31,7 +31,9 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
         eprintln!("warning: serving on {ip} makes the site reachable from other machines");
     }
     // Watch before the first build, so no save is missed while it runs.
-    let output = std::path::absolute(root.join("public")).unwrap_or_else(|_| root.join("public"));
+    // The build's output folder is not watched (a build there is no edit).
+    let output = root.join(cfg.as_ref().map_or("public", |c| c.output_dir.as_str()));
+    let output = std::path::absolute(&output).unwrap_or(output);
     let mut watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
     let shared = ServedSite::new(base.clone());
     let mut rebuilder = Rebuilder::new(root.clone(), opts);

@@ -56,6 +56,12 @@ impl<'a> Lookups<'a> {
             has_tags: !tags.tags.is_empty(),
             search: config.search,
             print_url: route::print().url(&site.base),
+            custom_css: site
+                .routes
+                .statics
+                .iter()
+                .find(|(r, f)| r.as_str() == "custom.css" && !f.is_theme())
+                .map(|(r, _)| r.url(&site.base)),
             generator: concat!("playbook ", env!("CARGO_PKG_VERSION")),
         };
         let mut base_ctx = Context::new();
@@ -104,7 +110,7 @@ impl<'a> Lookups<'a> {
 }
 
 /// A chapter's section with the rendering it came from.
-pub(super) type PrintSection = (Arc<Rendered>, Arc<str>);
+pub(super) type PrintSection = (Vec<Arc<Rendered>>, Arc<str>);
 
 /// Rendered sections by chapter index, kept between renders only when
 /// made with `kept` (the dev server); a one-off build streams them instead.

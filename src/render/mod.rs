@@ -192,7 +192,8 @@ fn changed_jobs<'a>(site: &'a Site, changed: &Changed) -> Vec<Job<'a>> {
     if changed.onboarding {
         jobs.extend(site.onboarding.iter().map(Job::Onboarding));
     }
-    if !changed.chapters.is_empty() {
+    // The print view holds every chapter, its examples and onboarding.
+    if !changed.chapters.is_empty() || changed.onboarding {
         jobs.push(Job::Print);
     }
     jobs

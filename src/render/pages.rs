@@ -83,6 +83,7 @@ pub(crate) fn chapter(l: &Lookups<'_>, c: &CompiledChapter) -> Page {
         owners: &chapter.meta.owners,
         reviewed: chapter.meta.reviewed,
         stale,
+        draft: chapter.meta.draft,
         updated: site.updated.get(&chapter.doc.file).copied(),
         tags: tag_links(site, &chapter.meta.tags),
         edit_url: l.edit_url(&chapter.doc.file),

@@ -10,7 +10,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::{Lookups, PrintSection};
-use super::views::{CardView, PrintPage, TocItem};
+use super::views::{CardView, PrintDoc, PrintPage, TocItem};
+use crate::compile::markdown::Rendered;
 use crate::diagnostics::Diagnostic;
 use crate::route;
 use crate::write::sink::Sink;
@@ -37,7 +38,13 @@ pub(super) fn frame(shared: &Lookups<'_>) -> Result<String, Diagnostic> {
     let site = shared.site;
     let chapters: Vec<TocItem> =
         site.chapters.iter().map(|c| TocItem { title: &c.chapter.meta.title, id: &c.chapter.slug }).collect();
-    let page = PrintPage { title: &site.config.title, url: shared.url(&route::print()), chapters, body: MARKER };
+    let onboarding = site.onboarding.as_ref().map(|d| PrintDoc {
+        title: &d.doc.title,
+        id: "onboarding",
+        content: prefix_ids(&d.rendered.html, "onboarding--"),
+    });
+    let page =
+        PrintPage { title: &site.config.title, url: shared.url(&route::print()), chapters, body: MARKER, onboarding };
     let mut ctx = shared.base_ctx.clone();
     ctx.insert("page", &page);
     ctx.insert("kind", "print");
@@ -68,6 +75,24 @@ struct SectionView<'a> {
     card: Option<CardView<'a>>,
     /// The part's title when this chapter opens a new part.
     new_part: Option<&'a str>,
+    /// The team examples this build shows on the chapter.
+    examples: Vec<PrintExample<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintExample<'a> {
+    title: &'a str,
+    team: &'a str,
+    author: Option<&'a str>,
+    content: String,
+}
+
+/// What a chapter's print section is made from: its rendering and its
+/// examples' (a section is reused only while every one is the same).
+fn inputs(shared: &Lookups<'_>, i: usize) -> Vec<Arc<Rendered>> {
+    let mut all = vec![Arc::clone(&shared.site.chapters[i].rendered)];
+    all.extend(shared.examples_of[i].iter().map(|ex| Arc::clone(&ex.example.rendered)));
+    all
 }
 
 /// The chapter sections, concatenated, for the dev server: sections whose
@@ -77,16 +102,22 @@ pub(super) fn body(shared: &Lookups<'_>, reuse: bool) -> Result<String, Diagnost
     let site = shared.site;
     let cache = shared.print_cache;
     let cached: Vec<Option<PrintSection>> = if reuse { crate::sync::lock(&cache.sections).clone() } else { Vec::new() };
-    let sections: Vec<Arc<str>> = (0..site.chapters.len())
+    let sections: Vec<(Vec<Arc<Rendered>>, Arc<str>)> = (0..site.chapters.len())
         .into_par_iter()
-        .map(|i| match cached.get(i) {
-            Some(Some((rendered, html))) if Arc::ptr_eq(rendered, &site.chapters[i].rendered) => Ok(Arc::clone(html)),
-            _ => section(shared, i).map(Arc::from),
+        .map(|i| {
+            let now = inputs(shared, i);
+            match cached.get(i) {
+                Some(Some((was, html)))
+                    if was.len() == now.len() && was.iter().zip(&now).all(|(a, b)| Arc::ptr_eq(a, b)) =>
+                {
+                    Ok((now, Arc::clone(html)))
+                }
+                _ => section(shared, i).map(|html| (now, Arc::from(html))),
+            }
         })
         .collect::<Result<_, Diagnostic>>()?;
-    let body = sections.concat();
-    *crate::sync::lock(&cache.sections) =
-        site.chapters.iter().zip(sections).map(|(c, s)| Some((Arc::clone(&c.rendered), s))).collect();
+    let body: String = sections.iter().map(|(_, html)| &**html).collect();
+    *crate::sync::lock(&cache.sections) = sections.into_iter().map(Some).collect();
     Ok(body)
 }
 
@@ -100,11 +131,21 @@ fn section(shared: &Lookups<'_>, i: usize) -> Result<String, Diagnostic> {
     let new_part = (i == 0 || site.chapters[i - 1].chapter.part != c.part)
         .then(|| site.part(c.part).map(|p| p.title.as_str()))
         .flatten();
+    let examples = shared.examples_of[i]
+        .iter()
+        .map(|ex| {
+            let e = &ex.example.example;
+            PrintExample {
+                title: &e.meta.title,
+                team: &ex.team.team.name,
+                author: e.meta.author.as_deref(),
+                content: prefix_ids(&ex.example.rendered.html, &prefix),
+            }
+        })
+        .collect();
     let mut ctx: Context = shared.base_ctx.clone();
-    ctx.insert(
-        "chapter",
-        &SectionView { title: &c.meta.title, id: &c.slug, content, card: CardView::of(&compiled.card), new_part },
-    );
+    let card = CardView::of(&compiled.card);
+    ctx.insert("chapter", &SectionView { title: &c.meta.title, id: &c.slug, content, card, new_part, examples });
     shared.theme.render("print_chapter.html", &ctx)
 }
 

@@ -34,6 +34,8 @@ pub(crate) struct SiteView<'a> {
     /// The search index is built: show the search box.
     pub search: bool,
     pub print_url: String,
+    /// The root's `static/custom.css`, linked after the theme's stylesheet.
+    pub custom_css: Option<String>,
     pub generator: &'static str,
 }
 
@@ -121,6 +123,8 @@ pub(crate) struct ChapterView<'a> {
     pub owners: &'a [String],
     pub reviewed: Option<Date>,
     pub stale: bool,
+    /// Marked `draft = true` (shown only when built with --drafts).
+    pub draft: bool,
     /// Date of the last commit to the chapter's file, when in git.
     pub updated: Option<Date>,
     pub tags: Vec<Link<'a>>,
@@ -318,6 +322,16 @@ pub(crate) struct PrintPage<'a> {
     pub chapters: Vec<TocItem<'a>>,
     /// Every chapter's section, rendered by `print_chapter.html`.
     pub body: &'static str,
+    /// The onboarding page, printed after the chapters.
+    pub onboarding: Option<PrintDoc<'a>>,
+}
+
+/// A whole document in the print view (the onboarding page).
+#[derive(Serialize)]
+pub(crate) struct PrintDoc<'a> {
+    pub title: &'a str,
+    pub id: &'a str,
+    pub content: String,
 }
 
 /// One chapter in the print page's table of contents.

@@ -8,6 +8,7 @@ pub(crate) const FILE: &str = "playbook.toml";
 
 const KNOWN: &[&str] = &[
     "title",
+    "output_dir",
     "description",
     "base_url",
     "theme",
@@ -32,6 +33,8 @@ pub(crate) struct Config {
     /// The theme's folder, root-relative and normalised; `None` for the
     /// built-in theme.
     pub theme_dir: Option<String>,
+    /// Where `build` writes, root-relative (`public` unless set).
+    pub output_dir: String,
     pub edit_url: Option<String>,
     pub review_after_days: Option<i64>,
     pub language: String,
@@ -83,6 +86,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let raw_html = f.boolean("raw_html").unwrap_or(true);
     let max_file_mib = f.integer("max_file_mib");
     let extra = f.table("extra").unwrap_or(tera::Value::Object(Default::default()));
+    let output_dir = f.string("output_dir");
     let keys = f.offsets(KNOWN);
     let at = |key: &str| keys.value(key);
     let mut bad = |key: &str, message: String, help: &str| {
@@ -106,6 +110,14 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     {
         bad("edit_url", format!("`edit_url` {why}"), "write an http(s) URL with {path} where the file's path goes");
     }
+    let output_dir = match output_dir.map(|dir| folder_inside_root(&dir)) {
+        None => "public".to_string(),
+        Some(Ok(dir)) => dir,
+        Some(Err(why)) => {
+            bad("output_dir", format!("`output_dir` {why}"), "use a folder such as \"public\" or \"site/handbook\"");
+            String::new()
+        }
+    };
     let theme_dir = match theme_folder(&theme) {
         Ok(dir) => dir,
         Err(why) => {
@@ -124,6 +136,7 @@ pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             base_url,
             theme,
             theme_dir,
+            output_dir,
             edit_url,
             review_after_days,
             language,
@@ -177,7 +190,13 @@ fn theme_folder(theme: &str) -> Result<Option<String>, String> {
     if theme == "default" {
         return Ok(None);
     }
-    let normal = theme.replace('\\', "/");
+    folder_inside_root(theme).map(Some)
+}
+
+/// A folder named in playbook.toml, which must lie inside the root: the
+/// file comes from a pull request like everything else.
+fn folder_inside_root(path: &str) -> Result<String, String> {
+    let normal = path.replace('\\', "/");
     if normal.starts_with('/') || normal.contains(':') {
         return Err("must be a folder inside the playbook root, not an absolute path".into());
     }
@@ -188,7 +207,7 @@ fn theme_folder(theme: &str) -> Result<Option<String>, String> {
     if parts.iter().any(|s| *s == ".." || s.starts_with('.')) {
         return Err("must be a folder inside the playbook root (no `..`, no hidden folders)".into());
     }
-    Ok(Some(parts.join("/")))
+    Ok(parts.join("/"))
 }
 
 /// Makes sure the base ends with a slash, and a bare path starts with one.

@@ -11,6 +11,7 @@ mod browser;
 mod build;
 mod check;
 mod errors;
+mod features;
 mod git_safety;
 mod golden;
 mod init;

@@ -189,6 +189,7 @@ fn every_kind_of_edit_serves_what_a_clean_build_writes() {
         ("search", "true"),
         ("raw_html", "true"),
         ("max_file_mib", "8"),
+        ("output_dir", "\"site\""),
         ("extra", "{ motto = \"Ship small\" }"),
         ("base_url", "\"/handbook/\""),
         ("theme", "\"themes/ours\""),
