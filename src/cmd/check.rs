@@ -15,7 +15,19 @@ use crate::write::sink::Discard;
 
 /// Returns whether the check passed (exit 0) or not (exit 1).
 pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failure> {
-    let root = compile::find_root(args.root.root.as_deref()).map_err(Failure::Usage)?;
+    let root = match compile::find_root(args.root.root.as_deref()) {
+        Ok(root) => root,
+        Err(why) => {
+            // Machine formats stay parseable: the problem is an item too.
+            let d = Diagnostic::error("no-playbook", "", why.clone());
+            match args.format {
+                Format::Json => println!("{}", diagnostics::format_json(&[d], std::path::Path::new(""))),
+                Format::Github => println!("{}", diagnostics::format_github(&d, std::path::Path::new(""))),
+                Format::Human => {}
+            }
+            return Err(Failure::Usage(why));
+        }
+    };
     let shown_root = display_root(&root);
     let opts = Options { load: args.edition.load_options(), base_url: None };
     // Every problem in one run: a site with errors is still linted and its

@@ -48,11 +48,9 @@ pub(crate) fn warnings(site: &Site, today: Date) -> Vec<Diagnostic> {
     if let Some(why) = crate::render::sitemap::left_out(site)
         && site.config.base_url != "/"
     {
-        out.push(
-            Diagnostic::warning("no-sitemap", crate::sources::config::FILE, why)
-                .at(site.config.key_at("base_url"))
-                .with_help("set base_url to the full address, such as \"https://handbook.example.com/handbook/\""),
-        );
+        let d = Diagnostic::warning("no-sitemap", crate::sources::config::FILE, why)
+            .with_help("set base_url to the full address, such as \"https://handbook.example.com/handbook/\"");
+        out.push(site.config.at_key(d, "base_url"));
     }
     out
 }

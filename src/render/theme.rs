@@ -133,19 +133,20 @@ pub(crate) fn read(sources: &Sources, config: &Config) -> Result<Templates, Vec<
         Some(dir) => {
             let templates = format!("{dir}/templates");
             if !sources.is_dir(&templates) {
-                let at = config.key_at("theme");
                 return Err(vec![
-                    Diagnostic::error(
-                        "unknown-theme",
-                        crate::sources::config::FILE,
-                        format!(
-                            "theme `{}` not found: `{templates}` is not a folder inside the playbook",
-                            config.theme
+                    config.at_key(
+                        Diagnostic::error(
+                            "unknown-theme",
+                            crate::sources::config::FILE,
+                            format!(
+                                "theme `{}` not found: `{templates}` is not a folder inside the playbook",
+                                config.theme
+                            ),
+                        )
+                        .with_help(
+                            "use \"default\", or a path (relative to the playbook root) to a folder with templates/",
                         ),
-                    )
-                    .at(at)
-                    .with_help(
-                        "use \"default\", or a path (relative to the playbook root) to a folder with templates/",
+                        "theme",
                     ),
                 ]);
             }

@@ -1,6 +1,6 @@
 //! `playbook.toml`: the site's settings, read once and validated.
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::Diagnostic;
 use crate::sources::toml_fields::{self, Fields, KeyOffsets};
 use crate::sources::{self, Sources};
 
@@ -57,9 +57,10 @@ impl Config {
         base_path_of(&self.base_url)
     }
 
-    /// Where `key` is set in playbook.toml (the start of the file if it is not).
-    pub(crate) fn key_at(&self, key: &str) -> Pos {
-        Pos::of(&self.source, self.keys.value(key))
+    /// `d` placed where `key` is set in playbook.toml, with its line shown
+    /// (the start of the file if it is not set).
+    pub(crate) fn at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
+        d.at_offset(&self.source, self.keys.value(key))
     }
 }
 

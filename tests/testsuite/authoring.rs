@@ -207,3 +207,18 @@ fn a_sitemap_only_with_absolute_urls_and_a_word_when_it_is_left_out() {
     assert!(xml.contains("<loc>https://lead.example.org/principles/own-the-roadmap/</loc>"), "{xml}");
     assert!(!xml.contains("<loc>/"), "every URL is absolute");
 }
+
+#[test]
+fn an_unknown_theme_points_at_its_line_and_json_stays_json_without_a_playbook() {
+    let f = Fixture::handbook();
+    f.write("playbook.toml", f.read("playbook.toml").replace("theme = \"default\"", "theme = \"dark\""));
+    let run = f.run(&["check"]).fails(1);
+    assert!(run.stdout.contains("playbook.toml:4:9: error: theme `dark` not found"), "{}", run.stdout);
+    assert!(run.stdout.contains("4 | theme = \"dark\""), "the line is shown: {}", run.stdout);
+
+    let empty = Fixture::empty();
+    let json = empty.run(&["check", "--format", "json"]).fails(2);
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON on stdout");
+    assert_eq!(items[0]["code"], "no-playbook", "{}", json.stdout);
+    assert!(json.stderr.contains("no playbook.toml"), "{}", json.stderr);
+}
