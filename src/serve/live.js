@@ -22,10 +22,14 @@
       overlay.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
         "background:#2b0d0d;color:#ffe9e9;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:12px 16px;" +
         "border-top:3px solid #ff6b6b;box-shadow:0 -4px 16px rgba(0,0,0,.4)";
+      // Its own colours throughout: the theme styles `pre` (a pale
+      // background in light mode) and must not leak in.
       var title = document.createElement("strong");
+      title.style.cssText = "color:#ffe9e9;background:transparent";
       title.textContent = "playbook: the last save does not build. The page shows the last good version.";
       var pre = document.createElement("pre");
-      pre.style.cssText = "margin:8px 0 0;white-space:pre-wrap";
+      pre.style.cssText = "margin:8px 0 0;white-space:pre-wrap;background:transparent;color:#ffe9e9;" +
+        "border:0;padding:0;font:inherit;box-shadow:none";
       overlay.appendChild(title);
       overlay.appendChild(pre);
       document.body.appendChild(overlay);

@@ -86,11 +86,13 @@ export function watch(page, origin) {
 
 export const axeSource = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
 
-/** Serious and critical WCAG 2 A/AA violations on the current page. */
-export async function axeViolations(page) {
+/** Serious and critical WCAG 2 A/AA violations on the current page (or
+ * only inside the element `selector` names). */
+export async function axeViolations(page, selector = null) {
   await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const result = await page.evaluate((sel) =>
+    window.axe.run(sel ? document.querySelector(sel) : document,
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }), selector);
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bin, launch, repo, testEnv } from "./helpers.mjs";
+import { axeViolations, bin, launch, repo, testEnv } from "./helpers.mjs";
 
 let root, server, url, browser;
 
@@ -51,6 +51,11 @@ test("a broken save shows an overlay over the last good page; the fix removes it
   await overlay.waitFor({ timeout: 15000 });
   assert.match(await overlay.textContent(), /01-own-the-roadmap\.md:7:\d+: error: `weight` must be an integer/);
   assert.ok(await page.isVisible("h1:text('Own the roadmap')"), "the last good page stays");
+  // Readable whatever the theme: the overlay keeps its own colours.
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    assert.deepEqual(await axeViolations(page, "#playbook-error-overlay"), [], `axe on the overlay (${scheme})`);
+  }
   writeFileSync(join(root, chapter), good);
   await overlay.waitFor({ state: "detached", timeout: 15000 });
   await page.close();
