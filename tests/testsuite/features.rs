@@ -94,3 +94,32 @@ fn the_print_view_holds_every_chapter_its_examples_and_onboarding() {
     let problems = broken_links(&f.out(), "/");
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[test]
+fn fenced_code_is_highlighted_at_build_time_with_classes_and_stays_escaped() {
+    let f = Fixture::handbook();
+    let roadmap = "chapters/02-principles/01-own-the-roadmap.md";
+    let code = "\n```rust\nfn weeks(cost: u32) -> &'static str { \"</code></pre><script>alert(1)</script>\" }\n```\n\n\
+                ```klingon\nqapla' <b>\n```\n\n```\nplain <i>\n```\n";
+    f.write(roadmap, format!("{}{code}", f.read(roadmap)));
+    f.build(&[]).ok();
+    let page = f.page("principles/own-the-roadmap/index.html");
+    let rust = page.find("<code class=\"language-rust\">").expect("the rust block");
+    let block = &page[rust..rust + page[rust..].find("</code></pre>").unwrap()];
+    assert!(block.contains("<span class=\"hl-"), "highlighted: {block}");
+    assert!(block.contains("&lt;script&gt;") && !block.contains("<script"), "escaped: {block}");
+    assert!(
+        page.contains("<code class=\"language-klingon\">qapla&#39; &lt;b&gt;\n</code>")
+            || page.contains("<code class=\"language-klingon\">qapla' &lt;b&gt;\n</code>"),
+        "an unknown language stays plain"
+    );
+    assert!(page.contains("<pre tabindex=\"0\"><code>plain &lt;i&gt;\n</code></pre>"));
+    // The theme colours the classes in light and dark.
+    let css = f.page("assets/playbook.css");
+    assert!(css.contains(".hl-keyword") && css.contains(".hl-string") && css.contains(".hl-comment"));
+    // The code's words are still searchable.
+    let found = (0..40)
+        .filter_map(|n| std::fs::read_to_string(f.out().join(format!("search/p/{n}.json"))).ok())
+        .any(|d| d.contains("fn weeks"));
+    assert!(found, "the code is in the search documents");
+}

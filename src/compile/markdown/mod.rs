@@ -16,6 +16,7 @@ use crate::compile::slug::{self, Anchors};
 use crate::html::{UrlUse, escape, script_risk};
 
 mod events;
+mod highlight;
 mod targets;
 
 use events::{alert, find_end, footnote_id, footnote_number, item_text, plain_text, shift, take_task_keys, untrusted};
@@ -132,6 +133,9 @@ pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
     let mut footnote_numbers: HashMap<String, usize> = HashMap::new();
     let mut in_footnote = 0usize;
     let mut in_heading = false;
+    // Inside a fenced block already written highlighted: its text still
+    // feeds the search sections but is not written again.
+    let mut highlighted = false;
     out.sections.push(TextSection::default());
     let mut i = 0;
     while i < events.len() {
@@ -218,8 +222,23 @@ pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
                 let class =
                     if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(&lang)) };
                 sink.push(Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into()));
+                let end = find_end(&events, i);
+                let code: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) => Some(&**t),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(html) = highlight::highlight(&lang, &code) {
+                    sink.push(Event::Html(html.into()));
+                    highlighted = true;
+                }
             }
-            Event::End(TagEnd::CodeBlock) => sink.push(Event::Html("</code></pre>\n".into())),
+            Event::End(TagEnd::CodeBlock) => {
+                highlighted = false;
+                sink.push(Event::Html("</code></pre>\n".into()));
+            }
             Event::Start(Tag::Table(_)) => {
                 sink.push(Event::Html("<div class=\"table-wrap\">".into()));
                 sink.push(event.clone());
@@ -266,7 +285,9 @@ pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
                         _ => {}
                     }
                 }
-                sink.push(other.clone());
+                if !(highlighted && matches!(other, Event::Text(_))) {
+                    sink.push(other.clone());
+                }
             }
         }
         i += 1;
