@@ -20,7 +20,7 @@ pub(crate) struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
-    /// Create a new playbook (the bundled example content) in DIR
+    /// Create a new playbook in DIR: the sample handbook, or a blank start with --minimal
     Init(InitArgs),
     /// Build the site into the output folder
     Build(BuildArgs),

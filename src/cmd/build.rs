@@ -65,7 +65,8 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     if verbosity == Verbosity::Verbose {
         let clean = |p: &std::path::Path| crate::diagnostics::clean(&p.display().to_string()).into_owned();
         let theme_used = theme_dir.as_deref().map_or_else(|| "default (built in)".to_string(), clean);
-        eprintln!("root: {}, theme: {theme_used}, output: {}", clean(&shown_root), clean(out.shown()));
+        let root_used = if shown_root.as_os_str().is_empty() { ".".to_string() } else { clean(&shown_root) };
+        eprintln!("root: {root_used}, theme: {theme_used}, output: {}", clean(out.shown()));
         if let Some(why) = render::sitemap::left_out(site) {
             eprintln!("note: {why} (set it to the full address to get one)");
         }

@@ -62,6 +62,9 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
         diags.retain(Diagnostic::is_error);
     }
     print(&diags, &shown_root, args.format, verbosity);
+    if args.strict && errors == 0 && warnings > 0 && verbosity != Verbosity::Quiet && args.format == Format::Human {
+        eprintln!("check failed: --strict fails on warnings");
+    }
     Ok(errors == 0 && (!args.strict || warnings == 0))
 }
 

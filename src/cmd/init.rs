@@ -34,12 +34,14 @@ pub(crate) fn run(args: &InitArgs, verbosity: Verbosity) -> Result<(), Failure> 
         }
         scaffold::write(&dir, rel, bytes, false)?;
     }
+    let mut written = files.len();
     if std::fs::symlink_metadata(dir.join(".gitignore")).is_err() {
         scaffold::write(&dir, ".gitignore", b"public/\n.public.spare/\n", false)?;
+        written += 1;
     }
     if verbosity != Verbosity::Quiet {
         let shown = crate::diagnostics::clean(&dir.display().to_string()).into_owned();
-        eprintln!("Created a playbook in {shown} ({} files).", files.len());
+        eprintln!("Created a playbook in {shown} ({written} files).");
         if !replaced.is_empty() {
             eprintln!(
                 "Replaced {} existing file{}: {}",

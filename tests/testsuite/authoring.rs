@@ -222,3 +222,13 @@ fn an_unknown_theme_points_at_its_line_and_json_stays_json_without_a_playbook() 
     assert_eq!(items[0]["code"], "no-playbook", "{}", json.stdout);
     assert!(json.stderr.contains("no playbook.toml"), "{}", json.stderr);
 }
+
+#[test]
+fn strict_says_why_it_fails_on_warnings_alone() {
+    let f = Fixture::handbook();
+    let run = f.run(&["check", "--strict"]).fails(1);
+    assert!(run.stdout.contains(": warning: ") && !run.stdout.contains(": error: "), "{}", run.stdout);
+    assert!(run.stderr.contains("0 errors") && run.stderr.contains("--strict fails on warnings"), "{}", run.stderr);
+    let plain = f.run(&["check"]).ok();
+    assert!(!plain.stderr.contains("--strict"), "{}", plain.stderr);
+}

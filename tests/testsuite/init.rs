@@ -89,7 +89,7 @@ fn a_new_handbook_has_no_review_due_and_no_placeholder_edit_link() {
 fn init_minimal_is_a_blank_start_that_passes_strict_check() {
     let f = Fixture::empty();
     let run = f.run(&["init", "--minimal", "blank"]).ok();
-    assert!(run.stderr.contains("(3 files)"), "{}", run.stderr);
+    assert!(run.stderr.contains("(4 files)"), "{}", run.stderr);
     let root = f.root().join("blank");
     let mut files: Vec<String> = walk_files(&root);
     files.sort();
