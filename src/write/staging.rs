@@ -277,7 +277,17 @@ fn claim_leftovers(parent: &Path, name: &str, spare: &Path) {
             continue;
         };
         let path = entry.path();
-        if id.ends_with(".lock") || !is_real_dir(&path) || !is_ours(&path) || precious(&path).is_some() {
+        if let Some(dir_id) = id.strip_suffix(".lock") {
+            // A build killed between taking its lock and making its folder
+            // leaves the (empty) lock file alone: take it and remove it.
+            let orphan = std::fs::symlink_metadata(parent.join(format!("{prefix}{dir_id}"))).is_err()
+                && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == 0);
+            if orphan && let Ok(Some(_held)) = platform::try_lock(&path) {
+                let _ = std::fs::remove_file(&path);
+            }
+            continue;
+        }
+        if !is_real_dir(&path) || !is_ours(&path) || precious(&path).is_some() {
             continue;
         }
         let lock_path = parent.join(format!("{}.lock", file_name.to_string_lossy()));
@@ -338,7 +348,16 @@ mod tests {
         std::fs::write(dead.join("page.html"), "old").unwrap();
         let stranger = dir.path().join(".public.tmp-4000000001");
         std::fs::create_dir(&stranger).unwrap();
+        // Killed after taking its lock, before making its folder.
+        let orphan_lock = dir.path().join(".public.tmp-4000000002.lock");
+        std::fs::write(&orphan_lock, "").unwrap();
+        // A live build's lock, its folder not made yet: left alone.
+        let live_lock = dir.path().join(".public.tmp-4000000003.lock");
+        let held = crate::platform::try_lock(&live_lock).unwrap();
         claim_leftovers(dir.path(), "public", &spare);
+        assert!(!orphan_lock.exists(), "a dead build's lone lock file is removed");
+        assert!(live_lock.exists(), "a live build's lock stays");
+        drop(held);
         assert!(live.tmp.join(MARKER).is_file(), "a live build's folder is left alone");
         assert!(spare.join("page.html").is_file(), "a dead build's folder becomes the spare");
         assert!(!dead.exists());
