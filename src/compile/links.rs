@@ -75,7 +75,11 @@ pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Ve
         let drafts: HashSet<&str> = drafts.iter().map(String::as_str).collect();
         let broken: HashSet<&str> = broken.iter().map(String::as_str).collect();
 
-        let known = known_paths(site);
+        // Every page and file path, made only if some document links by an
+        // absolute path: most playbooks have none, and this runs on every
+        // compile (every dev-server rebuild).
+        let known = std::cell::OnceCell::new();
+        let known = || known.get_or_init(|| known_paths(site));
         // A target's anchors without their prefix, made once per target.
         let mut anchors_of: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut checked: HashMap<&str, Result<(), Option<Diagnostic>>> = HashMap::new();
@@ -147,11 +151,11 @@ pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Ve
                 diags.push(d);
             }
             for (path, offset) in &src.rendered.absolute {
-                if let Some(mut d) = absolute_link(site, &known, src.file, path) {
+                if let Some(mut d) = absolute_link(site, known(), src.file, path) {
                     let best = suggestions_left.checked_sub(1).and_then(|left| {
                         suggestions_left = left;
                         let rel = path.strip_prefix(site.base.as_str()).unwrap_or(path);
-                        did_you_mean_owned(rel, known.iter().map(String::as_str))
+                        did_you_mean_owned(rel, known().iter().map(String::as_str))
                     });
                     if let Some(best) = best {
                         d = d.with_help(format!("did you mean `{}{best}`?", site.base));
