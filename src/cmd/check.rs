@@ -51,8 +51,8 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
             diags
         }
     };
-    if diags.iter().any(|d| d.code == "unknown-team") {
-        return Err(Failure::content(shown_root, diags));
+    if let Some(usage) = super::usage_error(&diags) {
+        return Err(usage);
     }
     diagnostics::sort(&mut diags);
     let errors = diagnostics::count_errors(&diags);

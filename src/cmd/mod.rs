@@ -28,14 +28,19 @@ impl Failure {
     /// Problems in the content; an unknown `--team` is a usage error: the
     /// command line, not the content, is wrong.
     pub(crate) fn content(root: PathBuf, diags: Vec<Diagnostic>) -> Failure {
-        match diags.iter().find(|d| d.code == "unknown-team") {
-            Some(d) => Failure::Usage(match &d.help {
-                Some(help) => format!("{}; {help}", d.message),
-                None => d.message.clone(),
-            }),
-            None => Failure::Content { root, diags },
-        }
+        usage_error(&diags).unwrap_or(Failure::Content { root, diags })
     }
+}
+
+/// The usage error among a run's problems, if any: an unknown `--team`,
+/// which loading finds but the command line caused (exit 2 for every
+/// command, before anything is served or printed as content).
+pub(crate) fn usage_error(diags: &[Diagnostic]) -> Option<Failure> {
+    let d = diags.iter().find(|d| d.code == "unknown-team")?;
+    Some(Failure::Usage(match &d.help {
+        Some(help) => format!("{}; {help}", d.message),
+        None => d.message.clone(),
+    }))
 }
 
 /// How much to say, from `-q` / `-v`.

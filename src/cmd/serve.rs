@@ -51,10 +51,10 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
             }
             publish(&shared, &rebuilder, &outcome);
         }
-        Err(diags) if diags.iter().any(|d| d.code == "unknown-team") => {
-            return Err(Failure::content(shown_root, diags));
-        }
-        Err(diags) => report(&shared, &shown_root, &diags, verbosity),
+        Err(diags) => match super::usage_error(&diags) {
+            Some(usage) => return Err(usage),
+            None => report(&shared, &shown_root, &diags, verbosity),
+        },
     }
     let bound = serve::Bind { addr, explicit: args.bind.is_some() };
     serve::run(listener, bound, Arc::clone(&shared))
