@@ -154,7 +154,9 @@ fn a_date_written_another_way_gets_help_with_the_authors_own_value() {
 #[test]
 fn an_unknown_team_edition_is_a_usage_error() {
     let f = Fixture::handbook();
-    for args in [&["build", "--team", "nope"][..], &["check", "--team", "nope"]] {
+    for args in
+        [&["build", "--team", "nope"][..], &["check", "--team", "nope"], &["serve", "--team", "nope", "--port", "0"]]
+    {
         let run = f.run(args).fails(2);
         assert!(run.stderr.contains("no team `nope`") && run.stderr.contains("growth"), "{args:?}: {}", run.stderr);
     }
