@@ -155,13 +155,15 @@ mod imp {
         super::write_options(append).open(path)
     }
 
-    /// Swaps two folders by renaming: `b` is moved aside, `a` takes its
-    /// place, and the old `b` takes `a`'s. If the second rename fails the
-    /// first is undone, so the user is never left without a site; between
-    /// the two renames (microseconds) the site's folder does not exist.
+    /// Swaps two folders by renaming: `b` is moved aside (to `a`'s name
+    /// with `.old` added, which the staging clean-up knows as a leftover
+    /// of a build killed part-way), `a` takes its place, and the old `b`
+    /// takes `a`'s. If the second rename fails the first is undone, so the
+    /// user is never left without a site; between the two renames
+    /// (microseconds) the site's folder does not exist.
     pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-        let name = b.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-        let aside = b.with_file_name(format!(".{name}.old-{}", std::process::id()));
+        let name = a.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        let aside = a.with_file_name(format!("{name}.old"));
         std::fs::rename(b, &aside)?;
         if let Err(e) = std::fs::rename(a, b) {
             std::fs::rename(&aside, b)?;

@@ -60,9 +60,13 @@ impl Staging {
                 if taken && !(is_real_dir(&tmp) && is_ours(&tmp)) {
                     return None;
                 }
+                // The portable `exchange` moves the old site to this name.
+                if std::fs::symlink_metadata(parent.join(format!(".{name}.tmp-{id}.old"))).is_ok() {
+                    return None;
+                }
                 let held = platform::try_lock(&lock_path).ok().flatten()?;
                 // Ours, left by a build that died: we hold its lock now.
-                if taken && remove_real_dir(&tmp).is_err() {
+                if taken && discard(&tmp).is_err() {
                     return None;
                 }
                 Some((tmp, lock_path, held))
@@ -120,7 +124,7 @@ impl Staging {
         }
         let keep = is_ours(&self.tmp) && std::fs::symlink_metadata(&self.spare).is_err();
         if !keep || std::fs::rename(&self.tmp, &self.spare).is_err() {
-            remove_real_dir(&self.tmp)?;
+            discard(&self.tmp)?;
         }
         Ok(())
     }
@@ -247,10 +251,33 @@ fn is_real_dir(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
-/// Removes a folder we own. `remove_dir_all` removes links inside it, never
-/// what they point to.
-fn remove_real_dir(path: &Path) -> io::Result<()> {
-    if is_real_dir(path) { std::fs::remove_dir_all(path) } else { Ok(()) }
+/// Removes a staging folder (ours, or a folder the build was told to
+/// replace), its marker last: a build killed half-way through leaves a
+/// folder still marked ours, which the next build claims, never an
+/// unmarked remnant nobody may delete. Links inside are removed, never what
+/// they point to.
+fn discard(path: &Path) -> io::Result<()> {
+    discard_by(path, remove_any)
+}
+
+/// `discard`, removing each entry with `remove` (a test stops it part-way).
+fn discard_by(path: &Path, mut remove: impl FnMut(&Path) -> io::Result<()>) -> io::Result<()> {
+    if !is_real_dir(path) {
+        return Ok(());
+    }
+    let marker = path.join(MARKER);
+    if !is_ours(path) {
+        remove_any(&marker)?;
+        platform::open_write(&marker, false)?;
+    }
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        if entry.file_name() != MARKER {
+            remove(&entry.path())?;
+        }
+    }
+    std::fs::remove_file(&marker)?;
+    std::fs::remove_dir(path)
 }
 
 /// Removes an entry of the staging tree, whatever it is.
@@ -262,10 +289,11 @@ fn remove_any(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Staging folders left by builds that died (their lock file is free):
-/// the first of ours becomes the spare if there is none, the rest go. A
-/// folder without our marker, or anything that is not a real folder, is
-/// left alone: it is not ours to delete.
+/// Staging folders left by builds that died (their lock file is free),
+/// and old sites the portable `exchange` had set aside: the first of ours
+/// becomes the spare if there is none, the rest go. A folder without our
+/// marker is left alone unless empty, and anything that is not a real
+/// folder is left alone: it is not ours to delete.
 fn claim_leftovers(parent: &Path, name: &str, spare: &Path) {
     let prefix = format!(".{name}.tmp-");
     let Ok(entries) = std::fs::read_dir(parent) else {
@@ -287,17 +315,26 @@ fn claim_leftovers(parent: &Path, name: &str, spare: &Path) {
             }
             continue;
         }
-        if !is_real_dir(&path) || !is_ours(&path) || precious(&path).is_some() {
+        if !is_real_dir(&path) {
             continue;
         }
-        let lock_path = parent.join(format!("{}.lock", file_name.to_string_lossy()));
+        // A site set aside by the portable `exchange` has its build's lock.
+        let owner = id.strip_suffix(".old").unwrap_or(id);
+        let lock_path = parent.join(format!("{prefix}{owner}.lock"));
         let Ok(Some(_held)) = platform::try_lock(&lock_path) else {
             // Another build is writing it.
             continue;
         };
-        let kept = std::fs::symlink_metadata(spare).is_err() && std::fs::rename(&path, spare).is_ok();
-        if !kept {
-            let _ = remove_real_dir(&path);
+        if !is_ours(&path) {
+            // Killed between removing its marker and the folder itself, or
+            // between making the folder and marking it: an empty folder
+            // holds nothing of anyone's. One with files is left alone.
+            let _ = std::fs::remove_dir(&path);
+        } else if precious(&path).is_none() {
+            let kept = std::fs::symlink_metadata(spare).is_err() && std::fs::rename(&path, spare).is_ok();
+            if !kept {
+                let _ = discard(&path);
+            }
         }
         let _ = std::fs::remove_file(&lock_path);
     }
@@ -348,9 +385,18 @@ mod tests {
         std::fs::write(dead.join("page.html"), "old").unwrap();
         let stranger = dir.path().join(".public.tmp-4000000001");
         std::fs::create_dir(&stranger).unwrap();
+        std::fs::write(stranger.join("notes.txt"), "someone's").unwrap();
+        // Killed between making its folder and marking it (or between
+        // removing the marker and the folder): empty.
+        let empty = dir.path().join(".public.tmp-4000000004");
+        std::fs::create_dir(&empty).unwrap();
         // Killed after taking its lock, before making its folder.
         let orphan_lock = dir.path().join(".public.tmp-4000000002.lock");
         std::fs::write(&orphan_lock, "").unwrap();
+        // The portable `exchange`, killed after moving the old site aside.
+        let aside = dir.path().join(".public.tmp-4000000005.old");
+        std::fs::create_dir(&aside).unwrap();
+        std::fs::write(aside.join(MARKER), "").unwrap();
         // A live build's lock, its folder not made yet: left alone.
         let live_lock = dir.path().join(".public.tmp-4000000003.lock");
         let held = crate::platform::try_lock(&live_lock).unwrap();
@@ -361,6 +407,42 @@ mod tests {
         assert!(live.tmp.join(MARKER).is_file(), "a live build's folder is left alone");
         assert!(spare.join("page.html").is_file(), "a dead build's folder becomes the spare");
         assert!(!dead.exists());
-        assert!(stranger.is_dir(), "a folder without our marker is not ours to delete");
+        assert!(stranger.join("notes.txt").is_file(), "a folder without our marker is not ours to delete");
+        assert!(!empty.exists(), "an empty leftover folder is removed");
+        assert!(!aside.exists(), "a site set aside by an interrupted exchange is claimed");
+        assert!(!dir.path().join(".public.tmp-4000000001.lock").exists(), "no lock file is left beside a stranger");
+    }
+
+    #[test]
+    fn a_removal_stopped_part_way_leaves_the_folder_marked_ours() {
+        // A build killed while removing an old site: the marker goes last,
+        // so the remnant is still ours and the next build claims it.
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".public.tmp-1");
+        for page in ["a/index.html", "b/index.html", "c.html"] {
+            std::fs::create_dir_all(old.join(page).parent().unwrap()).unwrap();
+            std::fs::write(old.join(page), "x").unwrap();
+        }
+        let mut removed = 0;
+        let stopped = discard_by(&old, |p| {
+            if removed == 2 {
+                return Err(io::Error::other("killed"));
+            }
+            removed += 1;
+            remove_any(p)
+        });
+        assert!(stopped.is_err());
+        assert!(is_ours(&old), "an unfinished removal leaves the folder marked ours");
+        claim_leftovers(dir.path(), "public", &dir.path().join(".public.spare"));
+        assert!(!old.exists(), "the next build claims the remnant");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the spare is left");
+
+        let forced = dir.path().join("someone");
+        std::fs::create_dir_all(forced.join("d")).unwrap();
+        std::fs::write(forced.join("d/f.txt"), "x").unwrap();
+        let _ = discard_by(&forced, |_| Err(io::Error::other("killed")));
+        assert!(is_ours(&forced), "a replaced folder is marked before its first entry goes");
+        discard(&forced).unwrap();
+        assert!(!forced.exists());
     }
 }

@@ -215,8 +215,27 @@ pub(crate) fn chapter_file(f: &Fixture, part: usize, n: usize) -> ChapterFile {
 }
 
 /// Staging folders (`.public.tmp-PID`) left beside the output.
-pub(crate) fn staging_leftovers(root: &Path) -> usize {
-    std::fs::read_dir(root).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count()
+/// Each is named with what it is and holds, so a failure says which
+/// interrupted step left it.
+pub(crate) fn staging_leftovers(root: &Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            match std::fs::read_dir(e.path()) {
+                Ok(entries) => format!(
+                    "{name}/ ({} entries, marked: {})",
+                    entries.count(),
+                    e.path().join(".playbook-output").exists()
+                ),
+                Err(_) => name,
+            }
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 pub(crate) fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {

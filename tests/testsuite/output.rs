@@ -23,7 +23,7 @@ fn a_rebuild_replaces_the_site_and_leaves_no_staging_folder() {
     f.write("public/stale.html", "old");
     f.build(&[]).ok();
     assert!(!f.out().join("stale.html").exists(), "the new site replaces the old one whole");
-    assert_eq!(staging_leftovers(f.root()), 0);
+    assert_eq!(staging_leftovers(f.root()), Vec::<String>::new());
 }
 
 #[test]
@@ -75,5 +75,5 @@ fn a_build_over_the_kept_spare_site_equals_a_clean_build() {
     let built = snapshot(&f.out());
     assert!(built.contains_key("new/new-habit/index.html") && !built.contains_key("later/going/index.html"));
     assert_eq!(built, snapshot(&clean_out), "the recycled site differs from a clean build");
-    assert_eq!(staging_leftovers(f.root()), 0);
+    assert_eq!(staging_leftovers(f.root()), Vec::<String>::new());
 }

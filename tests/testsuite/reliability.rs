@@ -75,7 +75,7 @@ fn killing_a_build_at_any_moment_leaves_the_previous_site_whole() {
     // A later build still works, cleans up the interrupted ones, and the
     // half-written tree it takes over as its spare leaves no trace.
     f.build(&[]).ok();
-    assert_eq!(staging_leftovers(f.root()), 0);
+    assert_eq!(staging_leftovers(f.root()), Vec::<String>::new());
     let clean = tempfile::tempdir().unwrap();
     f.build(&["--out", clean.path().join("site").to_str().unwrap()]).ok();
     assert_eq!(snapshot(&f.out()), snapshot(&clean.path().join("site")), "differs from a clean build");
@@ -184,5 +184,5 @@ fn a_file_deleted_during_the_build_is_reported_and_the_old_site_kept() {
         run.stderr
     );
     assert_eq!(snapshot(&f.out()), before, "the previous site changed");
-    assert_eq!(staging_leftovers(f.root()), 0, "the failed build removed its staging folder");
+    assert_eq!(staging_leftovers(f.root()), Vec::<String>::new(), "the failed build removed its staging folder");
 }
