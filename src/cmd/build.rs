@@ -23,9 +23,10 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
     let shown_root = display_root(&root);
 
     let opts = Options { load: args.edition.load_options(), base_url: args.base_url.clone() };
-    let compiled = compile::compile(&root, &opts, &compile::Earlier::default())
+    let mut compiled = compile::compile(&root, &opts, &compile::Earlier::default())
         .map_err(|diags| Failure::content(shown_root.clone(), diags))?;
     print_diagnostics(&shown_root, &compiled.warnings, verbosity);
+    compiled.site.release_sources();
     let site = &compiled.site;
     let out = args.out.clone().unwrap_or_else(|| root.join(&site.config.output_dir));
     let theme_dir = site.config.theme_dir.as_ref().map(|d| root.join(d));
