@@ -1,7 +1,7 @@
 //! Writes a synthetic playbook for benchmarks and experiments:
 //!
 //!     cargo run --release --example gen_playbook -- --chapters 1000 --parts 20 \
-//!         --teams 5 --examples-per-team 4 --seed 1 [--break KIND] [--force] OUTDIR
+//!         --teams 5 --examples-per-team 4 --seed 1 [--code-every N] [--break KIND] [--force] OUTDIR
 //!
 //! Deterministic for a given seed. With `--break KIND` one defect is
 //! injected and its `path:line` printed. See `playbook::testkit`.

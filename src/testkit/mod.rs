@@ -29,11 +29,14 @@ pub struct Options {
     pub examples_per_team: usize,
     pub seed: u64,
     pub defect: Option<Defect>,
+    /// Every Nth chapter carries a fenced code sample (0: none), for
+    /// measuring build-time highlighting.
+    pub code_every: usize,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { chapters: 20, parts: 2, teams: 3, examples_per_team: 3, seed: 1, defect: None }
+        Options { chapters: 20, parts: 2, teams: 3, examples_per_team: 3, seed: 1, defect: None, code_every: 0 }
     }
 }
 
@@ -60,7 +63,7 @@ impl Generated {
 
 /// The command line of `gen_playbook`, shared with the tests:
 /// `--chapters N --parts P --teams T --examples-per-team E --seed S
-/// [--break KIND] [--force] OUTDIR`. Writes the playbook and returns the
+/// [--code-every N] [--break KIND] [--force] OUTDIR`. Writes the playbook and returns the
 /// defect's `path:line`, or an empty string.
 pub fn run_cli(args: &[&str]) -> Result<String, String> {
     let mut opts = Options::default();
@@ -78,6 +81,7 @@ pub fn run_cli(args: &[&str]) -> Result<String, String> {
             "--teams" => opts.teams = number(arg)? as usize,
             "--examples-per-team" => opts.examples_per_team = number(arg)? as usize,
             "--seed" => opts.seed = number(arg)?,
+            "--code-every" => opts.code_every = number(arg)? as usize,
             "--break" => {
                 let kind = it.next().ok_or("--break needs a kind")?;
                 let names: Vec<&str> = Defect::ALL.iter().map(|d| d.name()).collect();
@@ -100,7 +104,7 @@ pub fn run_cli(args: &[&str]) -> Result<String, String> {
 }
 
 const USAGE: &str = "usage: gen_playbook [--chapters N] [--parts P] [--teams T] [--examples-per-team E] \
-                     [--seed S] [--break KIND] [--force] OUTDIR";
+                     [--seed S] [--code-every N] [--break KIND] [--force] OUTDIR";
 
 /// SplitMix64: small, fast, and the same numbers on every platform.
 struct Rng(u64);
@@ -164,7 +168,11 @@ pub fn generate(opts: &Options) -> Result<Generated, String> {
     let chapters = plan(opts.chapters, &parts, &mut rng);
     let mut files: Vec<(String, String)> = vec![("playbook.toml".into(), CONFIG.into())];
     for (i, c) in chapters.iter().enumerate() {
-        files.push((c.path.clone(), chapter(i, &chapters, &mut rng)));
+        let mut text = chapter(i, &chapters, &mut rng);
+        if opts.code_every > 0 && i % opts.code_every == 0 {
+            text.push_str(&code_sample(i));
+        }
+        files.push((c.path.clone(), text));
     }
     for t in 0..opts.teams {
         let (base_id, base_name, description) = TEAMS[t % TEAMS.len()];
@@ -387,6 +395,27 @@ fn chapter(i: usize, chapters: &[Chapter], rng: &mut Rng) -> String {
     out
 }
 
+/// A short fenced sample, the kind a handbook shows (a config, a script,
+/// a query), in one of four languages. Appended last, so the rest of the
+/// chapter is the same with or without it.
+fn code_sample(i: usize) -> String {
+    let n = i % 97;
+    match i % 4 {
+        0 => format!(
+            "\n## Try it\n\n```rust\n/// Weekly review of the impact metric.\nfn review(week: u32) -> Result<f64, String> {{\n    let sessions = load(\"sessions\", week)?;\n    let converted = sessions.iter().filter(|s| s.converted).count();\n    Ok(converted as f64 / sessions.len().max({n}) as f64)\n}}\n```\n"
+        ),
+        1 => format!(
+            "\n## Try it\n\n```python\ndef review(week):\n    \"\"\"Share of sessions that converted.\"\"\"\n    sessions = load(\"sessions\", week)\n    return sum(s.converted for s in sessions) / max(len(sessions), {n})\n```\n"
+        ),
+        2 => format!(
+            "\n## Try it\n\n```yaml\nreview:\n  cadence: weekly\n  metric: activation_rate\n  owner: team-lead\n  threshold: 0.{n}\n```\n"
+        ),
+        _ => format!(
+            "\n## Try it\n\n```sh\n# Ship the smallest slice behind a flag\ngit switch -c slice-{n}\nmake test && ./deploy --flag=slice-{n} --percent 5\n```\n"
+        ),
+    }
+}
+
 fn example(title: &str, e: usize, c: &Chapter, rng: &mut Rng) -> String {
     let mut tags = rng.sample(TAGS, 1, 2);
     tags.sort();
@@ -470,12 +499,28 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_bytes() {
-        let opts = Options { chapters: 30, parts: 3, teams: 2, examples_per_team: 3, seed: 7, defect: None };
+        let opts = Options { chapters: 30, parts: 3, teams: 2, examples_per_team: 3, seed: 7, ..Options::default() };
         let (a, b) = (generate(&opts).unwrap(), generate(&opts).unwrap());
         assert_eq!(a.files, b.files);
         let other = generate(&Options { seed: 8, ..opts }).unwrap();
         assert_ne!(a.files, other.files);
         assert_eq!(a.files.len(), 1 + 30 + 2 + 6);
+    }
+
+    #[test]
+    fn code_samples_are_added_to_every_nth_chapter_and_change_nothing_else() {
+        let plain = generate(&Options { chapters: 12, ..Options::default() }).unwrap();
+        let coded = generate(&Options { chapters: 12, code_every: 3, ..Options::default() }).unwrap();
+        assert_eq!(plain.files.len(), coded.files.len());
+        let mut with_code = 0;
+        for ((path, a), (_, b)) in plain.files.iter().zip(&coded.files) {
+            if a == b {
+                continue;
+            }
+            assert!(b.starts_with(a) && b.windows(3).any(|w| w == b"```"), "{path}");
+            with_code += 1;
+        }
+        assert_eq!(with_code, 4, "chapters 0, 3, 6 and 9");
     }
 
     #[test]
