@@ -31,8 +31,21 @@ pub(crate) fn run(cmd: &NewCommand) -> Result<(), Failure> {
         NewCommand::Team { id, name, .. } => new_team(id, name.as_deref())?,
     };
     crate::cmd::scaffold::write(&root, &rel, text.as_bytes(), true)?;
-    println!("{}", crate::diagnostics::clean(&display_path(&display_root(&root), &rel)));
+    println!("{}", crate::diagnostics::clean(&shown_path(&root, &rel)));
     Ok(())
+}
+
+/// The new file's path as the author would type it from where they are: a
+/// root found above the current folder is absolute, and
+/// `/home/me/handbook/chapters/01-x/04-y.md` is noise inside `01-x/`.
+fn shown_path(root: &Path, rel: &str) -> String {
+    if root.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(below) = root.join(rel).strip_prefix(&cwd)
+    {
+        return below.display().to_string();
+    }
+    display_path(&display_root(root), rel)
 }
 
 /// The playbook as it is (problems elsewhere do not stop a new file), and
