@@ -71,6 +71,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
 
     while let Some(changes) = watcher.next() {
         let what = describe(&changes.paths);
+        let was_failing = shared.failing();
         match rebuilder.rebuild() {
             Ok(outcome) => {
                 follow_theme(&mut watcher, &root, &outcome);
@@ -78,6 +79,10 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                     super::print_diagnostics(&shown_root, &outcome.warnings, verbosity);
                     let scope = if outcome.full {
                         "rebuilt the site".to_string()
+                    } else if outcome.pages == 0 {
+                        // A save that undoes a broken one: the site served
+                        // all along is right again.
+                        if was_failing { "fixed; no page changed" } else { "no page changed" }.to_string()
                     } else {
                         format!("re-rendered {} page{}", outcome.pages, super::plural(outcome.pages))
                     };

@@ -146,6 +146,11 @@ impl ServedSite {
         self.broadcast(&format!("event: build-error\ndata: {data}\n\n"));
     }
 
+    /// Whether tabs are showing a build error.
+    pub(crate) fn failing(&self) -> bool {
+        crate::sync::read(&self.live).error.is_some()
+    }
+
     /// The error is gone but nothing had to be rendered again.
     pub(crate) fn clear_error(&self) {
         let had = write(&self.live).error.take().is_some();
