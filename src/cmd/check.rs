@@ -19,11 +19,10 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
         Ok(root) => root,
         Err(why) => {
             // Machine formats stay parseable: the problem is an item too.
-            let d = Diagnostic::error("no-playbook", "", why.clone());
-            match args.format {
-                Format::Json => println!("{}", diagnostics::format_json(&[d], std::path::Path::new(""))),
-                Format::Github => println!("{}", diagnostics::format_github(&d, std::path::Path::new(""))),
-                Format::Human => {}
+            // (In human form the usage error itself is the message.)
+            if args.format != Format::Human {
+                let d = Diagnostic::error("no-playbook", "", why.clone());
+                print(&[d], std::path::Path::new(""), args.format, verbosity);
             }
             return Err(Failure::Usage(why));
         }
