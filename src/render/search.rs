@@ -5,7 +5,8 @@
 //! markdown stage already extracted, never by re-parsing HTML.
 //!
 //! Layout under `search/`:
-//! - `meta.json`: `{v, pages, avg, shards: {prefix: file}}`
+//! - `meta.json`: `{v, pages, avg, stem, shards: {prefix: file}}` (`stem`:
+//!   `"en"` when terms are English stems, absent when words are as written)
 //! - `s/<prefix hex>.json`: `{term: [page gap, weight, page gap, weight, ...]}`
 //! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text], ...]}`
 //! - `filters.json`: `{part: {title: [page, ...]}, team: {name: [page, ...]}}`
@@ -20,6 +21,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
 use crate::compile::markdown::TextSection;
@@ -111,25 +113,43 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
         .filter(|w| !w.is_empty() && !is_stop(w))
 }
 
+/// The stemmer for a playbook's `language` (`en`, `en-GB`, ...), the one
+/// the theme's `stem.js` repeats in the browser; other languages index
+/// words as written.
+fn stemmer_for(language: &str) -> Option<Stemmer> {
+    let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    (primary == "en").then(|| Stemmer::create(Algorithm::English))
+}
+
+/// `word`'s stem, borrowed when the stemmer leaves the word as it is.
+fn stemmed<'a>(stemmer: Option<&Stemmer>, word: Cow<'a, str>) -> Cow<'a, str> {
+    match (stemmer, word) {
+        (None, word) => word,
+        (Some(s), Cow::Borrowed(w)) => s.stem(w),
+        (Some(s), Cow::Owned(w)) => Cow::Owned(s.stem(&w).into_owned()),
+    }
+}
+
 /// A page's length in words and its term counts.
 type Counted<'a> = (usize, Vec<(Cow<'a, str>, f32)>);
 
 /// A page's length in words and its weighted term counts (headings count
 /// three times, the title five times), in no particular order.
-fn count_terms<'a>(page: &'a Page<'a>) -> Counted<'a> {
+fn count_terms<'a>(page: &'a Page<'a>, stemmer: Option<&Stemmer>) -> Counted<'a> {
     let mut tf: HashMap<Cow<'a, str>, f32, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::default());
     let mut len = 1;
+    let term = |t| stemmed(stemmer, t);
     for section in &page.sections {
         for t in tokens(&section.text) {
-            *tf.entry(t).or_default() += 1.0;
+            *tf.entry(term(t)).or_default() += 1.0;
             len += 1;
         }
         for t in tokens(section.heading) {
-            *tf.entry(t).or_default() += 3.0;
+            *tf.entry(term(t)).or_default() += 3.0;
         }
     }
     for t in tokens(page.title) {
-        *tf.entry(t).or_default() += 5.0;
+        *tf.entry(term(t)).or_default() += 5.0;
     }
     (len, tf.into_iter().collect())
 }
@@ -139,6 +159,9 @@ struct Meta {
     v: u32,
     pages: usize,
     avg: u32,
+    /// The stemmer terms went through (the browser stems queries alike).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stem: Option<&'static str>,
     shards: BTreeMap<String, String>,
 }
 
@@ -161,7 +184,8 @@ struct Filters<'a> {
 /// Builds every index file and hands each to `emit` (output-relative path
 /// and bytes) as soon as it is made, from several threads. The same pages in
 /// the same order give the same bytes.
-pub(crate) fn build(pages: &[Page<'_>], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    let stemmer = stemmer_for(language);
     // Tokenise a chunk of pages in parallel, then merge its term counts in
     // page order (so postings come sorted and the bytes repeat). Chunks keep
     // only one chunk's per-page counts alive, not every page's.
@@ -169,7 +193,7 @@ pub(crate) fn build(pages: &[Page<'_>], emit: &(dyn Fn(String, Vec<u8>) + Sync))
     let mut counts: HashMap<Cow<'_, str>, Vec<(u32, f32)>, WordHash> = HashMap::default();
     let mut lens = Vec::with_capacity(pages.len());
     for chunk in pages.chunks(CHUNK) {
-        let counted: Vec<Counted<'_>> = chunk.par_iter().map(count_terms).collect();
+        let counted: Vec<Counted<'_>> = chunk.par_iter().map(|p| count_terms(p, stemmer.as_ref())).collect();
         for (len, tf) in counted {
             let pi = lens.len() as u32;
             lens.push(len);
@@ -191,7 +215,8 @@ pub(crate) fn build(pages: &[Page<'_>], emit: &(dyn Fn(String, Vec<u8>) + Sync))
     let mut files = Vec::new();
     let mut shards = BTreeMap::new();
     shard(&terms.iter().collect::<Vec<_>>(), 1, &mut shards, &mut files);
-    let meta = Meta { v: 2, pages: pages.len(), avg: avg.round() as u32, shards };
+    let stem = stemmer.is_some().then_some("en");
+    let meta = Meta { v: 3, pages: pages.len(), avg: avg.round() as u32, stem, shards };
     files.push((format!("{DIR}meta.json"), json(&meta)));
     files.push((format!("{DIR}filters.json"), json(&filters(pages))));
     for (path, bytes) in files {
@@ -316,7 +341,7 @@ mod tests {
             sections: vec![SearchSection { anchor: None, heading: "", text: text.into() }],
         }];
         let files = std::sync::Mutex::new(Vec::new());
-        build(&pages, &|path, bytes| files.lock().unwrap().push((path, bytes)));
+        build(&pages, "en", &|path, bytes| files.lock().unwrap().push((path, bytes)));
         let files = files.into_inner().unwrap();
         let meta: serde_json::Value =
             serde_json::from_slice(&files.iter().find(|(n, _)| n.ends_with("meta.json")).unwrap().1).unwrap();

@@ -69,7 +69,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
     }
     // The index names its own files (hex shard prefixes, page numbers), and
     // they are routes like any other.
-    search::build(&pages, &|path, bytes| {
+    search::build(&pages, &site.config.language, &|path, bytes| {
         if let Ok(route) = Route::file(&path) {
             emit(route, bytes);
         }

@@ -57,6 +57,19 @@ test("a word from one chapter's body finds that chapter first and opens it at th
   await page.close();
 });
 
+test("an inflected form and a one-letter typo find the chapter too", async () => {
+  const server = await site();
+  // "headcount" appears once, in Own the roadmap; the index holds stems
+  for (const query of ["headcounts", "headcuont"]) {
+    const page = await browser.newPage();
+    await page.goto(server.url, { waitUntil: "networkidle" });
+    const results = await search(page, query);
+    assert.ok(results.length >= 1, `${query} finds something`);
+    assert.equal(results[0].title, "Own the roadmap", query);
+    await page.close();
+  }
+});
+
 test("a team edition finds its own words and not another team's", async () => {
   const server = await site(["--team", "growth"]);
   const page = await browser.newPage();

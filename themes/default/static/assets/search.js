@@ -1,6 +1,8 @@
 // playbook search: queries the index the build writes under search/.
 // Loads meta.json once, then only the shards holding the query's terms and
 // the documents of the top results. Exports search(query) -> results.
+import { stem } from "./stem.js";
+
 const cache = new Map();
 let base = "/";
 let meta = null;
@@ -44,8 +46,16 @@ export async function init(siteBase) {
  * `filters` narrows to pages with all the given values: {team: "Payments", part: "Principles"}.
  */
 export async function search(query, { limit = 8, filters = null } = {}) {
-  const terms = [...new Set(tokens(query))];
-  if (!terms.length || !meta) return [];
+  const words = [...new Set(tokens(query))];
+  if (!words.length || !meta) return [];
+  // The index holds stems when meta.stem says so: the query's words go
+  // through the same stemmer (stem.js repeats the builder's).
+  const key = meta.stem === "en" ? stem : (w) => w;
+  const terms = [...new Set(words.map(key))];
+  const hit = (token) => {
+    const k = key(token);
+    return terms.some((q) => k.startsWith(q)) || words.some((w) => token.startsWith(w));
+  };
   let allowed = null;
   if (filters && Object.keys(filters).length) {
     const index = await get("filters.json");
@@ -57,18 +67,28 @@ export async function search(query, { limit = 8, filters = null } = {}) {
   const perTerm = await Promise.all(terms.map(async (term) => {
     const shards = await Promise.all(shardsFor(term).map(get));
     const scores = new Map();
+    const add = (postings, factor) => {
+      const df = postings.length / 2;
+      const idf = Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
+      let page = 0;
+      for (let k = 0; k < postings.length; k += 2) {
+        page += postings[k];
+        const score = idf * factor * postings[k + 1] / 100;
+        scores.set(page, Math.max(scores.get(page) || 0, score));
+      }
+    };
     for (const shard of shards) {
       for (const [word, postings] of Object.entries(shard)) {
-        const exact = word === term;
-        if (!exact && !word.startsWith(term)) continue;
-        const df = postings.length / 2;
-        const idf = Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
-        const factor = exact ? 1 : 0.6;
-        let page = 0;
-        for (let k = 0; k < postings.length; k += 2) {
-          page += postings[k];
-          const score = idf * factor * postings[k + 1] / 100;
-          scores.set(page, Math.max(scores.get(page) || 0, score));
+        if (word === term) add(postings, 1);
+        else if (word.startsWith(term)) add(postings, 0.6);
+      }
+    }
+    // A longer word that matches nothing may be a typo: words one edit
+    // away, from the shards already loaded, rank below any exact match.
+    if (!scores.size && term.length >= 5) {
+      for (const shard of shards) {
+        for (const [word, postings] of Object.entries(shard)) {
+          if (oneEdit(word, term)) add(postings, 0.3);
         }
       }
     }
@@ -83,19 +103,30 @@ export async function search(query, { limit = 8, filters = null } = {}) {
     .slice(0, limit);
   return Promise.all(ranked.map(async ({ page }) => {
     const doc = await get(`p/${page}.json`);
-    const [anchor, heading, text] = doc.s[bestSection(doc.s, terms)];
+    const [anchor, heading, text] = doc.s[bestSection(doc.s, hit)];
     const url = base + doc.u.replace(/^\//, "") + (anchor ? "#" + anchor : "");
-    return { title: doc.t, heading: anchor ? heading : "", url, excerpt: excerpt(text, terms), filters: doc.f };
+    return { title: doc.t, heading: anchor ? heading : "", url, excerpt: excerpt(text, hit), filters: doc.f };
   }));
 }
 
+/** Whether `a` and `b` are one insertion, deletion, substitution or swap of neighbours apart. */
+export function oneEdit(a, b) {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    return a.slice(i + 1) === b.slice(i + 1)
+      || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 /** The section where the query's words weigh most (headings count triple). */
-function bestSection(sections, terms) {
+function bestSection(sections, hit) {
   let best = 0, bestScore = 0;
   sections.forEach(([, heading, text], i) => {
-    const count = (s) => tokens(s).filter((t) => terms.some((q) => t.startsWith(q))).length;
-    const found = new Set(tokens(heading + " " + text).filter((t) => terms.some((q) => t.startsWith(q)))
-      .map((t) => terms.find((q) => t.startsWith(q))));
+    const count = (s) => tokens(s).filter(hit).length;
+    const found = new Set(tokens(heading + " " + text).filter(hit));
     const score = found.size * 100 + count(heading) * 3 + count(text);
     if (score > bestScore) { best = i; bestScore = score; }
   });
@@ -106,10 +137,10 @@ function escape(s) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-/** About 30 words around the first match, matches marked. */
-export function excerpt(text, terms) {
+/** About 30 words around the first match (`hit` says which token is one), matches marked. */
+export function excerpt(text, hit) {
   const words = text.split(/\s+/);
-  const match = (w) => { const t = tokens(w)[0]; return t && terms.some((q) => t.startsWith(q)); };
+  const match = (w) => { const t = tokens(w)[0]; return t && hit(t); };
   const at = Math.max(0, words.findIndex(match));
   const start = Math.max(0, at - 10);
   const slice = words.slice(start, start + 30);
