@@ -130,28 +130,76 @@ fn stemmed<'a>(stemmer: Option<&Stemmer>, word: Cow<'a, str>) -> Cow<'a, str> {
     }
 }
 
-/// A page's length in words and its term counts.
-type Counted<'a> = (usize, Vec<(Cow<'a, str>, f32)>);
+/// Where a term occurs in a page, in four bytes (there are millions at
+/// 10,000 chapters): body count (low 16 bits, saturating), heading count
+/// (next 8), and whether the title holds it (bit 24).
+#[derive(Clone, Copy, Default)]
+struct Tf(u32);
 
-/// A page's length in words and its weighted term counts (headings count
-/// three times, the title five times), in no particular order.
+impl Tf {
+    const TITLE: u32 = 1 << 24;
+
+    fn body(self) -> u32 {
+        self.0 & 0xffff
+    }
+
+    fn headings(self) -> u32 {
+        (self.0 >> 16) & 0xff
+    }
+
+    fn in_title(self) -> bool {
+        self.0 & Tf::TITLE != 0
+    }
+
+    fn add_body(&mut self) {
+        if self.body() < 0xffff {
+            self.0 += 1;
+        }
+    }
+
+    fn add_heading(&mut self) {
+        if self.headings() < 0xff {
+            self.0 += 1 << 16;
+        }
+    }
+}
+
+/// A page's length in words and its term counts.
+type Counted<'a> = (usize, Vec<(Cow<'a, str>, Tf)>);
+
+/// A page's length in words and where each term occurs, in no particular
+/// order.
 fn count_terms<'a>(page: &'a Page<'a>, stemmer: Option<&Stemmer>) -> Counted<'a> {
-    let mut tf: HashMap<Cow<'a, str>, f32, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::default());
+    let mut tf: HashMap<Cow<'a, str>, Tf, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::default());
     let mut len = 1;
     let term = |t| stemmed(stemmer, t);
     for section in &page.sections {
         for t in tokens(&section.text) {
-            *tf.entry(term(t)).or_default() += 1.0;
+            tf.entry(term(t)).or_default().add_body();
             len += 1;
         }
         for t in tokens(section.heading) {
-            *tf.entry(term(t)).or_default() += 3.0;
+            tf.entry(term(t)).or_default().add_heading();
         }
     }
     for t in tokens(page.title) {
-        *tf.entry(term(t)).or_default() += 5.0;
+        tf.entry(term(t)).or_default().0 |= Tf::TITLE;
     }
     (len, tf.into_iter().collect())
+}
+
+/// A page's weight for a term (x100): BM25 over the body, plus fixed
+/// amounts for the title and headings. Folding the title into the count
+/// (as five more mentions) let BM25's saturation erase it: a chapter
+/// titled with the word ranked below one that used it often.
+fn weight(tf: Tf, len: usize, avg: f64) -> u32 {
+    const TITLE: f64 = 2.0;
+    const HEADING: f64 = 0.6;
+    let norm = K1 * (1.0 - B + B * len as f64 / avg);
+    let body = f64::from(tf.body());
+    let bm25 = body * (K1 + 1.0) / (body + norm);
+    let fields = if tf.in_title() { TITLE } else { 0.0 } + HEADING * f64::from(tf.headings().min(2));
+    (((bm25 + fields) * 100.0).round() as u32).max(1)
 }
 
 #[derive(Serialize)]
@@ -190,7 +238,7 @@ pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, V
     // page order (so postings come sorted and the bytes repeat). Chunks keep
     // only one chunk's per-page counts alive, not every page's.
     const CHUNK: usize = 64;
-    let mut counts: HashMap<Cow<'_, str>, Vec<(u32, f32)>, WordHash> = HashMap::default();
+    let mut counts: HashMap<Cow<'_, str>, Vec<(u32, Tf)>, WordHash> = HashMap::default();
     let mut lens = Vec::with_capacity(pages.len());
     for chunk in pages.chunks(CHUNK) {
         let counted: Vec<Counted<'_>> = chunk.par_iter().map(|p| count_terms(p, stemmer.as_ref())).collect();
@@ -203,13 +251,9 @@ pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, V
         }
     }
     let avg = (lens.iter().sum::<usize>() as f64 / lens.len().max(1) as f64).max(1.0);
-    let weight = |(pi, f): (u32, f32)| {
-        let norm = K1 * (1.0 - B + B * lens[pi as usize] as f64 / avg);
-        let f = f64::from(f);
-        (pi, ((f * (K1 + 1.0) / (f + norm) * 100.0).round() as u32).max(1))
-    };
+    let weigh = |(pi, tf): (u32, Tf)| (pi, weight(tf, lens[pi as usize], avg));
     let mut terms: Vec<Postings> =
-        counts.into_iter().map(|(t, p)| (t.into_owned(), p.into_iter().map(weight).collect())).collect();
+        counts.into_iter().map(|(t, p)| (t.into_owned(), p.into_iter().map(weigh).collect())).collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();

@@ -70,6 +70,18 @@ test("an inflected form and a one-letter typo find the chapter too", async () =>
   }
 });
 
+test("a page whose title or heading holds the words ranks above pages that mention them", async () => {
+  const server = await site();
+  const cases = [["roadmap", "Own the roadmap"], ["own the roadmap", "Own the roadmap"], ["roadmaps", "Own the roadmap"]];
+  for (const [query, first] of cases) {
+    const page = await browser.newPage();
+    await page.goto(server.url, { waitUntil: "networkidle" });
+    const results = await search(page, query);
+    assert.equal(results[0]?.title, first, `${query}: ${results.map((r) => r.title).join(" | ")}`);
+    await page.close();
+  }
+});
+
 test("a team edition finds its own words and not another team's", async () => {
   const server = await site(["--team", "growth"]);
   const page = await browser.newPage();
