@@ -8,7 +8,8 @@
 //! - `meta.json`: `{v, pages, avg, stem, shards: {prefix: file}}` (`stem`:
 //!   `"en"` when terms are English stems, absent when words are as written)
 //! - `s/<prefix hex>.json`: `{term: [page gap, weight, page gap, weight, ...]}`
-//! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text], ...]}`
+//! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text, team], ...]}`
+//!   (`team`: the team of an example's section, else null)
 //! - `filters.json`: `{part: {title: [page, ...]}, team: {name: [page, ...]}}`
 //!
 //! Postings are per page (a section-level index grows too big for common
@@ -45,11 +46,18 @@ pub(crate) struct SearchSection<'a> {
     pub anchor: Option<Cow<'a, str>>,
     pub heading: &'a str,
     pub text: Cow<'a, str>,
+    /// The team whose example this section belongs to.
+    pub team: Option<&'a str>,
 }
 
 impl<'a> SearchSection<'a> {
     pub(crate) fn of(s: &'a TextSection) -> SearchSection<'a> {
-        SearchSection { anchor: s.id.as_deref().map(Into::into), heading: &s.heading, text: s.text.as_str().into() }
+        SearchSection {
+            anchor: s.id.as_deref().map(Into::into),
+            heading: &s.heading,
+            text: s.text.as_str().into(),
+            team: None,
+        }
     }
 }
 
@@ -218,7 +226,7 @@ struct DocFile<'a> {
     u: &'a str,
     t: &'a str,
     f: Filters<'a>,
-    s: Vec<(Option<&'a str>, &'a str, &'a str)>,
+    s: Vec<(Option<&'a str>, &'a str, &'a str, Option<&'a str>)>,
 }
 
 #[derive(Serialize)]
@@ -271,7 +279,7 @@ pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, V
             u: &page.url,
             t: page.title,
             f: Filters { part: page.part, team: &page.teams },
-            s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref())).collect(),
+            s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref(), s.team)).collect(),
         };
         emit(format!("{DIR}p/{pi}.json"), json(&doc));
     });
@@ -382,7 +390,7 @@ mod tests {
             title: "A",
             part: None,
             teams: vec![],
-            sections: vec![SearchSection { anchor: None, heading: "", text: text.into() }],
+            sections: vec![SearchSection { anchor: None, heading: "", text: text.into(), team: None }],
         }];
         let files = std::sync::Mutex::new(Vec::new());
         build(&pages, "en", &|path, bytes| files.lock().unwrap().push((path, bytes)));

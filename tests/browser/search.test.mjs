@@ -32,6 +32,7 @@ async function search(page, query) {
   return page.$$eval("#pb-search-results li", (items) => items.map((li) => ({
     title: li.querySelector(".r-title").textContent,
     heading: li.querySelector(".r-heading")?.textContent || "",
+    where: li.querySelector(".r-where")?.textContent || "",
     excerpt: li.querySelector(".r-excerpt").innerHTML,
     href: li.querySelector("a").getAttribute("href"),
   })));
@@ -48,6 +49,7 @@ test("a word from one chapter's body finds that chapter first and opens it at th
   assert.equal(results[0].title, "Own the roadmap");
   assert.match(results[0].href, /^\/principles\/own-the-roadmap\/#questions-to-ask-in-a-roadmap-review$/);
   assert.match(results[0].excerpt, /<mark>headcount/);
+  assert.equal(results[0].where, "Principles", "a result names its part");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
   await page.waitForURL(/own-the-roadmap\/#questions-to-ask-in-a-roadmap-review$/);
@@ -89,6 +91,7 @@ test("a team edition finds its own words and not another team's", async () => {
   // "calculator" is in Growth's pricing-page story only
   const own = await search(page, "calculator");
   assert.ok(own.length >= 1, "growth's word is found");
+  assert.match(own[0].where, /· Growth$/, "a match in an example names its team");
   assert.ok(own.every((r) => !r.href.includes("teams/payments")));
   await page.fill("#pb-search", "");
   // "chargebacks" is in a Payments story only

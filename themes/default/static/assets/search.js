@@ -42,7 +42,7 @@ export async function init(siteBase) {
 }
 
 /**
- * Top results: [{title, heading, url, excerpt (HTML with <mark>), filters}].
+ * Top results: [{title, heading, where (part, and team for an example), url, excerpt (HTML with <mark>), filters}].
  * `filters` narrows to pages with all the given values: {team: "Payments", part: "Principles"}.
  */
 export async function search(query, { limit = 8, filters = null } = {}) {
@@ -103,9 +103,11 @@ export async function search(query, { limit = 8, filters = null } = {}) {
     .slice(0, limit);
   return Promise.all(ranked.map(async ({ page }) => {
     const doc = await get(`p/${page}.json`);
-    const [anchor, heading, text] = doc.s[bestSection(doc.s, hit)];
+    const [anchor, heading, text, team] = doc.s[bestSection(doc.s, hit)];
     const url = base + doc.u.replace(/^\//, "") + (anchor ? "#" + anchor : "");
-    return { title: doc.t, heading: anchor ? heading : "", url, excerpt: excerpt(text, hit), filters: doc.f };
+    // Where the match sits: the chapter's part, and the team for an example.
+    const where = [doc.f.part, team].filter(Boolean).join(" · ");
+    return { title: doc.t, heading: anchor ? heading : "", where, url, excerpt: excerpt(text, hit), filters: doc.f };
   }));
 }
 
