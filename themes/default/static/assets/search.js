@@ -96,19 +96,38 @@ export async function search(query, { limit = 8, filters = null } = {}) {
   }));
   // A page must match every term.
   const [first, ...rest] = perTerm;
-  const ranked = [...first.entries()]
+  let ranked = [...first.entries()]
     .filter(([page]) => rest.every((m) => m.has(page)) && (!allowed || allowed.has(page)))
     .map(([page, score]) => ({ page, score: rest.reduce((sum, m) => sum + m.get(page), score) }))
-    .sort((a, b) => b.score - a.score || a.page - b.page)
-    .slice(0, limit);
-  return Promise.all(ranked.map(async ({ page }) => {
-    const doc = await get(`p/${page}.json`);
+    .sort((a, b) => b.score - a.score || a.page - b.page);
+  // Several words: among the leaders, a page with all of them under one
+  // heading, or in one section, beats one that scatters them (the index
+  // knows pages, not sections; the leaders' page files do).
+  const multi = words.length > 1;
+  ranked = ranked.slice(0, multi ? limit + 4 : limit);
+  const docs = await Promise.all(ranked.map(({ page }) => get(`p/${page}.json`)));
+  if (multi) {
+    const covers = (s) => {
+      const found = tokens(s);
+      return words.every((w) => found.some((t) => key(t).startsWith(key(w)) || t.startsWith(w)));
+    };
+    ranked.forEach((r, i) => {
+      const sections = docs[i].s;
+      if (sections.some(([, heading]) => covers(heading))) r.score *= 2;
+      else if (sections.some(([, heading, text]) => covers(heading + " " + text))) r.score *= 1.5;
+      r.doc = docs[i];
+    });
+    ranked = ranked.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
+  } else {
+    ranked.forEach((r, i) => { r.doc = docs[i]; });
+  }
+  return ranked.map(({ doc }) => {
     const [anchor, heading, text, team] = doc.s[bestSection(doc.s, hit)];
     const url = base + doc.u.replace(/^\//, "") + (anchor ? "#" + anchor : "");
     // Where the match sits: the chapter's part, and the team for an example.
     const where = [doc.f.part, team].filter(Boolean).join(" · ");
     return { title: doc.t, heading: anchor ? heading : "", where, url, excerpt: excerpt(text, hit), filters: doc.f };
-  }));
+  });
 }
 
 /** Whether `a` and `b` are one insertion, deletion, substitution or swap of neighbours apart. */
