@@ -8,6 +8,7 @@
 //! - `meta.json`: `{v, pages, avg, stem, shards: {prefix: file}}` (`stem`:
 //!   `"en"` when terms are English stems, absent when words are as written)
 //! - `s/<prefix hex>.json`: `{term: [page gap, weight, page gap, weight, ...]}`
+//!   (weight x2, plus 1 when the page's title holds the term)
 //! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text, team], ...]}`
 //!   (`team`: the team of an example's section, else null)
 //! - `filters.json`: `{part: {title: [page, ...]}, team: {name: [page, ...]}}`
@@ -259,7 +260,9 @@ pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, V
         }
     }
     let avg = (lens.iter().sum::<usize>() as f64 / lens.len().max(1) as f64).max(1.0);
-    let weigh = |(pi, tf): (u32, Tf)| (pi, weight(tf, lens[pi as usize], avg));
+    // The lowest bit says the title holds the term: the browser ranks a page
+    // whose title holds every word of a query above the rest.
+    let weigh = |(pi, tf): (u32, Tf)| (pi, weight(tf, lens[pi as usize], avg) * 2 + u32::from(tf.in_title()));
     let mut terms: Vec<Postings> =
         counts.into_iter().map(|(t, p)| (t.into_owned(), p.into_iter().map(weigh).collect())).collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));

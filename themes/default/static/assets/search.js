@@ -67,13 +67,17 @@ export async function search(query, { limit = 8, filters = null } = {}) {
   const perTerm = await Promise.all(terms.map(async (term) => {
     const shards = await Promise.all(shardsFor(term).map(get));
     const scores = new Map();
+    const titled = new Set();
     const add = (postings, factor) => {
       const df = postings.length / 2;
       const idf = Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
       let page = 0;
       for (let k = 0; k < postings.length; k += 2) {
         page += postings[k];
-        const score = idf * factor * postings[k + 1] / 100;
+        const v = postings[k + 1];
+        // Weight x2, the low bit set when the page's title holds the word.
+        const score = idf * factor * (v >> 1) / 100;
+        if (v & 1 && factor === 1) titled.add(page);
         scores.set(page, Math.max(scores.get(page) || 0, score));
       }
     };
@@ -92,13 +96,16 @@ export async function search(query, { limit = 8, filters = null } = {}) {
         }
       }
     }
-    return scores;
+    return { scores, titled };
   }));
   // A page must match every term.
-  const [first, ...rest] = perTerm;
+  const [first, ...rest] = perTerm.map((t) => t.scores);
+  // A page whose title holds every word of the query is what the reader
+  // most likely means.
+  const allInTitle = (page) => perTerm.every((t) => t.titled.has(page));
   let ranked = [...first.entries()]
     .filter(([page]) => rest.every((m) => m.has(page)) && (!allowed || allowed.has(page)))
-    .map(([page, score]) => ({ page, score: rest.reduce((sum, m) => sum + m.get(page), score) }))
+    .map(([page, score]) => ({ page, score: rest.reduce((sum, m) => sum + m.get(page), score) * (allInTitle(page) ? 3 : 1) }))
     .sort((a, b) => b.score - a.score || a.page - b.page);
   // Several words: among the leaders, a page with all of them under one
   // heading, or in one section, beats one that scatters them (the index
