@@ -37,8 +37,16 @@ const server = await serveStatic(site, "/");
 const browser = await launch();
 const page = await browser.newPage();
 await page.goto(server.url, { waitUntil: "networkidle" });
+// Bytes the first query downloads (engine code, index, top documents).
+let bytes = 0;
+let counting = true;
+page.on("response", async (response) => {
+  if (!counting) return;
+  try { bytes += (await response.body()).length; } catch { /* redirects have no body */ }
+});
 let top1 = 0;
 let rr = 0;
+let firstQueryBytes = null;
 for (const { q, expect } of queries) {
   const urls = await page.evaluate(async ([query, usePagefind]) => {
     if (usePagefind) {
@@ -52,12 +60,17 @@ for (const { q, expect } of queries) {
     await m.init("/");
     return (await m.search(query, { limit: 5 })).map((r) => new URL(r.url, location.href).pathname);
   }, [q, pagefind]);
+  if (firstQueryBytes === null) {
+    await page.waitForLoadState("networkidle");
+    firstQueryBytes = bytes;
+    counting = false;
+  }
   const rank = urls.findIndex((u) => u.startsWith(expect)) + 1;
   if (rank === 1) top1++;
   if (rank) rr += 1 / rank;
   console.log(`${rank ? `#${rank}` : "--"}\t${q}\t${rank === 1 ? "" : urls.slice(0, 3).join(" ")}`);
 }
 const engine = pagefind ? "Pagefind" : "playbook";
-console.log(`${engine}, ${queries.length} queries: top-1 ${(top1 / queries.length).toFixed(2)}, MRR@5 ${(rr / queries.length).toFixed(3)}`);
+console.log(`${engine}, ${queries.length} queries: top-1 ${(top1 / queries.length).toFixed(2)}, MRR@5 ${(rr / queries.length).toFixed(3)}, first query ${(firstQueryBytes / 1024).toFixed(0)} KiB`);
 await browser.close();
 server.close();
