@@ -40,8 +40,11 @@ await page.goto(server.url, { waitUntil: "networkidle" });
 // Bytes the first query downloads (engine code, index, top documents).
 let bytes = 0;
 let counting = true;
+// Only what the search loads: the page's own lazy loads (the full
+// navigation of a large site) are not the engine's.
+const searchFile = /\/(search\/|pagefind\/|assets\/search\.js|assets\/stem\.js)/;
 page.on("response", async (response) => {
-  if (!counting) return;
+  if (!counting || !searchFile.test(new URL(response.url()).pathname)) return;
   try { bytes += (await response.body()).length; } catch { /* redirects have no body */ }
 });
 let top1 = 0;
