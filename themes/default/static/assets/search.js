@@ -64,39 +64,73 @@ export async function search(query, { limit = 8, filters = null } = {}) {
       allowed = allowed ? new Set([...allowed].filter((p) => pages.has(p))) : pages;
     }
   }
+  // Each term with the first word the reader typed for it (typos are
+  // judged on what was typed, not on its stem).
+  const typed = new Map();
+  words.forEach((w) => { if (!typed.has(key(w))) typed.set(key(w), w); });
   const perTerm = await Promise.all(terms.map(async (term) => {
     const shards = await Promise.all(shardsFor(term).map(get));
     const scores = new Map();
     const titled = new Set();
-    const add = (postings, factor) => {
+    const idfOf = (postings) => {
       const df = postings.length / 2;
-      const idf = Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
+      return Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
+    };
+    // A longer word the term begins ("weekend" for "week") counts with the
+    // term's own rarity when the term is a word of the index: otherwise a
+    // rare extension outranks the word the reader typed.
+    const exact = shards.find((shard) => Object.hasOwn(shard, term))?.[term];
+    const termIdf = exact ? idfOf(exact) : null;
+    // The index words that stand for the term in a title.
+    const stands = new Set([term]);
+    const add = (postings, factor, word) => {
+      const idf = factor < 1 && termIdf !== null ? termIdf : idfOf(postings);
       let page = 0;
       for (let k = 0; k < postings.length; k += 2) {
         page += postings[k];
         const v = postings[k + 1];
         // Weight x2, the low bit set when the page's title holds the word.
         const score = idf * factor * (v >> 1) / 100;
-        if (v & 1 && factor === 1) titled.add(page);
+        // A title word counts when it is the term, or stands in for a term
+        // the index does not hold (a word being typed, a typo).
+        if (v & 1 && (factor === 1 || termIdf === null)) {
+          titled.add(page);
+          stands.add(word);
+        }
         scores.set(page, Math.max(scores.get(page) || 0, score));
       }
     };
     for (const shard of shards) {
       for (const [word, postings] of Object.entries(shard)) {
-        if (word === term) add(postings, 1);
-        else if (word.startsWith(term)) add(postings, 0.6);
+        if (word === term) add(postings, 1, word);
+        else if (word.startsWith(term)) add(postings, 0.6, word);
       }
     }
     // A longer word that matches nothing may be a typo: words one edit
     // away, from the shards already loaded, rank below any exact match.
-    if (!scores.size && term.length >= 5) {
+    const asTyped = typed.get(term);
+    if (!scores.size && asTyped.length >= 5) {
+      // The stems of every spelling one edit from the typed word (a typo
+      // can change what the stemmer strips), and words one edit from its
+      // stem: looked up in the shards already loaded and at most one more,
+      // the one that would hold most of the likeliest slips (neighbours
+      // swapped, a letter dropped or doubled).
+      const near = new Set([...edits(asTyped)].map(key));
+      const loaded = new Set(shardsFor(term));
+      const votes = new Map();
+      for (const slip of slips(asTyped)) {
+        const file = shardOf(key(slip));
+        if (file && !loaded.has(file)) votes.set(file, (votes.get(file) || 0) + 1);
+      }
+      const extra = [...votes].reduce((best, v) => (!best || v[1] > best[1] ? v : best), null);
+      if (extra) shards.push(await get(extra[0]));
       for (const shard of shards) {
         for (const [word, postings] of Object.entries(shard)) {
-          if (oneEdit(word, term)) add(postings, 0.3);
+          if (near.has(word) || oneEdit(word, term)) add(postings, 0.3, word);
         }
       }
     }
-    return { scores, titled };
+    return { scores, titled, term, stands };
   }));
   // A page must match every term.
   const [first, ...rest] = perTerm.map((t) => t.scores);
@@ -109,25 +143,29 @@ export async function search(query, { limit = 8, filters = null } = {}) {
     .sort((a, b) => b.score - a.score || a.page - b.page);
   // Several words: among the leaders, a page with all of them under one
   // heading, or in one section, beats one that scatters them (the index
-  // knows pages, not sections; the leaders' page files do).
+  // knows pages, not sections; the leaders' page files do). Among titles that hold every word, the one with least else is the
+  // nearer match ("Repair the budget" before "Repair the budget before it
+  // hurts").
   const multi = words.length > 1;
   ranked = ranked.slice(0, multi ? limit + 4 : limit);
   const docs = await Promise.all(ranked.map(({ page }) => get(`p/${page}.json`)));
-  if (multi) {
-    const covers = (s) => {
-      const found = tokens(s);
-      return words.every((w) => found.some((t) => key(t).startsWith(key(w)) || t.startsWith(w)));
-    };
-    ranked.forEach((r, i) => {
-      const sections = docs[i].s;
-      if (sections.some(([, heading]) => covers(heading))) r.score *= 2;
-      else if (sections.some(([, heading, text]) => covers(heading + " " + text))) r.score *= 1.5;
-      r.doc = docs[i];
-    });
-    ranked = ranked.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
-  } else {
-    ranked.forEach((r, i) => { r.doc = docs[i]; });
-  }
+  // A title's words as the query's terms they matched ("budget" as "buget").
+  const canon = new Map();
+  perTerm.forEach(({ term, stands }) => stands.forEach((w) => canon.set(w, term)));
+  const covers = (s) => {
+    const found = tokens(s);
+    return words.every((w) => found.some((t) => key(t).startsWith(key(w)) || t.startsWith(w)));
+  };
+  ranked.forEach((r, i) => {
+    r.doc = docs[i];
+    if (allInTitle(r.page)) r.score *= 1 + likeness(tokens(query).map(key), tokens(r.doc.t).map((t) => canon.get(key(t)) ?? key(t)));
+    if (!multi) return;
+    const sections = r.doc.s;
+    // The title is the page's first heading.
+    if (covers(r.doc.t) || sections.some(([, heading]) => covers(heading))) r.score *= 2;
+    else if (sections.some(([, heading, text]) => covers(heading + " " + text))) r.score *= 1.5;
+  });
+  ranked = ranked.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
   return ranked.map(({ doc }) => {
     const [anchor, heading, text, team] = doc.s[bestSection(doc.s, hit)];
     const url = base + doc.u.replace(/^\//, "") + (anchor ? "#" + anchor : "");
@@ -135,6 +173,55 @@ export async function search(query, { limit = 8, filters = null } = {}) {
     const where = [doc.f.part, team].filter(Boolean).join(" · ");
     return { title: doc.t, heading: anchor ? heading : "", where, url, excerpt: excerpt(text, hit), filters: doc.f };
   });
+}
+
+/**
+ * How near a query is to a title: shared words over all words (repeats
+ * counted), 0 to 1; 3 for the same words, since a reader who types a title
+ * means that page.
+ */
+function likeness(a, b) {
+  const left = [...a];
+  let shared = 0;
+  for (const w of b) {
+    const i = left.indexOf(w);
+    if (i >= 0) { shared++; left.splice(i, 1); }
+  }
+  const score = shared / (a.length + b.length - shared || 1);
+  return score === 1 ? 3 : score;
+}
+
+/** The file of the shard that would hold `word`: the longest prefix the index splits by. */
+function shardOf(word) {
+  let best = null;
+  for (const prefix of Object.keys(meta.shards)) {
+    if (word.startsWith(prefix) && (best === null || prefix.length > best.length)) best = prefix;
+  }
+  return best === null ? null : meta.shards[best];
+}
+
+/** The commonest typos undone: each swap of neighbours, then each letter dropped. */
+export function slips(w) {
+  const out = [];
+  for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
+  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+  return out;
+}
+
+const LETTERS = "abcdefghijklmnopqrstuvwxyz";
+
+/** Every spelling one insertion, deletion, substitution or swap of neighbours from `w` (a-z edits). */
+export function edits(w) {
+  const out = new Set(slips(w));
+  for (let i = 0; i <= w.length; i++) {
+    const [head, tail] = [w.slice(0, i), w.slice(i)];
+    for (const c of LETTERS) {
+      out.add(head + c + tail);
+      if (tail) out.add(head + c + tail.slice(1));
+    }
+  }
+  out.delete(w);
+  return out;
 }
 
 /** Whether `a` and `b` are one insertion, deletion, substitution or swap of neighbours apart. */
