@@ -171,28 +171,37 @@ impl Tf {
             self.0 += 1 << 16;
         }
     }
+
+    /// Both counts, as when two words of a page share a stem.
+    fn merge(self, other: Tf) -> Tf {
+        let body = (self.body() + other.body()).min(0xffff);
+        let headings = (self.headings() + other.headings()).min(0xff);
+        Tf(body | headings << 16 | (self.0 | other.0) & Tf::TITLE)
+    }
 }
 
 /// A page's length in words and its term counts.
 type Counted<'a> = (usize, Vec<(Cow<'a, str>, Tf)>);
 
-/// A page's length in words and where each term occurs, in no particular
-/// order.
-fn count_terms<'a>(page: &'a Page<'a>, stemmer: Option<&Stemmer>) -> Counted<'a> {
+/// A term and where it occurs, by page number, in page order.
+type Occurrences<'a> = (Cow<'a, str>, Vec<(u32, Tf)>);
+
+/// A page's length in words and where each word occurs, as written (the
+/// merge stems each distinct word once), in no particular order.
+fn count_words<'a>(page: &'a Page<'a>) -> Counted<'a> {
     let mut tf: HashMap<Cow<'a, str>, Tf, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::default());
     let mut len = 1;
-    let term = |t| stemmed(stemmer, t);
     for section in &page.sections {
         for t in tokens(&section.text) {
-            tf.entry(term(t)).or_default().add_body();
+            tf.entry(t).or_default().add_body();
             len += 1;
         }
         for t in tokens(section.heading) {
-            tf.entry(term(t)).or_default().add_heading();
+            tf.entry(t).or_default().add_heading();
         }
     }
     for t in tokens(page.title) {
-        tf.entry(term(t)).or_default().0 |= Tf::TITLE;
+        tf.entry(t).or_default().0 |= Tf::TITLE;
     }
     (len, tf.into_iter().collect())
 }
@@ -247,18 +256,39 @@ pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, V
     // page order (so postings come sorted and the bytes repeat). Chunks keep
     // only one chunk's per-page counts alive, not every page's.
     const CHUNK: usize = 64;
-    let mut counts: HashMap<Cow<'_, str>, Vec<(u32, Tf)>, WordHash> = HashMap::default();
+    // Stemming is most of the work when done per occurrence: each distinct
+    // word is stemmed once, here, and known by its term's number after.
+    let mut word_term: HashMap<Cow<'_, str>, usize, WordHash> = HashMap::default();
+    let mut term_ids: HashMap<Cow<'_, str>, usize, WordHash> = HashMap::default();
+    let mut counts: Vec<Occurrences<'_>> = Vec::new();
     let mut lens = Vec::with_capacity(pages.len());
     for chunk in pages.chunks(CHUNK) {
-        let counted: Vec<Counted<'_>> = chunk.par_iter().map(|p| count_terms(p, stemmer.as_ref())).collect();
+        let counted: Vec<Counted<'_>> = chunk.par_iter().map(count_words).collect();
         for (len, tf) in counted {
             let pi = lens.len() as u32;
             lens.push(len);
-            for (term, f) in tf {
-                counts.entry(term).or_default().push((pi, f));
+            for (word, f) in tf {
+                let id = match word_term.get(&word) {
+                    Some(&id) => id,
+                    None => {
+                        let term = stemmed(stemmer.as_ref(), word.clone());
+                        let id = *term_ids.entry(term.clone()).or_insert_with(|| {
+                            counts.push((term, Vec::new()));
+                            counts.len() - 1
+                        });
+                        word_term.insert(word, id);
+                        id
+                    }
+                };
+                let postings = &mut counts[id].1;
+                match postings.last_mut() {
+                    Some((last, tf)) if *last == pi => *tf = tf.merge(f),
+                    _ => postings.push((pi, f)),
+                }
             }
         }
     }
+    drop((word_term, term_ids));
     let avg = (lens.iter().sum::<usize>() as f64 / lens.len().max(1) as f64).max(1.0);
     // The lowest bit says the title holds the term: the browser ranks a page
     // whose title holds every word of a query above the rest.
@@ -385,6 +415,52 @@ mod tests {
         assert_eq!(t, ["team", "roadmap", "re", "planned", "q3", "dont", "panic"]);
     }
 
+    fn index(pages: &[Page<'_>], language: &str) -> Vec<(String, Vec<u8>)> {
+        let files = std::sync::Mutex::new(Vec::new());
+        build(pages, language, &|path, bytes| files.lock().unwrap().push((path, bytes)));
+        files.into_inner().unwrap()
+    }
+
+    fn page<'a>(title: &'a str, text: &str) -> Page<'a> {
+        Page {
+            url: format!("/{title}/"),
+            title,
+            part: None,
+            teams: vec![],
+            sections: vec![SearchSection { anchor: None, heading: "", text: text.to_string().into(), team: None }],
+        }
+    }
+
+    /// `term`'s postings as (page, weight x2 + title bit), from the shards.
+    fn postings(files: &[(String, Vec<u8>)], term: &str) -> Vec<(u64, u64)> {
+        let shard = files.iter().filter(|(n, _)| n.contains("/s/")).find_map(|(_, b)| {
+            let shard: serde_json::Value = serde_json::from_slice(b).unwrap();
+            shard.get(term).cloned()
+        });
+        let flat: Vec<u64> = shard.unwrap().as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        let mut page = 0;
+        flat.chunks(2)
+            .map(|p| {
+                page += p[0];
+                (page, p[1])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_sharing_a_stem_count_as_one_term_per_page() {
+        let pages =
+            [page("a", "roadmaps roadmap planning"), page("b", "roadmap planning the plans"), page("c", "other")];
+        let files = index(&pages, "en");
+        let roadmap = postings(&files, "roadmap");
+        assert_eq!(roadmap.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1], "one posting per page");
+        assert!(roadmap[0].1 > roadmap[1].1, "two mentions weigh more than one: {roadmap:?}");
+        assert_eq!(postings(&files, "plan").len(), 2, "planning and plans share the stem plan");
+        // Another language: words as written.
+        let files = index(&pages, "fr");
+        assert_eq!(postings(&files, "roadmaps").len(), 1);
+    }
+
     #[test]
     fn big_shards_split_by_longer_prefixes() {
         let text = (0..4000).map(|i| format!("hello{i} help{i}")).collect::<Vec<_>>().join(" ");
@@ -395,9 +471,7 @@ mod tests {
             teams: vec![],
             sections: vec![SearchSection { anchor: None, heading: "", text: text.into(), team: None }],
         }];
-        let files = std::sync::Mutex::new(Vec::new());
-        build(&pages, "en", &|path, bytes| files.lock().unwrap().push((path, bytes)));
-        let files = files.into_inner().unwrap();
+        let files = index(&pages, "en");
         let meta: serde_json::Value =
             serde_json::from_slice(&files.iter().find(|(n, _)| n.ends_with("meta.json")).unwrap().1).unwrap();
         let keys: Vec<&String> = meta["shards"].as_object().unwrap().keys().collect();
