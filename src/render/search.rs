@@ -5,9 +5,12 @@
 //! markdown stage already extracted, never by re-parsing HTML.
 //!
 //! Layout under `search/`:
-//! - `meta.json`: `{v, pages, avg, shards: {prefix: file}}`
+//! - `meta.json`: `{v, pages, avg, stem, shards: {prefix: file}}` (`stem`:
+//!   `"en"` when terms are English stems, absent when words are as written)
 //! - `s/<prefix hex>.json`: `{term: [page gap, weight, page gap, weight, ...]}`
-//! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text], ...]}`
+//!   (weight x2, plus 1 when the page's title holds the term)
+//! - `p/<page>.json`: `{u: url, t: title, f: {part, team}, s: [[anchor, heading, text, team], ...]}`
+//!   (`team`: the team of an example's section, else null)
 //! - `filters.json`: `{part: {title: [page, ...]}, team: {name: [page, ...]}}`
 //!
 //! Postings are per page (a section-level index grows too big for common
@@ -20,6 +23,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
 use crate::compile::markdown::TextSection;
@@ -43,11 +47,18 @@ pub(crate) struct SearchSection<'a> {
     pub anchor: Option<Cow<'a, str>>,
     pub heading: &'a str,
     pub text: Cow<'a, str>,
+    /// The team whose example this section belongs to.
+    pub team: Option<&'a str>,
 }
 
 impl<'a> SearchSection<'a> {
     pub(crate) fn of(s: &'a TextSection) -> SearchSection<'a> {
-        SearchSection { anchor: s.id.as_deref().map(Into::into), heading: &s.heading, text: s.text.as_str().into() }
+        SearchSection {
+            anchor: s.id.as_deref().map(Into::into),
+            heading: &s.heading,
+            text: s.text.as_str().into(),
+            team: None,
+        }
     }
 }
 
@@ -111,27 +122,102 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
         .filter(|w| !w.is_empty() && !is_stop(w))
 }
 
-/// A page's length in words and its term counts.
-type Counted<'a> = (usize, Vec<(Cow<'a, str>, f32)>);
+/// The stemmer for a playbook's `language` (`en`, `en-GB`, ...), the one
+/// the theme's `stem.js` repeats in the browser; other languages index
+/// words as written.
+fn stemmer_for(language: &str) -> Option<Stemmer> {
+    let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    (primary == "en").then(|| Stemmer::create(Algorithm::English))
+}
 
-/// A page's length in words and its weighted term counts (headings count
-/// three times, the title five times), in no particular order.
-fn count_terms<'a>(page: &'a Page<'a>) -> Counted<'a> {
-    let mut tf: HashMap<Cow<'a, str>, f32, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::default());
+/// `word`'s stem, borrowed when the stemmer leaves the word as it is.
+fn stemmed<'a>(stemmer: Option<&Stemmer>, word: Cow<'a, str>) -> Cow<'a, str> {
+    match (stemmer, word) {
+        (None, word) => word,
+        (Some(s), Cow::Borrowed(w)) => s.stem(w),
+        (Some(s), Cow::Owned(w)) => Cow::Owned(s.stem(&w).into_owned()),
+    }
+}
+
+/// Where a term occurs in a page, in four bytes (there are millions at
+/// 10,000 chapters): body count (low 16 bits, saturating), heading count
+/// (next 8), and whether the title holds it (bit 24).
+#[derive(Clone, Copy, Default)]
+struct Tf(u32);
+
+impl Tf {
+    const TITLE: u32 = 1 << 24;
+
+    fn body(self) -> u32 {
+        self.0 & 0xffff
+    }
+
+    fn headings(self) -> u32 {
+        (self.0 >> 16) & 0xff
+    }
+
+    fn in_title(self) -> bool {
+        self.0 & Tf::TITLE != 0
+    }
+
+    fn add_body(&mut self) {
+        if self.body() < 0xffff {
+            self.0 += 1;
+        }
+    }
+
+    fn add_heading(&mut self) {
+        if self.headings() < 0xff {
+            self.0 += 1 << 16;
+        }
+    }
+
+    /// Both counts, as when two words of a page share a stem.
+    fn merge(self, other: Tf) -> Tf {
+        let body = (self.body() + other.body()).min(0xffff);
+        let headings = (self.headings() + other.headings()).min(0xff);
+        Tf(body | headings << 16 | (self.0 | other.0) & Tf::TITLE)
+    }
+}
+
+/// A page's length in words and its term counts.
+type Counted<'a> = (usize, Vec<(Cow<'a, str>, Tf)>);
+
+/// A term and where it occurs, by page number, in page order.
+type Occurrences<'a> = (Cow<'a, str>, Vec<(u32, Tf)>);
+
+/// A page's length in words and where each word occurs, as written (the
+/// merge stems each distinct word once), in no particular order.
+fn count_words<'a>(page: &'a Page<'a>) -> Counted<'a> {
+    let mut tf: HashMap<Cow<'a, str>, Tf, WordHash> = HashMap::with_capacity_and_hasher(512, WordHash::default());
     let mut len = 1;
     for section in &page.sections {
         for t in tokens(&section.text) {
-            *tf.entry(t).or_default() += 1.0;
+            tf.entry(t).or_default().add_body();
             len += 1;
         }
         for t in tokens(section.heading) {
-            *tf.entry(t).or_default() += 3.0;
+            tf.entry(t).or_default().add_heading();
         }
     }
     for t in tokens(page.title) {
-        *tf.entry(t).or_default() += 5.0;
+        tf.entry(t).or_default().0 |= Tf::TITLE;
     }
     (len, tf.into_iter().collect())
+}
+
+/// A page's weight for a term (x100): BM25 over the body, plus fixed
+/// amounts for the title and headings. Folding the title into the count
+/// (as five more mentions) let BM25's saturation erase it: a chapter
+/// titled with the word ranked below one that used it often.
+fn weight(tf: Tf, len: usize, avg: f64) -> u32 {
+    const TITLE: f64 = 2.0;
+    const HEADING: f64 = 0.6;
+    let norm = K1 * (1.0 - B + B * len as f64 / avg);
+    let body = f64::from(tf.body());
+    let bm25 = body * (K1 + 1.0) / (body + norm);
+    let fields = if tf.in_title() { TITLE } else { 0.0 } + HEADING * f64::from(tf.headings().min(2));
+    (((bm25 + fields) * 100.0).round() as u32).max(1)
 }
 
 #[derive(Serialize)]
@@ -139,6 +225,9 @@ struct Meta {
     v: u32,
     pages: usize,
     avg: u32,
+    /// The stemmer terms went through (the browser stems queries alike).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stem: Option<&'static str>,
     shards: BTreeMap<String, String>,
 }
 
@@ -147,7 +236,7 @@ struct DocFile<'a> {
     u: &'a str,
     t: &'a str,
     f: Filters<'a>,
-    s: Vec<(Option<&'a str>, &'a str, &'a str)>,
+    s: Vec<(Option<&'a str>, &'a str, &'a str, Option<&'a str>)>,
 }
 
 #[derive(Serialize)]
@@ -161,37 +250,58 @@ struct Filters<'a> {
 /// Builds every index file and hands each to `emit` (output-relative path
 /// and bytes) as soon as it is made, from several threads. The same pages in
 /// the same order give the same bytes.
-pub(crate) fn build(pages: &[Page<'_>], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    let stemmer = stemmer_for(language);
     // Tokenise a chunk of pages in parallel, then merge its term counts in
     // page order (so postings come sorted and the bytes repeat). Chunks keep
     // only one chunk's per-page counts alive, not every page's.
     const CHUNK: usize = 64;
-    let mut counts: HashMap<Cow<'_, str>, Vec<(u32, f32)>, WordHash> = HashMap::default();
+    // Stemming is most of the work when done per occurrence: each distinct
+    // word is stemmed once, here, and known by its term's number after.
+    let mut word_term: HashMap<Cow<'_, str>, usize, WordHash> = HashMap::default();
+    let mut term_ids: HashMap<Cow<'_, str>, usize, WordHash> = HashMap::default();
+    let mut counts: Vec<Occurrences<'_>> = Vec::new();
     let mut lens = Vec::with_capacity(pages.len());
     for chunk in pages.chunks(CHUNK) {
-        let counted: Vec<Counted<'_>> = chunk.par_iter().map(count_terms).collect();
+        let counted: Vec<Counted<'_>> = chunk.par_iter().map(count_words).collect();
         for (len, tf) in counted {
             let pi = lens.len() as u32;
             lens.push(len);
-            for (term, f) in tf {
-                counts.entry(term).or_default().push((pi, f));
+            for (word, f) in tf {
+                let id = match word_term.get(&word) {
+                    Some(&id) => id,
+                    None => {
+                        let term = stemmed(stemmer.as_ref(), word.clone());
+                        let id = *term_ids.entry(term.clone()).or_insert_with(|| {
+                            counts.push((term, Vec::new()));
+                            counts.len() - 1
+                        });
+                        word_term.insert(word, id);
+                        id
+                    }
+                };
+                let postings = &mut counts[id].1;
+                match postings.last_mut() {
+                    Some((last, tf)) if *last == pi => *tf = tf.merge(f),
+                    _ => postings.push((pi, f)),
+                }
             }
         }
     }
+    drop((word_term, term_ids));
     let avg = (lens.iter().sum::<usize>() as f64 / lens.len().max(1) as f64).max(1.0);
-    let weight = |(pi, f): (u32, f32)| {
-        let norm = K1 * (1.0 - B + B * lens[pi as usize] as f64 / avg);
-        let f = f64::from(f);
-        (pi, ((f * (K1 + 1.0) / (f + norm) * 100.0).round() as u32).max(1))
-    };
+    // The lowest bit says the title holds the term: the browser ranks a page
+    // whose title holds every word of a query above the rest.
+    let weigh = |(pi, tf): (u32, Tf)| (pi, weight(tf, lens[pi as usize], avg) * 2 + u32::from(tf.in_title()));
     let mut terms: Vec<Postings> =
-        counts.into_iter().map(|(t, p)| (t.into_owned(), p.into_iter().map(weight).collect())).collect();
+        counts.into_iter().map(|(t, p)| (t.into_owned(), p.into_iter().map(weigh).collect())).collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();
     let mut shards = BTreeMap::new();
     shard(&terms.iter().collect::<Vec<_>>(), 1, &mut shards, &mut files);
-    let meta = Meta { v: 2, pages: pages.len(), avg: avg.round() as u32, shards };
+    let stem = stemmer.is_some().then_some("en");
+    let meta = Meta { v: 3, pages: pages.len(), avg: avg.round() as u32, stem, shards };
     files.push((format!("{DIR}meta.json"), json(&meta)));
     files.push((format!("{DIR}filters.json"), json(&filters(pages))));
     for (path, bytes) in files {
@@ -202,7 +312,7 @@ pub(crate) fn build(pages: &[Page<'_>], emit: &(dyn Fn(String, Vec<u8>) + Sync))
             u: &page.url,
             t: page.title,
             f: Filters { part: page.part, team: &page.teams },
-            s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref())).collect(),
+            s: page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading, s.text.as_ref(), s.team)).collect(),
         };
         emit(format!("{DIR}p/{pi}.json"), json(&doc));
     });
@@ -305,6 +415,52 @@ mod tests {
         assert_eq!(t, ["team", "roadmap", "re", "planned", "q3", "dont", "panic"]);
     }
 
+    fn index(pages: &[Page<'_>], language: &str) -> Vec<(String, Vec<u8>)> {
+        let files = std::sync::Mutex::new(Vec::new());
+        build(pages, language, &|path, bytes| files.lock().unwrap().push((path, bytes)));
+        files.into_inner().unwrap()
+    }
+
+    fn page<'a>(title: &'a str, text: &str) -> Page<'a> {
+        Page {
+            url: format!("/{title}/"),
+            title,
+            part: None,
+            teams: vec![],
+            sections: vec![SearchSection { anchor: None, heading: "", text: text.to_string().into(), team: None }],
+        }
+    }
+
+    /// `term`'s postings as (page, weight x2 + title bit), from the shards.
+    fn postings(files: &[(String, Vec<u8>)], term: &str) -> Vec<(u64, u64)> {
+        let shard = files.iter().filter(|(n, _)| n.contains("/s/")).find_map(|(_, b)| {
+            let shard: serde_json::Value = serde_json::from_slice(b).unwrap();
+            shard.get(term).cloned()
+        });
+        let flat: Vec<u64> = shard.unwrap().as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        let mut page = 0;
+        flat.chunks(2)
+            .map(|p| {
+                page += p[0];
+                (page, p[1])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_sharing_a_stem_count_as_one_term_per_page() {
+        let pages =
+            [page("a", "roadmaps roadmap planning"), page("b", "roadmap planning the plans"), page("c", "other")];
+        let files = index(&pages, "en");
+        let roadmap = postings(&files, "roadmap");
+        assert_eq!(roadmap.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1], "one posting per page");
+        assert!(roadmap[0].1 > roadmap[1].1, "two mentions weigh more than one: {roadmap:?}");
+        assert_eq!(postings(&files, "plan").len(), 2, "planning and plans share the stem plan");
+        // Another language: words as written.
+        let files = index(&pages, "fr");
+        assert_eq!(postings(&files, "roadmaps").len(), 1);
+    }
+
     #[test]
     fn big_shards_split_by_longer_prefixes() {
         let text = (0..4000).map(|i| format!("hello{i} help{i}")).collect::<Vec<_>>().join(" ");
@@ -313,11 +469,9 @@ mod tests {
             title: "A",
             part: None,
             teams: vec![],
-            sections: vec![SearchSection { anchor: None, heading: "", text: text.into() }],
+            sections: vec![SearchSection { anchor: None, heading: "", text: text.into(), team: None }],
         }];
-        let files = std::sync::Mutex::new(Vec::new());
-        build(&pages, &|path, bytes| files.lock().unwrap().push((path, bytes)));
-        let files = files.into_inner().unwrap();
+        let files = index(&pages, "en");
         let meta: serde_json::Value =
             serde_json::from_slice(&files.iter().find(|(n, _)| n.ends_with("meta.json")).unwrap().1).unwrap();
         let keys: Vec<&String> = meta["shards"].as_object().unwrap().keys().collect();

@@ -32,6 +32,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
                     lead.join(" "),
                     rendered.sections.first().map_or("", |s| s.text.as_str())
                 )),
+                team: None,
             }];
             sections.extend(rendered.sections.iter().skip(1).map(search::SearchSection::of));
             let mut teams = Vec::new();
@@ -46,8 +47,14 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
                     anchor: Some(Cow::Owned(example.anchor())),
                     heading: &example.meta.title,
                     text: ex_sections.first().map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.text.as_str())),
+                    team: Some(&team.name),
                 });
-                sections.extend(ex_sections.iter().skip(1).map(search::SearchSection::of));
+                sections.extend(
+                    ex_sections
+                        .iter()
+                        .skip(1)
+                        .map(|s| search::SearchSection { team: Some(&team.name), ..search::SearchSection::of(s) }),
+                );
             }
             search::Page {
                 url: format!("/{}", c.route.url_path()),
@@ -69,7 +76,7 @@ pub(crate) fn search_index(site: &Site, emit: &(dyn Fn(Route, Vec<u8>) + Sync)) 
     }
     // The index names its own files (hex shard prefixes, page numbers), and
     // they are routes like any other.
-    search::build(&pages, &|path, bytes| {
+    search::build(&pages, &site.config.language, &|path, bytes| {
         if let Ok(route) = Route::file(&path) {
             emit(route, bytes);
         }

@@ -15,17 +15,21 @@ export const bin = process.env.PLAYBOOK_BIN || join(repo, "target/debug/playbook
 export const testEnv = { ...process.env, SOURCE_DATE_EPOCH: "1795564800", NO_COLOR: "1" };
 
 /** Copies the frozen test handbook into a fresh folder and builds it. */
-export function buildBundled(args = []) {
-  return buildCopy("tests/fixtures/handbook", args);
+export function buildBundled(args = [], edit) {
+  return buildCopy("tests/fixtures/handbook", args, edit);
 }
 
-/** Copies a playbook of the repository (by path) into a fresh folder and builds it. */
-export function buildCopy(from, args = []) {
+/**
+ * Copies a playbook of the repository (by path) into a fresh folder and
+ * builds it; `edit(root)`, when given, changes the copy first.
+ */
+export function buildCopy(from, args = [], edit) {
   const root = mkdtempSync(join(tmpdir(), "playbook-browser-"));
   cpSync(join(repo, from), root, {
     recursive: true,
     filter: (src) => !src.includes("/public"),
   });
+  edit?.(root);
   const run = spawnSync(bin, ["build", "-q", ...args], { cwd: root, encoding: "utf8", env: testEnv });
   if (run.status !== 0) throw new Error(`playbook build failed: ${run.stderr}`);
   return { root, out: join(root, "public") };

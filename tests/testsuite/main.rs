@@ -22,3 +22,4 @@ mod reliability;
 mod serve;
 mod serve_abuse;
 mod serve_edits;
+mod stemming;

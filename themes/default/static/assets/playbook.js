@@ -137,6 +137,7 @@
           a.href = r.url;
           a.tabIndex = -1;
           a.appendChild(text("span", "r-title", r.title));
+          if (r.where) a.appendChild(text("span", "r-where", r.where));
           if (r.heading && r.heading !== r.title) a.appendChild(text("span", "r-heading", r.heading));
           a.appendChild(text("span", "r-excerpt", r.excerpt, true));
           li.appendChild(a);
