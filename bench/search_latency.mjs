@@ -52,8 +52,9 @@
 //           results. (Double rAF would also wait for the next vsync, up to
 //           16.7 ms more than the paint; the figure would be an overestimate.)
 // The reported time is paint - t0: it includes the page's input debounce
-// (read from the site's assets/playbook.js, `setTimeout(run, N)` on every
-// input event) and, for cold runs, every fetch.
+// (read from the site's assets/playbook.js: `setTimeout(run, N)` on every
+// input event, or none when the page runs the search on every input) and,
+// for cold runs, every fetch.
 //
 // Cases:
 //   cold                  fresh browser context (empty HTTP cache), page
@@ -268,7 +269,9 @@ async function measure(page, query) {
 const summary = [];
 for (const dir of sites) {
   const js = readFileSync(join(dir, "assets/playbook.js"), "utf8");
-  const debounce = Number((js.match(/setTimeout\(run,\s*(\d+)\)/) || [])[1] ?? NaN);
+  // `setTimeout(run, N)` on input, or no debounce: run on every input event.
+  const debounce = /addEventListener\("input", run\)/.test(js) ? 0
+    : Number((js.match(/setTimeout\(run,\s*(\d+)\)/) || [])[1] ?? NaN);
   if (Number.isNaN(debounce)) throw new Error("could not find the search debounce in assets/playbook.js");
   const meta = JSON.parse(readFileSync(join(dir, "search/meta.json"), "utf8"));
   const path = (PAGE === "chapter" ? JSON.parse(readFileSync(join(dir, "search/p/0.json"), "utf8")).u : PAGE)

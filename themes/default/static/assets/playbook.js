@@ -91,10 +91,15 @@
     var panel = input.parentNode.querySelector(".search-panel");
     var list = document.getElementById("pb-search-results");
     var status = panel.querySelector(".search-status");
-    var engine = null, active = -1, seq = 0, timer = null;
+    var engine = null, active = -1, seq = 0;
 
     function load() {
       if (!engine) {
+        // The engine imports stem.js: fetch it beside the engine, not after.
+        var preload = document.createElement("link");
+        preload.rel = "modulepreload";
+        preload.href = input.dataset.index.replace(/search\.js$/, "stem.js");
+        document.head.appendChild(preload);
         engine = import(input.dataset.index).then(function (s) {
           return s.init(document.body.dataset.base || "/").then(function () { return s; });
         });
@@ -151,7 +156,9 @@
       });
     }
     input.addEventListener("focus", load);
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 80); });
+    // No debounce: a search takes milliseconds once its shards are here,
+    // and `seq` drops the answer to a query the reader has typed past.
+    input.addEventListener("input", run);
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); select(active + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }

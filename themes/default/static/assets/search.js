@@ -41,6 +41,19 @@ export async function init(siteBase) {
   meta = await get("meta.json");
 }
 
+// Stems by word: ranking and excerpts stem every word of the leading
+// pages, thousands of calls per query, over a small vocabulary.
+const stems = new Map();
+function stemmed(word) {
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size > 100000) stems.clear();
+    s = stem(word);
+    stems.set(word, s);
+  }
+  return s;
+}
+
 /**
  * Top results: [{title, heading, where (part, and team for an example), url, excerpt (HTML with <mark>), filters}].
  * `filters` narrows to pages with all the given values: {team: "Payments", part: "Principles"}.
@@ -50,7 +63,7 @@ export async function search(query, { limit = 8, filters = null } = {}) {
   if (!words.length || !meta) return [];
   // The index holds stems when meta.stem says so: the query's words go
   // through the same stemmer (stem.js repeats the builder's).
-  const key = meta.stem === "en" ? stem : (w) => w;
+  const key = meta.stem === "en" ? stemmed : (w) => w;
   const terms = [...new Set(words.map(key))];
   const hit = (token) => {
     const k = key(token);
