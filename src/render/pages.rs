@@ -40,12 +40,54 @@ impl Page {
 type NavArgs = (Option<usize>, Option<usize>);
 
 /// The principles at a glance, then every chapter.
+/// The home page's size stays bounded like every other page's: past this
+/// many chapters it lists parts with their counts, not every chapter (at
+/// 10,000 chapters it had grown to 8.4 MB); it shows at most this many
+/// principle cards and top-level parts.
+const HOME_CHAPTERS: usize = 60;
+const HOME_PRINCIPLES: usize = 12;
+const HOME_PARTS: usize = 100;
+
 pub(crate) fn home(l: &Lookups<'_>) -> Page {
     let site = l.site;
-    let principles: Vec<_> =
-        site.chapters.iter().filter(|c| !c.card.is_empty()).map(|c| chapter_item(site, c)).collect();
-    let chapters: Vec<_> = site.chapters.iter().map(|c| chapter_item(site, c)).collect();
-    let page = Home { title: &site.config.title, url: l.url(&route::home()), principles, chapters };
+    let with_card = site.chapters.iter().filter(|c| !c.card.is_empty());
+    let principles: Vec<_> = with_card.clone().take(HOME_PRINCIPLES).map(|c| chapter_item(site, c)).collect();
+    let more_principles = with_card.count() - principles.len();
+    let listed = site.chapters.len() <= HOME_CHAPTERS;
+    let mut groups: Vec<HomeGroup> = Vec::new();
+    let mut keys: Vec<Option<usize>> = Vec::new();
+    for c in &site.chapters {
+        let top = l.chains[c.index].first().copied();
+        if keys.last() != Some(&top) {
+            keys.push(top);
+            let part = top.and_then(|i| site.parts.get(i));
+            groups.push(HomeGroup {
+                title: part.map(|p| p.title.as_str()),
+                url: part.map(|p| l.url(&p.route)),
+                description: part.map_or("", |p| p.description.as_str()),
+                count: 0,
+                chapters: Vec::new(),
+            });
+        }
+        if let Some(group) = groups.last_mut() {
+            group.count += 1;
+            if listed {
+                group.chapters.push(chapter_item(site, c));
+            }
+        }
+    }
+    let more_groups = groups.len().saturating_sub(HOME_PARTS);
+    groups.truncate(HOME_PARTS);
+    let chapters = if listed { site.chapters.iter().map(|c| chapter_item(site, c)).collect() } else { Vec::new() };
+    let page = Home {
+        title: &site.config.title,
+        url: l.url(&route::home()),
+        principles,
+        more_principles,
+        chapters,
+        groups,
+        more_groups,
+    };
     Page::new(l, "index.html", route::home(), &page, Some((None, None)))
 }
 

@@ -258,7 +258,27 @@ pub(crate) fn example_view<'a>(
 pub(crate) struct Home<'a> {
     pub title: &'a str,
     pub url: String,
+    /// The first chapters with a principle card (a bounded number).
     pub principles: Vec<ChapterItem<'a>>,
+    /// Principles past those shown.
+    pub more_principles: usize,
+    /// Every chapter in reading order, or none when there are too many for
+    /// one page (then `groups` carry counts instead).
+    pub chapters: Vec<ChapterItem<'a>>,
+    /// The chapters by top-level part, in reading order (a bounded number).
+    pub groups: Vec<HomeGroup<'a>>,
+    /// Top-level parts past those shown.
+    pub more_groups: usize,
+}
+
+/// A top-level part on the home page (no title: chapters outside parts).
+#[derive(Serialize)]
+pub(crate) struct HomeGroup<'a> {
+    pub title: Option<&'a str>,
+    pub url: Option<String>,
+    pub description: &'a str,
+    pub count: usize,
+    /// Its chapters, or none when the home page lists only parts.
     pub chapters: Vec<ChapterItem<'a>>,
 }
 

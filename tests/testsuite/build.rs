@@ -111,6 +111,39 @@ fn sidebar_size_does_not_grow_with_the_playbook() {
 }
 
 #[test]
+fn the_home_page_groups_chapters_by_part_and_stays_bounded() {
+    // Small: every chapter, under its part's heading, in reading order.
+    let small = Fixture::generated(&["--chapters", "40", "--parts", "4", "--teams", "0", "--seed", "3"]);
+    small.build(&[]).ok();
+    let home = small.page("index.html");
+    assert_eq!(home.matches("class=\"group-title\"").count(), 4, "one heading per part");
+    let contents = home.split("id=\"contents\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert_eq!(contents.matches("<li><a href=").count(), 40, "every chapter listed once");
+    assert!(home.contains("All chapters") && !home.contains("All parts"));
+    assert_eq!(home.matches("class=\"principle\"").count(), 12, "at most 12 principle cards");
+    assert!(home.contains("And 28 more principles, in the chapters below."), "the rest are counted");
+
+    // Large: parts with counts instead of chapters; the page does not grow
+    // with the playbook.
+    let large = Fixture::generated(&["--chapters", "400", "--parts", "4", "--teams", "0", "--seed", "3"]);
+    let larger = Fixture::generated(&["--chapters", "1200", "--parts", "4", "--teams", "0", "--seed", "3"]);
+    large.build(&[]).ok();
+    larger.build(&[]).ok();
+    let home = large.page("index.html");
+    assert!(home.contains("All parts") && !home.contains("<ul class=\"chapter-list\">"), "parts, not chapters");
+    let counts: usize = home
+        .split("<span class=\"count\">")
+        .skip(1)
+        .map(|s| s.split(' ').next().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(counts, 400, "the parts' counts add up to every chapter");
+    let bigger = larger.page("index.html");
+    assert!(bigger.len() < home.len() + 200, "home page size bounded: {} vs {}", bigger.len(), home.len());
+    let problems = broken_links(&large.out(), "/");
+    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
+}
+
+#[test]
 fn team_edition_shows_only_that_team() {
     let f = Fixture::handbook();
     f.build(&["--team", "growth"]).ok();
