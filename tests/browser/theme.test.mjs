@@ -96,3 +96,38 @@ test("keyboard: the skip link is the first stop and moves focus to the content",
   assert.equal(await page.evaluate(() => document.activeElement.id), "pb-main");
   await context.close();
 });
+
+test("phone reading comfort: checklist lines hang under their text, dates stay whole; a calm current item in dark mode", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto(server.url + "onboarding/", { waitUntil: "networkidle" });
+  // Per wrapped checklist item: the left edge of its first and second lines of text.
+  const items = await page.evaluate(() => [...document.querySelectorAll("li")].filter((li) => li.querySelector(":scope > input[type=checkbox]")).map((li) => {
+    const lines = new Map();
+    const walk = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+    for (let n; (n = walk.nextNode());) {
+      for (let i = 0; i < n.length; i++) {
+        if (/\s/.test(n.data[i])) continue;
+        const r = document.createRange();
+        r.setStart(n, i); r.setEnd(n, i + 1);
+        const box = r.getClientRects()[0];
+        if (!box) continue;
+        const y = [...lines.keys()].find((k) => Math.abs(k - box.top) < 5) ?? box.top;
+        lines.set(y, Math.min(lines.get(y) ?? Infinity, box.left));
+      }
+    }
+    return [...lines.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }).filter((lefts) => lefts.length > 1));
+  assert.ok(items.length > 0, "some checklist item wraps at 360 px");
+  for (const [first, second] of items) assert.ok(Math.abs(first - second) <= 3, `second line at ${second}, text at ${first}`);
+
+  await page.goto(server.url + "principles/own-the-roadmap/", { waitUntil: "networkidle" });
+  const times = await page.$$eval("main time", (all) => all.map((t) => t.getClientRects().length));
+  assert.ok(times.length > 0 && times.every((n) => n === 1), `each date on one line: ${times}`);
+  const [current, body] = await page.evaluate(() => [
+    getComputedStyle(document.querySelector('.nav-list a[aria-current="page"]')).backgroundColor,
+    getComputedStyle(document.body).backgroundColor]);
+  const lum = (c) => c.match(/\d+/g).slice(0, 3).reduce((s, v) => s + Number(v), 0) / 3;
+  assert.ok(Math.abs(lum(current) - lum(body)) < 40, `current item ${current} on ${body}: not a bright block`);
+  await context.close();
+});

@@ -153,6 +153,11 @@ fn team_edition_shows_only_that_team() {
     assert!(f.out().join("teams/growth/index.html").is_file());
     assert!(!f.out().join("teams/payments").exists(), "other team pages must not be built");
     assert!(chapter.contains("Growth edition"));
+    let team = f.page("teams/growth/index.html");
+    for page in [&chapter, &team] {
+        assert!(!page.contains("<p class=\"meta\"> ·"), "an example's byline starts with a stray separator");
+    }
+    assert!(team.contains("<p class=\"meta\">by "), "the byline starts with its author");
     let problems = broken_links(&f.out(), "/");
     assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
 
