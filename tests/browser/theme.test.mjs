@@ -131,3 +131,29 @@ test("phone reading comfort: checklist lines hang under their text, dates stay w
   assert.ok(Math.abs(lum(current) - lum(body)) < 40, `current item ${current} on ${body}: not a bright block`);
   await context.close();
 });
+
+test("wide screens: every page kind keeps a reading measure, and the sidebar rule runs the page's height", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  for (const path of ["", "principles/own-the-roadmap/", "practice/", "teams/", "teams/payments/", "onboarding/", "tags/career/"]) {
+    await page.goto(server.url + path, { waitUntil: "networkidle" });
+    // Characters per full line of the longest paragraph (its last line left out).
+    const perLine = await page.evaluate(() => {
+      // Prose, not the home page's compact cards.
+      const p = [...document.querySelectorAll("main p, main .chapter-list li")].filter((e) => !e.closest(".cards")).sort((a, b) => b.textContent.length - a.textContent.length)[0];
+      const r = document.createRange();
+      r.selectNodeContents(p);
+      const tops = new Set([...r.getClientRects()].map((b) => Math.round(b.top)));
+      return tops.size > 1 ? Math.round(p.textContent.length / (tops.size - 0.5)) : null;
+    });
+    if (perLine !== null) assert.ok(perLine >= 50 && perLine <= 90, `/${path}: ${perLine} characters a line`);
+    const [rule, mainHeight, layoutHeight] = await page.evaluate(() => {
+      const main = document.querySelector("main");
+      return [getComputedStyle(main).borderLeftWidth, main.getBoundingClientRect().height,
+        document.querySelector(".layout").getBoundingClientRect().height];
+    });
+    assert.equal(rule, "1px", `/${path}: the rule is the page column's edge`);
+    assert.ok(mainHeight >= layoutHeight - 1, `/${path}: page column ${mainHeight} of ${layoutHeight}`);
+  }
+  await context.close();
+});
