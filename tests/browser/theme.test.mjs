@@ -37,17 +37,24 @@ for (const scheme of ["light", "dark"]) {
   });
 }
 
-test("an onboarding checklist tick survives a reload", async () => {
+test("an onboarding checklist tick survives a reload, and the progress count follows it", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(server.url + "onboarding/");
   const boxes = page.locator(".checklist input[type=checkbox]");
-  assert.ok((await boxes.count()) >= 8, "the path has checklist items");
+  const total = await boxes.count();
+  assert.ok(total >= 8, "the path has checklist items");
+  const progress = page.locator(".checklist-progress");
+  assert.equal(await progress.textContent(), `0 of ${total} done`);
   assert.equal(await boxes.nth(2).isChecked(), false);
   await boxes.nth(2).check();
+  assert.equal(await progress.textContent(), `1 of ${total} done`);
   await page.reload();
   assert.equal(await page.locator(".checklist input[type=checkbox]").nth(2).isChecked(), true);
   assert.equal(await page.locator(".checklist input[type=checkbox]").nth(1).isChecked(), false);
+  assert.equal(await page.locator(".checklist-progress").textContent(), `1 of ${total} done`);
+  await page.click(".checklist-reset");
+  assert.equal(await page.locator(".checklist-progress").textContent(), `0 of ${total} done`);
   await context.close();
 });
 

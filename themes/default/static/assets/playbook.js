@@ -62,6 +62,14 @@
     var saved = {};
     try { saved = JSON.parse(store(key) || "{}"); } catch (e) { saved = {}; }
     var boxes = box.querySelectorAll("input[type=checkbox]");
+    var progress = document.querySelector(".checklist-progress");
+    function count() {
+      if (!progress || !boxes.length) return;
+      var done = 0;
+      boxes.forEach(function (input) { if (input.checked) done++; });
+      progress.textContent = done + " of " + boxes.length + " done";
+      progress.hidden = false;
+    }
     boxes.forEach(function (input, i) {
       // `{#key}` at the end of an item names its tick, so rewording the item keeps it.
       var id = input.getAttribute("data-key") || input.getAttribute("aria-label") || String(i);
@@ -70,8 +78,10 @@
       input.addEventListener("change", function () {
         saved[id] = input.checked;
         store(key, JSON.stringify(saved));
+        count();
       });
     });
+    count();
     var reset = document.querySelector(".checklist-reset");
     if (reset && boxes.length) {
       reset.hidden = false;
@@ -79,6 +89,7 @@
         store(key, null);
         saved = {};
         boxes.forEach(function (input) { input.checked = input.defaultChecked; });
+        count();
       });
     }
   }
