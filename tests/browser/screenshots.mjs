@@ -3,7 +3,7 @@
 // and captures the home and a chapter page at desktop and phone width.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { buildBundled, launch, repo, serveStatic } from "./helpers.mjs";
+import { buildCopy, launch, repo, serveStatic } from "./helpers.mjs";
 
 const shots = [
   ["home-desktop", "", { width: 1280, height: 860 }],
@@ -11,11 +11,12 @@ const shots = [
   ["home-phone", "", { width: 390, height: 800 }],
   ["chapter-phone", "principles/own-the-roadmap/", { width: 390, height: 800 }],
   ["chapter-dark", "principles/ship-small-ship-fast/", { width: 1280, height: 860 }, "dark"],
+  ["onboarding-desktop", "onboarding/", { width: 1280, height: 860 }],
 ];
 
 const dir = join(repo, "docs/screenshots");
 mkdirSync(dir, { recursive: true });
-const site = buildBundled();
+const site = buildCopy("playbook");
 const server = await serveStatic(site.out);
 const browser = await launch();
 for (const [name, path, viewport, scheme = "light"] of shots) {
