@@ -39,7 +39,6 @@ impl Page {
 /// The sidebar a page shows: (current chapter, current part).
 type NavArgs = (Option<usize>, Option<usize>);
 
-/// The principles at a glance, then every chapter.
 /// The home page's size stays bounded like every other page's: past this
 /// many chapters it lists parts with their counts, not every chapter (at
 /// 10,000 chapters it had grown to 8.4 MB); it shows at most this many
@@ -48,6 +47,7 @@ const HOME_CHAPTERS: usize = 60;
 const HOME_PRINCIPLES: usize = 12;
 const HOME_PARTS: usize = 100;
 
+/// The principles at a glance, then the chapters by part.
 pub(crate) fn home(l: &Lookups<'_>) -> Page {
     let site = l.site;
     let with_card = site.chapters.iter().filter(|c| !c.card.is_empty());
@@ -55,11 +55,13 @@ pub(crate) fn home(l: &Lookups<'_>) -> Page {
     let more_principles = with_card.count() - principles.len();
     let listed = site.chapters.len() <= HOME_CHAPTERS;
     let mut groups: Vec<HomeGroup> = Vec::new();
-    let mut keys: Vec<Option<usize>> = Vec::new();
+    // Reading order keeps a part's chapters together: a new group starts
+    // where the top-level part changes.
+    let mut current: Option<Option<usize>> = None;
     for c in &site.chapters {
         let top = l.chains[c.index].first().copied();
-        if keys.last() != Some(&top) {
-            keys.push(top);
+        if current != Some(top) {
+            current = Some(top);
             let part = top.and_then(|i| site.parts.get(i));
             groups.push(HomeGroup {
                 title: part.map(|p| p.title.as_str()),

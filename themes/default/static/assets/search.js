@@ -65,10 +65,9 @@ export async function search(query, { limit = 8, filters = null } = {}) {
   // through the same stemmer (stem.js repeats the builder's).
   const key = meta.stem === "en" ? stemmed : (w) => w;
   const terms = [...new Set(words.map(key))];
-  const hit = (token) => {
-    const k = key(token);
-    return terms.some((q) => k.startsWith(q)) || words.some((w) => token.startsWith(w));
-  };
+  // Whether a page's token is the query word `w` (same stem, or typed so far).
+  const matches = (token, w) => key(token).startsWith(key(w)) || token.startsWith(w);
+  const hit = (token) => words.some((w) => matches(token, w));
   let allowed = null;
   if (filters && Object.keys(filters).length) {
     const index = await get("filters.json");
@@ -82,7 +81,8 @@ export async function search(query, { limit = 8, filters = null } = {}) {
   const typed = new Map();
   words.forEach((w) => { if (!typed.has(key(w))) typed.set(key(w), w); });
   const perTerm = await Promise.all(terms.map(async (term) => {
-    const shards = await Promise.all(shardsFor(term).map(get));
+    const files = shardsFor(term);
+    const shards = await Promise.all(files.map(get));
     const scores = new Map();
     const titled = new Set();
     const idfOf = (postings) => {
@@ -129,7 +129,7 @@ export async function search(query, { limit = 8, filters = null } = {}) {
       // the one that would hold most of the likeliest slips (neighbours
       // swapped, a letter dropped or doubled).
       const near = new Set([...edits(asTyped)].map(key));
-      const loaded = new Set(shardsFor(term));
+      const loaded = new Set(files);
       const votes = new Map();
       for (const slip of slips(asTyped)) {
         const file = shardOf(key(slip));
@@ -156,9 +156,9 @@ export async function search(query, { limit = 8, filters = null } = {}) {
     .sort((a, b) => b.score - a.score || a.page - b.page);
   // Several words: among the leaders, a page with all of them under one
   // heading, or in one section, beats one that scatters them (the index
-  // knows pages, not sections; the leaders' page files do). Among titles that hold every word, the one with least else is the
-  // nearer match ("Repair the budget" before "Repair the budget before it
-  // hurts").
+  // knows pages, not sections; the leaders' page files do). Among titles
+  // that hold every word, the one nearest the query wins ("Repair the
+  // budget" before "Repair the budget before it hurts").
   const multi = words.length > 1;
   ranked = ranked.slice(0, multi ? limit + 4 : limit);
   const docs = await Promise.all(ranked.map(({ page }) => get(`p/${page}.json`)));
@@ -167,11 +167,12 @@ export async function search(query, { limit = 8, filters = null } = {}) {
   perTerm.forEach(({ term, stands }) => stands.forEach((w) => canon.set(w, term)));
   const covers = (s) => {
     const found = tokens(s);
-    return words.every((w) => found.some((t) => key(t).startsWith(key(w)) || t.startsWith(w)));
+    return words.every((w) => found.some((t) => matches(t, w)));
   };
+  const queryTerms = tokens(query).map(key);
   ranked.forEach((r, i) => {
     r.doc = docs[i];
-    if (allInTitle(r.page)) r.score *= 1 + likeness(tokens(query).map(key), tokens(r.doc.t).map((t) => canon.get(key(t)) ?? key(t)));
+    if (allInTitle(r.page)) r.score *= 1 + likeness(queryTerms, tokens(r.doc.t).map((t) => canon.get(key(t)) ?? key(t)));
     if (!multi) return;
     const sections = r.doc.s;
     // The title is the page's first heading.
