@@ -1,12 +1,15 @@
 // Lighthouse (mobile) on every page kind of a built site: prints the four
 // category scores per page (median of RUNS) and the audits that cost points
 // outside performance.
-//   node bench/lighthouse.mjs SITE_DIR [RUNS]
+//   node bench/lighthouse.mjs SITE_DIR [RUNS] [--uncompressed]
 // SITE_DIR: a build of the bundled playbook (`playbook build --root playbook
 // --out SITE_DIR`). Lighthouse comes from npm into bench/.lighthouse/ on
 // first use (`npm install lighthouse --ignore-scripts`: nothing downloads a
 // browser); it drives the system's Chromium (CHROME_PATH, default
 // /usr/bin/chromium) headless with the flags that keep it off the network.
+// The site is served gzip-compressed, as every static host serves text
+// (--uncompressed to see the difference: Lighthouse then charges the print
+// page, the whole playbook in one document, for every byte of it).
 // A benchmark, not a test: scores move with the machine's load.
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -17,7 +20,9 @@ import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const { serveStatic } = await import(resolve(here, "../tests/browser/helpers.mjs"));
-const [site, runsArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const gzip = !args.includes("--uncompressed");
+const [site, runsArg] = args.filter((a) => !a.startsWith("--"));
 if (!site) {
   console.error("usage: node bench/lighthouse.mjs SITE_DIR [RUNS]");
   process.exit(2);
@@ -47,10 +52,10 @@ const PAGES = {
 const FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run " +
   "--disable-background-networking --disable-component-update --disable-sync";
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"];
-const server = await serveStatic(resolve(site), "/");
+const server = await serveStatic(resolve(site), "/", { gzip });
 const out = mkdtempSync(join(tmpdir(), "lighthouse-"));
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-console.log(`Lighthouse, mobile, ${RUNS} run(s) each, median: performance / accessibility / best practices / SEO`);
+console.log(`Lighthouse, mobile, ${gzip ? "served gzip-compressed" : "served uncompressed"}, ${RUNS} run(s) each, median: performance / accessibility / best practices / SEO`);
 for (const [kind, path] of Object.entries(PAGES)) {
   const scores = CATEGORIES.map(() => []);
   const lost = new Set();

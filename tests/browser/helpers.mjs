@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,8 +42,12 @@ const TYPES = {
   ".xml": "application/xml", ".wasm": "application/wasm", ".txt": "text/plain",
 };
 
-/** A minimal static server for a built site, mounted at `base`. */
-export function serveStatic(dir, base = "/") {
+/**
+ * A minimal static server for a built site, mounted at `base`; with
+ * `gzip`, text is sent compressed when the client accepts it, as static
+ * hosts (GitHub Pages, Netlify, Cloudflare) send it.
+ */
+export function serveStatic(dir, base = "/", { gzip = false } = {}) {
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (!path.startsWith(base)) { res.writeHead(404); return res.end(); }
@@ -53,8 +58,14 @@ export function serveStatic(dir, base = "/") {
       res.writeHead(404, { "content-type": TYPES[".html"] });
       return res.end(readFileSync(join(dir, "404.html")));
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
-    res.end(readFileSync(file));
+    const type = TYPES[extname(file)] || "application/octet-stream";
+    const body = readFileSync(file);
+    if (gzip && /^(text|application\/(json|xml)|image\/svg)/.test(type) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+      res.writeHead(200, { "content-type": type, "content-encoding": "gzip", vary: "accept-encoding" });
+      return res.end(gzipSync(body));
+    }
+    res.writeHead(200, { "content-type": type });
+    res.end(body);
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => {
     ok({ url: `http://127.0.0.1:${server.address().port}${base}`, close: () => server.close() });
