@@ -37,7 +37,7 @@ class Events:
     """Reads the SSE stream; records the arrival time of each reload."""
     def __init__(self, addr, path):
         self.sock = socket.create_connection(addr)
-        self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {addr[0]}:{addr[1]}\r\n\r\n".encode())
         self.cond = threading.Condition()
         self.reloads = []
         threading.Thread(target=self.read, daemon=True).start()

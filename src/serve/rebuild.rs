@@ -80,6 +80,8 @@ pub(crate) struct Outcome {
     pub base: String,
     /// The theme folder, root-relative (`None` for the built-in theme).
     pub theme_dir: Option<String>,
+    /// How long each stage took, in order, for `-v`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl Rebuilder {
@@ -95,6 +97,12 @@ impl Rebuilder {
         let earlier = prev.map(Previous::earlier).unwrap_or_default();
         let compiled = compile::compile(&self.root, &self.opts, &earlier)?;
         drop(earlier);
+        let mut stages = vec![("load", compiled.timings.load), ("compile", compiled.timings.compile)];
+        let mut lap = Instant::now();
+        let mut stage = |name: &'static str| {
+            stages.push((name, lap.elapsed()));
+            lap = Instant::now();
+        };
         let site = compiled.site;
         let templates = theme::read(&site.sources, &site.config)?;
         let templates_key = templates.key();
@@ -102,6 +110,7 @@ impl Rebuilder {
             Some(p) if p.templates == templates_key => Arc::clone(&p.theme),
             _ => Arc::new(theme::build(templates)?),
         };
+        stage("theme");
         let structure = structure(&site);
         let selection = match prev {
             Some(p) if p.templates == templates_key && p.structure == structure => {
@@ -113,11 +122,13 @@ impl Rebuilder {
             (Selection::Pages(_), Some(p)) => Memory::from(Files::clone(&p.files)),
             _ => Memory::default(),
         };
+        stage("diff");
         let fresh = PrintCache::kept();
         let print = prev.map_or(&fresh, |p| &p.print);
         let plan = Plan { selection, print_cache: print, search: false };
         let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
         let files = Arc::new(sink.into_files());
+        stage("render");
         let full = matches!(plan.selection, Selection::All);
         let print = self.previous.take().map_or(fresh, |p| p.print);
         let outcome = Outcome {
@@ -128,6 +139,7 @@ impl Rebuilder {
             took: start.elapsed(),
             base: site.base.clone(),
             theme_dir: site.config.theme_dir.clone(),
+            stages,
         };
         self.previous = Some(Previous { site, theme, templates: templates_key, structure, files, print });
         Ok(outcome)
