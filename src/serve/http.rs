@@ -3,8 +3,9 @@
 //!
 //! Only files of the current build are served: a path is looked up in a map,
 //! never on disk, so `..`, encoded dots, absolute paths and symlinks cannot
-//! reach anything else. The reload script is added to HTML responses here,
-//! so the build output itself never contains it.
+//! reach anything else. The live script is added to HTML responses here, as
+//! they are sent (the page and the tag go out as separate pieces, never
+//! copied into one), so the build output itself never contains it.
 //!
 //! It holds under abuse: connections run on one thread as tasks of a tokio
 //! runtime, so a client that never reads or never finishes its headers
@@ -24,8 +25,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body::Frame;
-use http_body_util::{Either, Full};
+use http_body::{Frame, SizeHint};
+use http_body_util::Either;
 use hyper::body::Incoming;
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
 use hyper::{Method, Request, Response, StatusCode};
@@ -48,7 +49,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
 /// A comment line on event streams, so proxies and browsers keep them open.
 const PING: Duration = Duration::from_secs(15);
 
-type Body = Either<Full<Bytes>, EventStream>;
+type Body = Either<Chunks, EventStream>;
 
 /// Where to listen, and whether the address was chosen by the user.
 #[derive(Clone, Copy, Debug)]
@@ -181,7 +182,7 @@ async fn handle(req: &Request<Incoming>, shared: &ServedSite, hosts: &Hosts) -> 
     };
     if req.method() == Method::HEAD {
         let (parts, _) = response.into_parts();
-        response = Response::from_parts(parts, Either::Left(Full::new(Bytes::new())));
+        response = Response::from_parts(parts, Either::Left(Chunks::default()));
     }
     response
 }
@@ -198,7 +199,7 @@ async fn files(shared: &ServedSite) -> Response<Body> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let live = read(&shared.live);
-    let mut names: Vec<&String> = live.files.keys().collect();
+    let mut names: Vec<&String> = live.files.keys().chain(live.search.keys()).collect();
     names.sort();
     let body = serde_json::to_vec(&names).unwrap_or_default();
     drop(live);
@@ -219,10 +220,13 @@ fn lookup(shared: &ServedSite, base: &str, path: &str) -> Response<Body> {
     } else {
         rel.clone()
     };
-    if let Some(body) = live.files.get(&key) {
-        // ServedSite, not copied: pages already carry the reload script.
+    if let Some(body) = live.files.get(&key).or_else(|| live.search.get(&key)) {
+        // Shared with the site, not copied.
         let body = Bytes::from_owner(Arc::clone(body));
         drop(live);
+        if key.ends_with(".html") {
+            return page(StatusCode::OK, &body, base);
+        }
         return shared_bytes(StatusCode::OK, body, content_type(&key));
     }
     if !path.ends_with('/') && live.files.contains_key(&format!("{rel}/index.html")) {
@@ -250,10 +254,10 @@ pub(crate) fn safe_path(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn not_found(shared: &ServedSite, _base: &str) -> Response<Body> {
+fn not_found(shared: &ServedSite, base: &str) -> Response<Body> {
     let body = read(&shared.live).files.get("404.html").map(|b| Bytes::from_owner(Arc::clone(b)));
     match body {
-        Some(b) => shared_bytes(StatusCode::NOT_FOUND, b, "text/html; charset=utf-8"),
+        Some(b) => page(StatusCode::NOT_FOUND, &b, base),
         None => text(StatusCode::NOT_FOUND, "not found"),
     }
 }
@@ -267,17 +271,45 @@ fn error_page(base: &str, message: &str) -> Response<Body> {
          <body><main><h1>The playbook does not build yet</h1><pre>{text}</pre>\
          <p>Fix the sources and save: this page reloads by itself.</p></main></body></html>"
     );
-    bytes(StatusCode::SERVICE_UNAVAILABLE, inject(body.into_bytes(), base), "text/html; charset=utf-8")
+    page(StatusCode::SERVICE_UNAVAILABLE, &Bytes::from(body), base)
 }
 
-/// Adds the live-reload script to an HTML page.
-pub(crate) fn inject(mut html: Vec<u8>, base: &str) -> Vec<u8> {
+/// An HTML page with the live script before its `</body>`: three pieces
+/// of one response, the page's two halves shared with the site.
+fn page(status: StatusCode, html: &Bytes, base: &str) -> Response<Body> {
     let mut attr = String::new();
     crate::html::escape_into(&mut attr, base);
     let tag = format!("<script src=\"{attr}{PREFIX}live.js\" data-base=\"{attr}\"></script>");
+    // Searched from the end: `</body>` is in the last few bytes of a page.
     let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
-    html.splice(at..at, tag.into_bytes());
-    html
+    let body = Chunks(vec![html.slice(at..), Bytes::from(tag), html.slice(..at)]);
+    let mut response = Response::new(Either::Left(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// A response body sent as a few shared pieces, in reverse order (the
+/// next piece is popped from the end).
+#[derive(Default)]
+pub(crate) struct Chunks(Vec<Bytes>);
+
+impl http_body::Body for Chunks {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Ready(self.0.pop().map(|piece| Ok(Frame::data(piece))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.0.iter().map(|p| p.len() as u64).sum())
+    }
 }
 
 /// A tab's event stream: what `ServedSite` broadcasts, and a ping now and then.
@@ -318,7 +350,7 @@ fn bytes(status: StatusCode, body: Vec<u8>, kind: &str) -> Response<Body> {
 }
 
 fn shared_bytes(status: StatusCode, body: Bytes, kind: &str) -> Response<Body> {
-    let mut response = Response::new(Either::Left(Full::new(body)));
+    let mut response = Response::new(Either::Left(Chunks(vec![body])));
     *response.status_mut() = status;
     if let Ok(value) = kind.parse() {
         response.headers_mut().insert(CONTENT_TYPE, value);

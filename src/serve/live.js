@@ -1,5 +1,8 @@
-// playbook serve: live reload and the build-error overlay. Injected into
+// playbook serve: live updates and the build-error overlay. Injected into
 // pages by the dev server only; `playbook build` output never contains it.
+// The server says which files changed and how (see src/serve/changes.rs):
+// a page changed only inside <main> is patched in place, a stylesheet is
+// swapped, anything else reloads.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -48,12 +51,130 @@
     generation = e.data;
     clearError();
   });
-  events.addEventListener("reload", function (e) { generation = e.data; reload(); });
+  events.addEventListener("change", function (e) {
+    var change = JSON.parse(e.data);
+    generation = String(change.generation);
+    clearError();
+    if (change.other || !change.pages) return reload();
+    change.css.forEach(swapStylesheet);
+    var scope = change.pages[shownFile()];
+    if (scope === "page") reload();
+    else if (scope === "main") patch();
+  });
   events.addEventListener("build-error", function (e) { showError(JSON.parse(e.data)); });
   events.addEventListener("ok", clearError);
 
   function reload() {
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();
+  }
+
+  // The file this tab shows, as the server names it (`a/b/index.html`).
+  function shownFile() {
+    if (document.body.classList.contains("kind-404")) return "404.html";
+    var path = decodeURIComponent(location.pathname);
+    path = path.indexOf(base) === 0 ? path.slice(base.length) : path.replace(/^\//, "");
+    return path === "" || /\/$/.test(path) ? path + "index.html" : path;
+  }
+
+  function swapStylesheet(file) {
+    var links = document.querySelectorAll("link[rel=stylesheet]");
+    links.forEach(function (link) {
+      if (new URL(link.href).pathname !== base + file) return;
+      var fresh = link.cloneNode();
+      fresh.href = base + file + "?v=" + generation;
+      // The old sheet stays until the new one has loaded: no flash.
+      fresh.addEventListener("load", function () { link.remove(); });
+      link.after(fresh);
+    });
+  }
+
+  // Only the inside of <main> changed: fetch the page and bring the shown
+  // <main> in line with it, node by node, so what did not change (and the
+  // reader's scroll, focus, ticks and open <details>) stays as it is.
+  var patching = Promise.resolve();
+  function patch() {
+    patching = patching.then(function () {
+      return fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); });
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+      var shown = document.querySelector("main");
+      if (!fresh || !shown) return reload();
+      morph(shown, fresh);
+      document.dispatchEvent(new CustomEvent("playbook:patched", { detail: { generation: generation } }));
+    }).catch(reload);
+  }
+
+  function morph(from, to) {
+    if (from.nodeType !== 1) {
+      if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
+      return;
+    }
+    // The reader's state is theirs: a <details> stays open or closed, and
+    // the focused control is not disabled (that would drop the focus; the
+    // theme's script enables controls again after a patch).
+    var keep = from.nodeName === "DETAILS" ? "open" : from === document.activeElement ? "disabled" : "";
+    var i, name;
+    for (i = from.attributes.length - 1; i >= 0; i--) {
+      name = from.attributes[i].name;
+      if (!to.hasAttribute(name) && name !== keep) from.removeAttribute(name);
+    }
+    for (i = 0; i < to.attributes.length; i++) {
+      name = to.attributes[i].name;
+      if (name === keep) continue;
+      if (from.getAttribute(name) !== to.attributes[i].value) from.setAttribute(name, to.attributes[i].value);
+    }
+    morphChildren(from, to);
+  }
+
+  function morphChildren(parent, to) {
+    var cur = parent.firstChild;
+    var want = to.firstChild;
+    while (want) {
+      if (!cur) { parent.appendChild(document.importNode(want, true)); want = want.nextSibling; continue; }
+      // Moves are looked for between elements only: a text node (often a
+      // line break) would match the first one ahead and shift the rest.
+      if (cur.nodeType === 1 && want.nodeType === 1 && !alike(cur, want)) {
+        var later = alikeAhead(cur.nextSibling, want);
+        if (later) {
+          // Removed: the shown nodes up to the one wanted.
+          while (cur !== later) { var gone = cur; cur = cur.nextSibling; parent.removeChild(gone); }
+        } else {
+          // Inserted: the wanted nodes up to the one shown.
+          var match = alikeAhead(want.nextSibling, cur);
+          while (match && want !== match) { parent.insertBefore(document.importNode(want, true), cur); want = want.nextSibling; }
+        }
+      }
+      var next = cur.nextSibling;
+      if (cur.isEqualNode(want)) {
+        // Unchanged.
+      } else if (cur.nodeType === want.nodeType && cur.nodeName === want.nodeName &&
+          (cur.nodeType !== 1 || cur.id === want.id)) {
+        morph(cur, want);
+      } else {
+        parent.replaceChild(document.importNode(want, true), cur);
+      }
+      cur = next;
+      want = want.nextSibling;
+    }
+    while (cur) { var rest = cur.nextSibling; parent.removeChild(cur); cur = rest; }
+  }
+
+  // The same node, or the same element with the same text: scripts change
+  // attributes and state (a checkbox enabled), which must not make an
+  // unchanged item look new, or a tick would move to its neighbour.
+  function alike(a, b) {
+    return a.isEqualNode(b) || (a.nodeType === 1 && a.nodeName === b.nodeName && a.id === b.id &&
+      a.textContent === b.textContent);
+  }
+
+  // The first of the next few elements alike to `node`.
+  function alikeAhead(start, node) {
+    for (var n = start, k = 0; n && k < 16; n = n.nextSibling) {
+      if (n.nodeType !== 1) continue;
+      if (alike(n, node)) return n;
+      k++;
+    }
+    return null;
   }
 })();

@@ -5,9 +5,9 @@
 pub(crate) mod rebuild;
 pub(crate) mod watch;
 
+mod changes;
 mod http;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use bytes::Bytes;
@@ -15,14 +15,16 @@ use tokio::sync::mpsc;
 
 pub(crate) use http::{Bind, bind, is_loopback, run};
 
-use crate::render::search;
 use crate::sync::{lock, write};
 use crate::write::sink::Files;
 
 /// What the server shows right now.
 pub(crate) struct Live {
-    /// The last good site (empty until the first build succeeds).
+    /// The last good site (empty until the first build succeeds), its
+    /// search index aside.
     pub files: Arc<Files>,
+    /// The search index, built after the site it indexes is served.
+    pub search: Arc<Files>,
     /// The current build error, as plain text, if the last build failed.
     pub error: Option<String>,
     /// Bumped on every successful rebuild that changed pages.
@@ -35,27 +37,26 @@ pub(crate) struct Live {
 /// reading is dropped instead of holding messages for ever.
 const TAB_QUEUE: usize = 16;
 
-/// A page as built, and the same page with the reload script.
-type Injected = (Arc<[u8]>, Arc<[u8]>);
-
 /// The served site and the tabs watching it.
 pub(crate) struct ServedSite {
     pub live: RwLock<Live>,
     tabs: Mutex<Vec<mpsc::Sender<Bytes>>>,
     /// The URL path the site is served under (`/`, `/handbook/`).
     base: RwLock<String>,
-    /// Pages with the reload script added, by the page they came from: made
-    /// once per changed page, then served without a copy per request.
-    injected: Mutex<HashMap<String, Injected>>,
 }
 
 impl ServedSite {
     pub(crate) fn new(base: String) -> Arc<ServedSite> {
         Arc::new(ServedSite {
-            live: RwLock::new(Live { files: Arc::new(Files::new()), error: None, generation: 0, indexed: 0 }),
+            live: RwLock::new(Live {
+                files: Arc::new(Files::new()),
+                search: Arc::new(Files::new()),
+                error: None,
+                generation: 0,
+                indexed: 0,
+            }),
             tabs: Mutex::new(Vec::new()),
             base: RwLock::new(base),
-            injected: Mutex::new(HashMap::new()),
         })
     }
 
@@ -65,60 +66,24 @@ impl ServedSite {
 
     /// Moves the site to another base path (`base_url` edited while serving).
     pub(crate) fn set_base(&self, base: String) {
-        let mut current = write(&self.base);
-        if *current != base {
-            // The reload script names the base: every page is made again.
-            lock(&self.injected).clear();
-            *current = base;
-        }
+        *write(&self.base) = base;
     }
 
-    /// Publishes a new site and tells every tab to reload. Returns its
-    /// generation. Until its own search index is ready, the previous index
-    /// stays served (searches stay possible, a little behind).
-    pub(crate) fn publish(&self, files: &Files) -> u64 {
-        let mut files = self.with_live_script(files);
-        let generation = {
+    /// Publishes a new site and tells every tab what changed (see
+    /// `changes`). Returns its generation. Until its own search index is
+    /// ready, the previous index stays served (searches stay possible, a
+    /// little behind).
+    pub(crate) fn publish(&self, files: &Arc<Files>) -> u64 {
+        let (generation, changes) = {
             let mut live = write(&self.live);
-            if !files.keys().any(|k| k.starts_with(search::DIR)) {
-                let old: Vec<_> = live
-                    .files
-                    .iter()
-                    .filter(|(k, _)| k.starts_with(search::DIR))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                Arc::make_mut(&mut files).extend(old);
-            }
-            live.files = files;
+            let changes = changes::between(&live.files, files);
+            live.files = Arc::clone(files);
             live.error = None;
             live.generation += 1;
-            live.generation
+            (live.generation, changes)
         };
-        self.broadcast(&format!("event: reload\ndata: {generation}\n\n"));
+        self.broadcast(&changes::event(generation, &changes));
         generation
-    }
-
-    /// The site as served: every page with the reload script, reusing the
-    /// page made last time when its source is the same (shared) page.
-    fn with_live_script(&self, files: &Files) -> Arc<Files> {
-        let base = self.base();
-        let mut cache = lock(&self.injected);
-        let mut fresh = HashMap::with_capacity(cache.len());
-        let mut out = Files::with_capacity(files.len());
-        for (path, bytes) in files {
-            if !path.ends_with(".html") {
-                out.insert(path.clone(), Arc::clone(bytes));
-                continue;
-            }
-            let page = match cache.remove(path) {
-                Some((source, page)) if Arc::ptr_eq(&source, bytes) => page,
-                _ => Arc::from(http::inject(bytes.to_vec(), &base)),
-            };
-            fresh.insert(path.clone(), (Arc::clone(bytes), Arc::clone(&page)));
-            out.insert(path.clone(), page);
-        }
-        *cache = fresh;
-        Arc::new(out)
     }
 
     /// Swaps in the search index built for `generation`, unless a newer
@@ -128,14 +93,7 @@ impl ServedSite {
         if live.generation != generation {
             return;
         }
-        let mut files: Files = live
-            .files
-            .iter()
-            .filter(|(k, _)| !k.starts_with(search::DIR))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        files.extend(index.into_iter().map(|(k, v)| (k, Arc::from(v))));
-        live.files = Arc::new(files);
+        live.search = Arc::new(index.into_iter().map(|(k, v)| (k, Arc::from(v))).collect());
         live.indexed = generation;
     }
 

@@ -28,13 +28,44 @@ fn an_edit_reaches_open_tabs_and_the_served_page() {
     let events = s.events();
     wait_for(&events, "hello");
     f.write(&file, text.replacen("\n\n", "\n\nA sentence written by the test.\n\n", 1));
-    wait_for(&events, "reload");
+    // Tabs learn which pages changed, and that this one changed only
+    // inside <main> (so an open tab patches it in place).
+    let change = wait_for(&events, "change");
+    let page_file = format!("{}index.html", url.trim_start_matches('/'));
+    assert!(change.contains(&format!("\"{page_file}\":\"main\"")), "{change}");
+    assert!(change.contains("\"other\":false") && change.contains("\"css\":[]"), "{change}");
+    assert_eq!(change.matches("index.html").count(), 2, "the chapter and the print view: {change}");
     assert!(s.get(&url).text().contains("A sentence written by the test."));
     assert!(s.log_shows(&format!("{file} changed: re-rendered 2 pages")), "{}", s.log());
 
     // a no-op save (same bytes) renders nothing and reloads nothing
     f.write(&file, f.read(&file));
     assert!(events.recv_timeout(Duration::from_millis(800)).is_err(), "a no-op save must not reload");
+}
+
+#[test]
+fn tabs_are_told_how_much_changed_a_title_the_page_a_stylesheet_only_itself() {
+    let f = Fixture::generated(GEN);
+    f.write("static/custom.css", "p { color: black; }\n");
+    let (file, text, url) = first_chapter(&f);
+    let title = chapter_file(&f, 0, 0).title_line;
+    let s = f.serve(&[]);
+    let events = s.events();
+    wait_for(&events, "hello");
+    let page_file = format!("{}index.html", url.trim_start_matches('/'));
+
+    // A title shows in every page's navigation: more than the chapter's <main>.
+    f.write(&file, text.replacen(&title, &title.replacen("title = \"", "title = \"Renamed: ", 1), 1));
+    let change = wait_for(&events, "change");
+    assert!(change.contains(&format!("\"{page_file}\":\"page\"")), "{change}");
+    assert!(change.contains("\"index.html\":\"page\""), "the home page lists it: {change}");
+
+    // A stylesheet edit changes no page: tabs swap the sheet.
+    f.write("static/custom.css", "p { color: navy; }\n");
+    let change = wait_for(&events, "change");
+    assert!(change.contains("\"pages\":{}") && change.contains("\"css\":[\"custom.css\"]"), "{change}");
+    assert!(change.contains("\"other\":false"), "{change}");
+    assert!(s.get("/custom.css").text().contains("navy"));
 }
 
 #[test]
@@ -45,7 +76,7 @@ fn chapters_created_renamed_and_deleted_follow_the_files() {
     wait_for(&events, "hello");
 
     f.write("chapters/02-delivery/90-brand-new.md", "+++\ntitle = \"A brand new chapter\"\n+++\n\nFresh.\n");
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     assert_eq!(s.get("/delivery/brand-new/").status, 200);
     assert!(s.get("/").text().contains("A brand new chapter"), "new chapter in the navigation");
 
@@ -54,12 +85,12 @@ fn chapters_created_renamed_and_deleted_follow_the_files() {
         f.root().join("chapters/02-delivery/91-renamed.md"),
     )
     .unwrap();
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     assert_eq!(s.get("/delivery/brand-new/").status, 404);
     assert_eq!(s.get("/delivery/renamed/").status, 200);
 
     std::fs::remove_file(f.root().join("chapters/02-delivery/91-renamed.md")).unwrap();
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     assert_eq!(s.get("/delivery/renamed/").status, 404);
     assert!(!s.get("/").text().contains("A brand new chapter"));
     let not_found = s.get("/delivery/renamed/");
@@ -89,7 +120,7 @@ fn a_broken_save_keeps_the_old_site_and_shows_the_error_until_fixed() {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let fixed_by = loop {
         let (event, _) = events.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())).unwrap();
-        if event == "ok" || event == "reload" {
+        if event == "ok" || event == "change" {
             break event;
         }
         assert_eq!(event, "build-error");
@@ -117,7 +148,7 @@ fn serve_starts_even_when_the_first_build_fails_and_recovers() {
     let events = s.events();
     wait_for(&events, "build-error");
     f.write(&file, &text);
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     assert_eq!(s.get(&url).status, 200);
 }
 
@@ -131,7 +162,7 @@ fn after_a_series_of_edits_the_served_site_equals_a_clean_build() {
         let text = f.read(path);
         assert!(text.contains(from), "{path} lacks {from:?}");
         f.write(path, text.replacen(from, to, 1));
-        wait_for(&events, "reload");
+        wait_for(&events, "change");
     };
     let (file, _, _) = first_chapter(&f);
     let title = chapter_file(&f, 0, 0).title_line;
@@ -150,7 +181,7 @@ fn after_a_series_of_edits_the_served_site_equals_a_clean_build() {
         "chapters/02-delivery/99-late-addition.md",
         format!("+++\ntitle = \"Late addition\"\ntags = [\"new\"]\n+++\n\n## Hello\n\nSee [the first](../{first}).\n"),
     );
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     edit("playbook.toml", "review_after_days = 180", "review_after_days = 90");
     edit(&file, "A body edit.", "A second body edit.");
 

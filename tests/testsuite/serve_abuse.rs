@@ -121,15 +121,15 @@ fn static_files_and_images_are_served_as_saved() {
     assert_eq!(s.get("/notes.txt").text(), "first");
 
     f.write("static/notes.txt", "second");
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     assert_eq!(s.get("/notes.txt").text(), "second");
 
     f.write("chapters/02-principles/img/plan.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>v2</title></svg>");
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     assert!(s.get("/media/chapters/02-principles/img/plan.svg").text().contains("v2"));
 
     f.write("static/added.txt", "new");
-    wait_for(&events, "reload");
+    wait_for(&events, "change");
     assert_eq!(s.get("/added.txt").text(), "new");
     s.assert_equals_clean_build(f.root());
 }

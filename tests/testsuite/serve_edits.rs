@@ -81,7 +81,7 @@ fn every_kind_of_edit_serves_what_a_clean_build_writes() {
     let mut covered: Vec<(&str, &str)> = Vec::new();
     let step = |s: &Served, what: &str, edit: &dyn Fn()| {
         edit();
-        wait_for(&events, "reload");
+        wait_for(&events, "change");
         // A failure names the edit that left the served site stale.
         eprintln!("checking after: {what}");
         s.assert_equals_clean_build(f.root());
@@ -200,7 +200,7 @@ fn every_kind_of_edit_serves_what_a_clean_build_writes() {
             // The site moves: from now on it is served (and fetched) under
             // the new base.
             edit();
-            wait_for(&events, "reload");
+            wait_for(&events, "change");
             s.base = "/handbook/".to_string();
             s.assert_equals_clean_build(f.root());
         } else {

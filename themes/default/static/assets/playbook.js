@@ -54,42 +54,57 @@
     }).catch(function () {});
   }
 
-  // The onboarding checklist: ticks are kept in this browser.
-  function setupChecklist() {
-    var box = document.querySelector(".checklist");
-    if (!box) return;
-    var key = "playbook-checklist:" + location.pathname;
-    var saved = {};
-    try { saved = JSON.parse(store(key) || "{}"); } catch (e) { saved = {}; }
-    var boxes = box.querySelectorAll("input[type=checkbox]");
+  // The onboarding checklist: ticks are kept in this browser. Run again
+  // when `playbook serve` patches the page in place (`playbook:patched`):
+  // controls already wired are not wired twice.
+  var wired = typeof WeakSet === "function" ? new WeakSet() : null;
+  function wire(el, event, handler) {
+    if (wired && wired.has(el)) return;
+    if (wired) wired.add(el);
+    el.addEventListener(event, handler);
+  }
+  var TICKS = ".checklist input[type=checkbox]";
+  function checklistKey() { return "playbook-checklist:" + location.pathname; }
+  // `{#key}` at the end of an item names its tick, so rewording the item keeps it.
+  function tickId(input) {
+    return input.getAttribute("data-key") || input.getAttribute("aria-label") ||
+      String([].indexOf.call(document.querySelectorAll(TICKS), input));
+  }
+  function savedTicks() {
+    try { return JSON.parse(store(checklistKey()) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function countTicks() {
+    var boxes = document.querySelectorAll(TICKS);
     var progress = document.querySelector(".checklist-progress");
-    function count() {
-      if (!progress || !boxes.length) return;
-      var done = 0;
-      boxes.forEach(function (input) { if (input.checked) done++; });
-      progress.textContent = done + " of " + boxes.length + " done";
-      progress.hidden = false;
-    }
-    boxes.forEach(function (input, i) {
-      // `{#key}` at the end of an item names its tick, so rewording the item keeps it.
-      var id = input.getAttribute("data-key") || input.getAttribute("aria-label") || String(i);
+    if (!progress || !boxes.length) return;
+    var done = 0;
+    boxes.forEach(function (input) { if (input.checked) done++; });
+    progress.textContent = done + " of " + boxes.length + " done";
+    progress.hidden = false;
+  }
+  function setupChecklist() {
+    var boxes = document.querySelectorAll(TICKS);
+    if (!boxes.length) return;
+    var saved = savedTicks();
+    boxes.forEach(function (input) {
+      var id = tickId(input);
       input.disabled = false;
       if (Object.prototype.hasOwnProperty.call(saved, id)) input.checked = saved[id];
-      input.addEventListener("change", function () {
-        saved[id] = input.checked;
-        store(key, JSON.stringify(saved));
-        count();
+      wire(input, "change", function () {
+        var all = savedTicks();
+        all[tickId(input)] = input.checked;
+        store(checklistKey(), JSON.stringify(all));
+        countTicks();
       });
     });
-    count();
+    countTicks();
     var reset = document.querySelector(".checklist-reset");
-    if (reset && boxes.length) {
+    if (reset) {
       reset.hidden = false;
-      reset.addEventListener("click", function () {
-        store(key, null);
-        saved = {};
-        boxes.forEach(function (input) { input.checked = input.defaultChecked; });
-        count();
+      wire(reset, "click", function () {
+        store(checklistKey(), null);
+        document.querySelectorAll(TICKS).forEach(function (input) { input.checked = input.defaultChecked; });
+        countTicks();
       });
     }
   }
@@ -192,4 +207,5 @@
   setupNavToggle();
   loadFullNav();
   setupChecklist();
+  document.addEventListener("playbook:patched", setupChecklist);
 })();

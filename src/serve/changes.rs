@@ -1,0 +1,162 @@
+//! What changed between two published sites, told to open tabs so each
+//! does the least it can: a page that changed only inside `<main>` is
+//! patched in place (the tab keeps its scroll, focus and form state), a
+//! page that changed around it reloads, a changed stylesheet is swapped,
+//! and a change to anything else (a script, an image) reloads every tab.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::render::search;
+use crate::write::sink::Files;
+
+/// Past this many changed pages (a title edit renders every page) tabs are
+/// told "everything": a list of 10,000 pages is no help to any of them.
+const MAX_LISTED: usize = 500;
+
+/// How much of a page changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Scope {
+    /// Only what lies inside `<main>`.
+    Main,
+    /// Something around it too (or the page is new, or gone).
+    Page,
+}
+
+/// The `change` event's data.
+#[derive(Debug, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct Changes {
+    /// Changed pages by file (`principles/a/index.html`); `None` when too
+    /// many changed to list.
+    pub pages: Option<BTreeMap<String, Scope>>,
+    /// Changed stylesheets, by file.
+    pub css: Vec<String>,
+    /// Some other file changed: every tab reloads.
+    pub other: bool,
+}
+
+/// Compares two sites file by file (the search index aside: it follows
+/// later and only search reads it). Files the render reused are the same
+/// allocation and cost nothing; others are compared by their bytes, in
+/// parallel.
+pub(crate) fn between(old: &Files, new: &Files) -> Changes {
+    let names: Vec<&String> = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .chain(new.keys())
+        .filter(|k| !k.starts_with(search::DIR))
+        .collect();
+    let mut changed: Vec<(&String, Option<Scope>)> = names
+        .into_par_iter()
+        .filter_map(|name| match (old.get(name), new.get(name)) {
+            (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b) || a == b => None,
+            (Some(a), Some(b)) if name.ends_with(".html") => Some((name, Some(scope(a, b)))),
+            _ if name.ends_with(".html") => Some((name, Some(Scope::Page))),
+            _ => Some((name, None)),
+        })
+        .collect();
+    changed.sort_by(|a, b| a.0.cmp(b.0));
+    let mut changes = Changes::default();
+    let mut pages = BTreeMap::new();
+    for (name, scope) in changed {
+        match scope {
+            Some(scope) => {
+                pages.insert(name.clone(), scope);
+            }
+            None if name.ends_with(".css") => changes.css.push(name.clone()),
+            None => changes.other = true,
+        }
+    }
+    changes.pages = (pages.len() <= MAX_LISTED).then_some(pages);
+    changes
+}
+
+/// `Main` when the two pages differ only between their first `<main` and
+/// their last `</main>`.
+fn scope(old: &[u8], new: &[u8]) -> Scope {
+    match (main_span(old), main_span(new)) {
+        (Some((a0, a1)), Some((b0, b1))) if old[..a0] == new[..b0] && old[a1..] == new[b1..] => Scope::Main,
+        _ => Scope::Page,
+    }
+}
+
+/// Where `<main` starts and `</main>` ends.
+fn main_span(page: &[u8]) -> Option<(usize, usize)> {
+    let start = find(page, b"<main")?;
+    let end = rfind(page, b"</main>")? + b"</main>".len();
+    (start < end).then_some((start, end))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The server-sent event for `generation`.
+pub(crate) fn event(generation: u64, changes: &Changes) -> String {
+    #[derive(Serialize)]
+    struct Data<'a> {
+        generation: u64,
+        #[serde(flatten)]
+        changes: &'a Changes,
+    }
+    let data = serde_json::to_string(&Data { generation, changes }).unwrap_or_else(|_| "{}".into());
+    format!("event: change\ndata: {data}\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn site(files: &[(&str, &str)]) -> Files {
+        files.iter().map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes()))).collect()
+    }
+
+    const NAV: &str = "<html><nav>A B</nav>";
+
+    #[test]
+    fn a_body_edit_is_a_main_change_and_a_nav_edit_a_page_change() {
+        let old = site(&[
+            ("a/index.html", &format!("{NAV}<main id=m><p>one</p></main></html>")),
+            ("b/index.html", &format!("{NAV}<main><p>two</p></main></html>")),
+            ("assets/playbook.css", "p{}"),
+        ]);
+        let new = site(&[
+            ("a/index.html", &format!("{NAV}<main id=m><p>one, edited</p></main></html>")),
+            ("b/index.html", "<html><nav>A C</nav><main><p>two</p></main></html>"),
+            ("c/index.html", "<main></main>"),
+            ("assets/playbook.css", "p{color:red}"),
+        ]);
+        let changes = between(&old, &new);
+        let pages = changes.pages.unwrap();
+        assert_eq!(pages["a/index.html"], Scope::Main);
+        assert_eq!(pages["b/index.html"], Scope::Page);
+        assert_eq!(pages["c/index.html"], Scope::Page, "a new page");
+        assert_eq!(changes.css, ["assets/playbook.css"]);
+        assert!(!changes.other);
+    }
+
+    #[test]
+    fn unchanged_bytes_are_no_change_and_other_files_reload_everything() {
+        let old = site(&[("a/index.html", "<main>x</main>"), ("assets/app.js", "1"), ("search/0.json", "a")]);
+        let new = site(&[("a/index.html", "<main>x</main>"), ("assets/app.js", "2"), ("search/0.json", "b")]);
+        let changes = between(&old, &new);
+        assert!(changes.pages.as_ref().unwrap().is_empty() && changes.other);
+        assert_eq!(between(&old, &old), Changes { pages: Some(BTreeMap::new()), ..Changes::default() });
+    }
+
+    #[test]
+    fn a_page_without_main_or_gone_is_a_page_change() {
+        let old = site(&[("a/index.html", "<p>x</p>"), ("b/index.html", "<main></main>")]);
+        let new = site(&[("a/index.html", "<p>y</p>")]);
+        let pages = between(&old, &new).pages.unwrap();
+        assert_eq!((pages["a/index.html"], pages["b/index.html"]), (Scope::Page, Scope::Page));
+    }
+}
