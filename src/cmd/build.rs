@@ -51,7 +51,7 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
         bar
     };
     let cache = render::PrintCache::default();
-    let plan = render::Plan { selection: render::Selection::All, print_cache: &cache, search: true };
+    let plan = render::Plan { selection: render::Selection::All, print_cache: &cache, search: true, print: true };
     let stats = render::render(&compiled.site, &theme, &staging, &plan, &|| bar.inc(1));
     bar.finish_and_clear();
     let stats = stats.map_err(|mut diags| {

@@ -39,7 +39,7 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
             match theme::load(&compiled.site.sources, &compiled.site.config) {
                 Ok(theme) => {
                     let cache = PrintCache::default();
-                    let plan = Plan { selection: Selection::All, print_cache: &cache, search: false };
+                    let plan = Plan { selection: Selection::All, print_cache: &cache, search: false, print: true };
                     let rendered = render::render(&compiled.site, &theme, &Discard, &plan, &|| {});
                     if let Err(mut more) = rendered {
                         diags.append(&mut more);

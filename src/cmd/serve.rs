@@ -8,6 +8,7 @@ use super::{Failure, Verbosity, display_root};
 use crate::cli::ServeArgs;
 use crate::compile::{self, Options};
 use crate::diagnostics::{self, Diagnostic};
+use crate::serve::late::Later;
 use crate::serve::rebuild::{Outcome, Rebuilder};
 use crate::serve::watch::Watcher;
 use crate::serve::{self, ServedSite};
@@ -37,6 +38,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     let output = std::path::absolute(&output).unwrap_or(output);
     let mut watcher = Watcher::start(&root, theme_dir.as_deref(), &[output]).map_err(Failure::Io)?;
     let shared = ServedSite::new(base.clone());
+    let later = Later::start(Arc::clone(&shared), shown_root.clone());
     let mut rebuilder = Rebuilder::new(root.clone(), opts);
     match rebuilder.rebuild() {
         Ok(outcome) => {
@@ -50,7 +52,11 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                     outcome.took.as_millis()
                 );
             }
-            publish(&shared, &rebuilder, &outcome);
+            shared.set_base(outcome.base.clone());
+            let generation = shared.publish(&outcome.files);
+            if let Some(job) = rebuilder.late(generation, true) {
+                later.run_here(&job);
+            }
         }
         Err(diags) => match super::usage_error(&diags) {
             Some(usage) => return Err(usage),
@@ -91,7 +97,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                 }
                 let mut stages = outcome.stages.clone();
                 if outcome.full || outcome.pages > 0 {
-                    stages.extend(publish(&shared, &rebuilder, &outcome));
+                    stages.push(publish(&shared, &rebuilder, &later, &outcome));
                 } else {
                     shared.clear_error();
                 }
@@ -115,18 +121,18 @@ fn describe_stages(stages: &[(&str, Duration)]) -> String {
     parts.join(" · ")
 }
 
-/// Serves a new build at once, then indexes it for search: tabs reload
-/// without waiting for the index.
-/// Returns how long serving took (up to the event on the wire) and then
-/// the index.
-fn publish(shared: &ServedSite, rebuilder: &Rebuilder, outcome: &Outcome) -> [(&'static str, Duration); 2] {
+/// Serves a new build at once and leaves the print view and the search
+/// index to `later`: tabs update without waiting for them. Returns how long
+/// publishing took.
+fn publish(shared: &ServedSite, rebuilder: &Rebuilder, later: &Later, outcome: &Outcome) -> (&'static str, Duration) {
     let start = Instant::now();
     // `base_url` may have been edited while serving.
     shared.set_base(outcome.base.clone());
     let generation = shared.publish(&outcome.files);
-    let published = start.elapsed();
-    shared.set_search_index(generation, rebuilder.search_index());
-    [("publish", published), ("search index", start.elapsed() - published)]
+    if let Some(job) = rebuilder.late(generation, outcome.full) {
+        later.submit(job);
+    }
+    ("publish", start.elapsed())
 }
 
 /// Watches the theme folder the config names now (`theme` may have been

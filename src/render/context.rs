@@ -128,4 +128,9 @@ impl PrintCache {
     pub(super) fn keeps(&self) -> bool {
         self.keep
     }
+
+    /// Drops every kept section (after a failed render).
+    pub(crate) fn forget(&self) {
+        crate::sync::lock(&self.sections).clear();
+    }
 }

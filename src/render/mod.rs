@@ -55,11 +55,14 @@ enum Job<'a> {
     Alias(&'a Alias),
 }
 
-/// Which pages to render: all of them, or the ones a body edit touches.
+/// Which pages to render: all of them, the ones a body edit touches, or
+/// the print view alone (the dev server renders it after serving the rest;
+/// `reuse`: only bodies changed since its sections were cached).
 #[derive(Clone, Debug)]
 pub(crate) enum Selection {
     All,
     Pages(Changed),
+    Print { reuse: bool },
 }
 
 /// What one `render` call does.
@@ -69,6 +72,9 @@ pub(crate) struct Plan<'a> {
     pub print_cache: &'a PrintCache,
     /// Build the search index too (the dev server does it in the background).
     pub search: bool,
+    /// Render the print view with the rest (the dev server renders it in
+    /// the background, with `Selection::Print`).
+    pub print: bool,
 }
 
 /// Documents whose text changed while the playbook's structure (every
@@ -108,14 +114,18 @@ fn render_watched(
     plan: &Plan<'_>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let Plan { selection, print_cache, search } = plan;
+    let Plan { selection, print_cache, search, print } = plan;
     let search = *search && site.config.search;
-    let incremental = matches!(selection, Selection::Pages(_));
+    let incremental = matches!(selection, Selection::Pages(_) | Selection::Print { reuse: true });
     let lookups = Lookups::new(site, theme, print_cache, incremental);
-    let jobs = match selection {
+    let mut jobs = match selection {
         Selection::All => all_jobs(&lookups),
         Selection::Pages(changed) => changed_jobs(site, changed),
+        Selection::Print { .. } => vec![Job::Print],
     };
+    if !print && !matches!(selection, Selection::Print { .. }) {
+        jobs.retain(|job| !matches!(job, Job::Print));
+    }
     let mut diags = Vec::new();
     let pages = jobs.len();
     let render_pages = || -> Vec<Result<(), Diagnostic>> {
@@ -149,7 +159,7 @@ fn render_watched(
     let (results, ()) = rayon::join(render_pages, build_index);
     diags.extend(results.into_iter().filter_map(Result::err));
     diags.extend(failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
-    if let Selection::Pages(_) = selection {
+    if !matches!(selection, Selection::All) {
         return if diags.is_empty() { Ok(Stats { pages, files: pages }) } else { Err(diags) };
     }
     let mut files = 0;

@@ -98,8 +98,8 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-/// The server-sent event for `generation`.
-pub(crate) fn event(generation: u64, changes: &Changes) -> String {
+/// The server-sent event `name` for `generation`.
+pub(crate) fn event(name: &str, generation: u64, changes: &Changes) -> String {
     #[derive(Serialize)]
     struct Data<'a> {
         generation: u64,
@@ -107,7 +107,7 @@ pub(crate) fn event(generation: u64, changes: &Changes) -> String {
         changes: &'a Changes,
     }
     let data = serde_json::to_string(&Data { generation, changes }).unwrap_or_else(|_| "{}".into());
-    format!("event: change\ndata: {data}\n\n")
+    format!("event: {name}\ndata: {data}\n\n")
 }
 
 #[cfg(test)]

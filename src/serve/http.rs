@@ -199,7 +199,7 @@ async fn files(shared: &ServedSite) -> Response<Body> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let live = read(&shared.live);
-    let mut names: Vec<&String> = live.files.keys().chain(live.search.keys()).collect();
+    let mut names: Vec<&String> = live.files.keys().chain(live.late.keys()).collect();
     names.sort();
     let body = serde_json::to_vec(&names).unwrap_or_default();
     drop(live);
@@ -220,7 +220,7 @@ fn lookup(shared: &ServedSite, base: &str, path: &str) -> Response<Body> {
     } else {
         rel.clone()
     };
-    if let Some(body) = live.files.get(&key).or_else(|| live.search.get(&key)) {
+    if let Some(body) = live.files.get(&key).or_else(|| live.late.get(&key)) {
         // Shared with the site, not copied.
         let body = Bytes::from_owner(Arc::clone(body));
         drop(live);
@@ -229,7 +229,8 @@ fn lookup(shared: &ServedSite, base: &str, path: &str) -> Response<Body> {
         }
         return shared_bytes(StatusCode::OK, body, content_type(&key));
     }
-    if !path.ends_with('/') && live.files.contains_key(&format!("{rel}/index.html")) {
+    let folder = format!("{rel}/index.html");
+    if !path.ends_with('/') && (live.files.contains_key(&folder) || live.late.contains_key(&folder)) {
         // Built from the base and the normalised path, never from the raw
         // request: `//host` would send the browser to another site.
         return redirect(&format!("{base}{rel}/"));

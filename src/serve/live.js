@@ -51,7 +51,11 @@
     generation = e.data;
     clearError();
   });
-  events.addEventListener("change", function (e) {
+  // "late-change": the print view and the search index, built after the
+  // rest of a save is served.
+  events.addEventListener("change", onChange);
+  events.addEventListener("late-change", onChange);
+  function onChange(e) {
     var change = JSON.parse(e.data);
     generation = String(change.generation);
     clearError();
@@ -60,7 +64,7 @@
     var scope = change.pages[shownFile()];
     if (scope === "page") reload();
     else if (scope === "main") patch();
-  });
+  }
   events.addEventListener("build-error", function (e) { showError(JSON.parse(e.data)); });
   events.addEventListener("ok", clearError);
 

@@ -2,6 +2,7 @@
 //! error, and the open tabs to tell when either changes. The watch loop
 //! (`cmd/serve.rs`) publishes into it; the HTTP side (`http.rs`) reads it.
 
+pub(crate) mod late;
 pub(crate) mod rebuild;
 pub(crate) mod watch;
 
@@ -23,13 +24,14 @@ pub(crate) struct Live {
     /// The last good site (empty until the first build succeeds), its
     /// search index aside.
     pub files: Arc<Files>,
-    /// The search index, built after the site it indexes is served.
-    pub search: Arc<Files>,
+    /// The print view and the search index, built after the site they
+    /// belong to is served (see `late`).
+    pub late: Arc<Files>,
     /// The current build error, as plain text, if the last build failed.
     pub error: Option<String>,
     /// Bumped on every successful rebuild that changed pages.
     pub generation: u64,
-    /// The generation whose search index is in `files`.
+    /// The generation whose late files are in `late`.
     pub indexed: u64,
 }
 
@@ -50,7 +52,7 @@ impl ServedSite {
         Arc::new(ServedSite {
             live: RwLock::new(Live {
                 files: Arc::new(Files::new()),
-                search: Arc::new(Files::new()),
+                late: Arc::new(Files::new()),
                 error: None,
                 generation: 0,
                 indexed: 0,
@@ -70,9 +72,9 @@ impl ServedSite {
     }
 
     /// Publishes a new site and tells every tab what changed (see
-    /// `changes`). Returns its generation. Until its own search index is
-    /// ready, the previous index stays served (searches stay possible, a
-    /// little behind).
+    /// `changes`). Returns its generation. Until its own late files are
+    /// ready, the previous ones stay served (the print view and searches
+    /// stay possible, a little behind).
     pub(crate) fn publish(&self, files: &Arc<Files>) -> u64 {
         let (generation, changes) = {
             let mut live = write(&self.live);
@@ -82,19 +84,25 @@ impl ServedSite {
             live.generation += 1;
             (live.generation, changes)
         };
-        self.broadcast(&changes::event(generation, &changes));
+        self.broadcast(&changes::event("change", generation, &changes));
         generation
     }
 
-    /// Swaps in the search index built for `generation`, unless a newer
-    /// site was published meanwhile (its own index is on the way).
-    pub(crate) fn set_search_index(&self, generation: u64, index: Vec<(String, Vec<u8>)>) {
-        let mut live = write(&self.live);
-        if live.generation != generation {
-            return;
-        }
-        live.search = Arc::new(index.into_iter().map(|(k, v)| (k, Arc::from(v))).collect());
-        live.indexed = generation;
+    /// Swaps in the late files built for `generation` and tells tabs what
+    /// changed, unless a newer site was published meanwhile (its own are
+    /// on the way).
+    pub(crate) fn set_late(&self, generation: u64, files: Files) {
+        let changes = {
+            let mut live = write(&self.live);
+            if live.generation != generation {
+                return;
+            }
+            let changes = changes::between(&live.late, &files);
+            live.late = Arc::new(files);
+            live.indexed = generation;
+            changes
+        };
+        self.broadcast(&changes::event("late-change", generation, &changes));
     }
 
     /// Shows a build error on every tab; the last good site stays served.

@@ -11,7 +11,7 @@
 //! | "updated" dates from git      | nothing: read once, when the first build succeeds     |
 //! | the compiled theme            | every template's name, origin and text (`Templates::key`) |
 //! | the last site's pages         | the structure key and the theme (see `structure`)     |
-//! | print-view sections           | the chapter's rendering being the very one reused     |
+//! | print-view sections (`late`)  | the chapter's rendering being the very one reused     |
 //!
 //! When the structure and the theme are unchanged, only the pages that show
 //! a changed body are rendered again, on top of the last site's pages;
@@ -31,9 +31,11 @@ use crate::render::theme::{self, Theme};
 use crate::render::{self, Changed, Plan, PrintCache, Selection};
 use crate::write::sink::{Files, Memory};
 
+use super::late;
+
 /// What the last good build lends the next one.
 struct Previous {
-    site: Site,
+    site: Arc<Site>,
     theme: Arc<Theme>,
     /// `Templates::key` of the templates `theme` was compiled from.
     templates: u64,
@@ -41,7 +43,7 @@ struct Previous {
     structure: u64,
     /// Every file of the site, as served.
     files: Arc<Files>,
-    print: PrintCache,
+    print: Arc<PrintCache>,
 }
 
 impl Previous {
@@ -123,14 +125,14 @@ impl Rebuilder {
             _ => Memory::default(),
         };
         stage("diff");
+        // The print view and the search index come later (`late`).
         let fresh = PrintCache::kept();
-        let print = prev.map_or(&fresh, |p| &p.print);
-        let plan = Plan { selection, print_cache: print, search: false };
+        let plan = Plan { selection, print_cache: &fresh, search: false, print: false };
         let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
         let files = Arc::new(sink.into_files());
         stage("render");
         let full = matches!(plan.selection, Selection::All);
-        let print = self.previous.take().map_or(fresh, |p| p.print);
+        let print = self.previous.take().map_or_else(|| Arc::new(fresh), |p| p.print);
         let outcome = Outcome {
             files: Arc::clone(&files),
             pages: stats.pages,
@@ -141,25 +143,21 @@ impl Rebuilder {
             theme_dir: site.config.theme_dir.clone(),
             stages,
         };
-        self.previous = Some(Previous { site, theme, templates: templates_key, structure, files, print });
+        self.previous =
+            Some(Previous { site: Arc::new(site), theme, templates: templates_key, structure, files, print });
         Ok(outcome)
     }
 
-    /// The search index of the last good build (empty when search is off).
-    /// Built after the new pages are served, so a rebuild never waits for it.
-    pub(crate) fn search_index(&self) -> Vec<(String, Vec<u8>)> {
-        match &self.previous {
-            Some(p) if p.site.config.search => {
-                let files = std::sync::Mutex::new(Vec::new());
-                render::search_index(&p.site, &|route, bytes| {
-                    crate::sync::lock(&files).push((route.as_str().to_string(), bytes));
-                });
-                let mut files = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-                files.sort();
-                files
-            }
-            _ => Vec::new(),
-        }
+    /// The work the last good build left for after its pages are served.
+    pub(crate) fn late(&self, generation: u64, full: bool) -> Option<late::Job> {
+        let p = self.previous.as_ref()?;
+        Some(late::Job {
+            generation,
+            site: Arc::clone(&p.site),
+            theme: Arc::clone(&p.theme),
+            print: Arc::clone(&p.print),
+            full,
+        })
     }
 }
 

@@ -52,6 +52,7 @@ fn clients_that_never_read_or_never_finish_cannot_block_others() {
     let f = Fixture::handbook();
     let s = f.serve(&[]);
     let big = "/print/";
+    assert_eq!(s.get(big).status, 200, "the largest page is served");
     let mut hogs = Vec::new();
     for i in 0..40 {
         let mut c = TcpStream::connect(&s.addr).unwrap();
