@@ -52,7 +52,7 @@ class Events:
             buf += data
             while b"\n\n" in buf:
                 msg, buf = buf.split(b"\n\n", 1)
-                if b"event: reload" in msg:
+                if b"event: change\n" in msg:
                     with self.cond:
                         self.reloads.append(now)
                         self.cond.notify_all()
