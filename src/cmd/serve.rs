@@ -86,6 +86,8 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                     super::print_diagnostics(&shown_root, &outcome.warnings, verbosity);
                     let scope = if outcome.full {
                         "rebuilt the site".to_string()
+                    } else if outcome.pages == 0 && outcome.copied > 0 {
+                        format!("copied {} file{}", outcome.copied, super::plural(outcome.copied))
                     } else if outcome.pages == 0 {
                         // A save that undoes a broken one: the site served
                         // all along is right again.
@@ -96,7 +98,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                     eprintln!("{what}: {scope} in {:.1} ms", outcome.took.as_secs_f64() * 1000.0);
                 }
                 let mut stages = outcome.stages.clone();
-                if outcome.full || outcome.pages > 0 {
+                if outcome.full || outcome.pages + outcome.copied > 0 {
                     stages.push(publish(&shared, &rebuilder, &later, &outcome));
                 } else {
                     shared.clear_error();

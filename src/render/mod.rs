@@ -170,7 +170,7 @@ fn render_watched(
             Err(e) => diags.push(write_error(&sitemap_route, &e)),
         }
     }
-    for r in crate::write::copy::copy_files(site, sink) {
+    for r in crate::write::copy::copy_files(site, sink, &|_| true) {
         match r {
             Ok(()) => files += 1,
             Err(d) => diags.push(d),

@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use super::ServedSite;
 use crate::compile::site::Site;
@@ -16,6 +17,9 @@ use crate::render::theme::Theme;
 use crate::render::{self, Plan, PrintCache, Selection};
 use crate::sync::lock;
 use crate::write::sink::Memory;
+
+/// How long late work waits after a save is served.
+const HEAD_START: Duration = Duration::from_millis(50);
 
 /// The late work for one published build.
 pub(crate) struct Job {
@@ -43,18 +47,24 @@ impl Later {
         let waiting = Arc::clone(&slot);
         let (on, at) = (Arc::clone(&shared), root.clone());
         std::thread::spawn(move || {
+            // One core of its own at most, and a moment's wait before it
+            // starts: the browser patching the page the author is looking
+            // at goes first.
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
             loop {
-                let job = {
+                {
                     let (job, ready) = &*waiting;
                     let mut job = lock(job);
-                    loop {
-                        if let Some(j) = job.take() {
-                            break j;
-                        }
+                    while job.is_none() {
                         job = ready.wait(job).unwrap_or_else(std::sync::PoisonError::into_inner);
                     }
-                };
-                run(&on, &at, &job);
+                }
+                std::thread::sleep(HEAD_START);
+                let Some(job) = lock(&waiting.0).take() else { continue };
+                match &pool {
+                    Some(pool) => pool.install(|| run(&on, &at, &job)),
+                    None => run(&on, &at, &job),
+                }
             }
         });
         Later { slot, shared, root }

@@ -18,10 +18,11 @@
 //! anything else renders the whole site. Either way the result equals a
 //! clean build (the test suite checks it for every kind of edit).
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::compile::site::{Renderings, Site};
 use crate::compile::{self, Earlier, Options};
@@ -41,6 +42,8 @@ struct Previous {
     templates: u64,
     /// `structure(&site)`.
     structure: u64,
+    /// `copied(&site)`.
+    copied: HashMap<String, Option<(SystemTime, u64)>>,
     /// Every file of the site, as served.
     files: Arc<Files>,
     print: Arc<PrintCache>,
@@ -74,6 +77,8 @@ pub(crate) struct Outcome {
     pub files: Arc<Files>,
     /// Pages rendered this time.
     pub pages: usize,
+    /// Files copied again (edited static files) on a partial rebuild.
+    pub copied: usize,
     /// True when the whole site was rendered.
     pub full: bool,
     pub warnings: Vec<Diagnostic>,
@@ -129,6 +134,17 @@ impl Rebuilder {
         let fresh = PrintCache::kept();
         let plan = Plan { selection, print_cache: &fresh, search: false, print: false };
         let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
+        let copied = copied(&site);
+        let mut recopied = 0;
+        if let (Selection::Pages(_), Some(p)) = (&plan.selection, prev) {
+            let moved = |route: &crate::route::Route| copied.get(route.as_str()) != p.copied.get(route.as_str());
+            let results = crate::write::copy::copy_files(&site, &sink, &moved);
+            recopied = results.len();
+            let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+        }
         let files = Arc::new(sink.into_files());
         stage("render");
         let full = matches!(plan.selection, Selection::All);
@@ -136,6 +152,7 @@ impl Rebuilder {
         let outcome = Outcome {
             files: Arc::clone(&files),
             pages: stats.pages,
+            copied: recopied,
             full,
             warnings: compiled.warnings,
             took: start.elapsed(),
@@ -144,7 +161,7 @@ impl Rebuilder {
             stages,
         };
         self.previous =
-            Some(Previous { site: Arc::new(site), theme, templates: templates_key, structure, files, print });
+            Some(Previous { site: Arc::new(site), theme, templates: templates_key, structure, copied, files, print });
         Ok(outcome)
     }
 
@@ -195,8 +212,9 @@ fn changed(old: &Site, new: &Site) -> Changed {
 
 /// A hash of the bytes that decide anything a page other than a document's
 /// own can show: `playbook.toml`, every `part.toml` and `team.toml`, every
-/// document's path and front matter, and the name and stamp of every file copied as is. Hashing the bytes, not the
-/// parsed fields, covers a new field without an edit here.
+/// document's path and front matter, and the name of every file copied as
+/// is (its content shows on no page: see `copied`). Hashing the bytes, not
+/// the parsed fields, covers a new field without an edit here.
 fn structure(site: &Site) -> u64 {
     let mut h = DefaultHasher::new();
     let front_matter = |doc: &crate::content::Doc, h: &mut DefaultHasher| {
@@ -219,12 +237,22 @@ fn structure(site: &Site) -> u64 {
         front_matter(&d.doc, &mut h);
     }
     for (file, route) in &site.assets {
-        (file, route.as_str(), site.sources.stamp(file)).hash(&mut h);
+        (file, route.as_str()).hash(&mut h);
     }
     for (route, file) in &site.routes.statics {
-        (route.as_str(), file.origin(), file.stamp(&site.sources)).hash(&mut h);
+        (route.as_str(), file.origin()).hash(&mut h);
     }
     h.finish()
+}
+
+/// The modification stamp of every file copied as is, by route: a file
+/// whose stamp moved is copied again on a rebuild that renders only some
+/// pages (an edited stylesheet costs one copy, not a whole site).
+fn copied(site: &Site) -> HashMap<String, Option<(SystemTime, u64)>> {
+    let assets = site.assets.iter().map(|(file, route)| (route.as_str().to_string(), site.sources.stamp(file)));
+    let statics =
+        site.routes.statics.iter().map(|(route, file)| (route.as_str().to_string(), file.stamp(&site.sources)));
+    assets.chain(statics).collect()
 }
 
 #[cfg(test)]

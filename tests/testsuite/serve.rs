@@ -70,6 +70,7 @@ fn tabs_are_told_how_much_changed_a_title_the_page_a_stylesheet_only_itself() {
     assert!(change.contains("\"pages\":{}") && change.contains("\"css\":[\"custom.css\"]"), "{change}");
     assert!(change.contains("\"other\":false"), "{change}");
     assert!(s.get("/custom.css").text().contains("navy"));
+    assert!(s.log_shows("static/custom.css changed: copied 1 file"), "no page rendered again: {}", s.log());
 }
 
 #[test]
