@@ -39,9 +39,9 @@ pub(crate) struct Timings {
 /// What an earlier build lends this one: the dev server keeps it between
 /// rebuilds (see `serve::rebuild::Previous`); a one-off build has none.
 #[derive(Default)]
-pub(crate) struct Earlier {
+pub(crate) struct Earlier<'a> {
     /// Sources parsed, by file and modification stamp.
-    pub parsed: Parsed,
+    pub parsed: Parsed<'a>,
     /// Markdown rendered, by file and text.
     pub renderings: Renderings,
     /// "Updated" dates read from git (read once, when the server starts).
@@ -59,7 +59,7 @@ pub(crate) struct Compiled {
 
 /// Loads and compiles the playbook at `root`. Every problem is returned,
 /// sorted; the `Err` side holds at least one error.
-pub(crate) fn compile(root: &Path, opts: &Options, earlier: &Earlier) -> Result<Compiled, Vec<Diagnostic>> {
+pub(crate) fn compile(root: &Path, opts: &Options, earlier: &Earlier<'_>) -> Result<Compiled, Vec<Diagnostic>> {
     let compiled = compile_all(root, opts, earlier)?;
     if diagnostics::count_errors(&compiled.warnings) > 0 {
         return Err(compiled.warnings);
@@ -71,7 +71,7 @@ pub(crate) fn compile(root: &Path, opts: &Options, earlier: &Earlier) -> Result<
 /// which reports what only a site shows, such as reviews due, beside the
 /// errors). `Err` only when there is no site to speak of: the config did
 /// not load.
-pub(crate) fn compile_all(root: &Path, opts: &Options, earlier: &Earlier) -> Result<Compiled, Vec<Diagnostic>> {
+pub(crate) fn compile_all(root: &Path, opts: &Options, earlier: &Earlier<'_>) -> Result<Compiled, Vec<Diagnostic>> {
     let start = Instant::now();
     let sources = Sources::open(root).map_err(|e| vec![Diagnostic::error("io", "", e)])?;
     let mut cfg = config::load(&sources)?;

@@ -25,20 +25,21 @@ pub(crate) const ONBOARDING: &str = "onboarding.md";
 /// Sources parsed by an earlier load (the dev server's), by file: a file
 /// whose modification time and length are unchanged is not read or parsed
 /// again.
+/// Borrowed from the earlier site: a record is copied only when reused.
 #[derive(Default)]
-pub(crate) struct Parsed {
-    chapters: HashMap<String, Chapter>,
-    examples: HashMap<String, Example>,
+pub(crate) struct Parsed<'a> {
+    chapters: HashMap<&'a str, &'a Chapter>,
+    pub(super) examples: HashMap<&'a str, &'a Example>,
 }
 
-impl Parsed {
-    pub(crate) fn of<'a>(
+impl<'a> Parsed<'a> {
+    pub(crate) fn of(
         chapters: impl Iterator<Item = &'a Chapter>,
         examples: impl Iterator<Item = &'a Example>,
-    ) -> Parsed {
+    ) -> Parsed<'a> {
         Parsed {
-            chapters: chapters.map(|c| (c.doc.file.clone(), c.clone())).collect(),
-            examples: examples.map(|e| (e.doc.file.clone(), e.clone())).collect(),
+            chapters: chapters.map(|c| (c.doc.file.as_str(), c)).collect(),
+            examples: examples.map(|e| (e.doc.file.as_str(), e)).collect(),
         }
     }
 }
@@ -49,14 +50,17 @@ pub(crate) fn load(
     sources: &Sources,
     config: Config,
     opts: &LoadOptions,
-    earlier: &Parsed,
+    earlier: &Parsed<'_>,
 ) -> (Playbook, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let tree = walk_chapters(sources, &mut diags);
     let parts = load_parts(sources, &tree.dirs, &mut diags);
 
-    let parsed: Vec<_> =
-        tree.files.par_iter().map(|file| parse_chapter(sources, file, earlier.chapters.get(file))).collect();
+    let parsed: Vec<_> = tree
+        .files
+        .par_iter()
+        .map(|file| parse_chapter(sources, file, earlier.chapters.get(file.as_str()).copied()))
+        .collect();
     let mut chapters = Vec::new();
     // Files that exist but could not be read: their own error is reported,
     // and links or references to them are not reported again.

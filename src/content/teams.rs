@@ -19,7 +19,7 @@ use crate::sources::toml_fields::{self, Fields};
 
 pub(super) fn load_teams(
     sources: &Sources,
-    earlier: &HashMap<String, Example>,
+    earlier: &HashMap<&str, &Example>,
     broken: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<TeamFolder> {
@@ -41,7 +41,8 @@ pub(super) fn load_teams(
         .filter_map(|d| parse_team(sources, d, diags))
         .map(|team| TeamFolder { team, examples: Vec::new() })
         .collect();
-    let parsed: Vec<_> = example_files.par_iter().map(|f| parse_example(sources, f, earlier.get(f))).collect();
+    let parsed: Vec<_> =
+        example_files.par_iter().map(|f| parse_example(sources, f, earlier.get(f.as_str()).copied())).collect();
     for (file, result) in example_files.iter().zip(parsed) {
         match result {
             Ok((ex, mut problems)) => {

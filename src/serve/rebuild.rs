@@ -51,7 +51,7 @@ struct Previous {
 
 impl Previous {
     /// The caches `compile` reuses, taken from the last site.
-    fn earlier(&self) -> Earlier {
+    fn earlier(&self) -> Earlier<'_> {
         let site = &self.site;
         Earlier {
             parsed: Parsed::of(
