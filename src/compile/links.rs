@@ -3,7 +3,8 @@
 //! anchors. Relative images and files must exist; the ones that do are kept
 //! for copying.
 
-use std::collections::{HashMap, HashSet};
+// foldhash (seeded per process): SipHash was an eighth of a dev-server rebuild.
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::compile::markdown::Rendered;
 use crate::compile::site::Site;

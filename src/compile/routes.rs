@@ -7,7 +7,9 @@
 //! no route may be a folder of another; a clash is an error at the source
 //! that caused it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use crate::compile::slug;
