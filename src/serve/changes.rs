@@ -74,8 +74,9 @@ pub(crate) fn between(old: &Files, new: &Files) -> Changes {
     changes
 }
 
-/// `Main` when the two pages differ only between their first `<main` and
-/// their last `</main>`.
+/// `Main` when the two pages differ only inside their one `<main>`
+/// element. A page with more than one (raw HTML in a body can close the
+/// template's early, so what follows shows outside it) is a `Page` change.
 fn scope(old: &[u8], new: &[u8]) -> Scope {
     match (main_span(old), main_span(new)) {
         (Some((a0, a1)), Some((b0, b1))) if old[..a0] == new[..b0] && old[a1..] == new[b1..] => Scope::Main,
@@ -83,19 +84,21 @@ fn scope(old: &[u8], new: &[u8]) -> Scope {
     }
 }
 
-/// Where `<main` starts and `</main>` ends.
+/// Where the page's one `<main …>` starts and its `</main>` ends.
 fn main_span(page: &[u8]) -> Option<(usize, usize)> {
-    let start = find(page, b"<main")?;
-    let end = rfind(page, b"</main>")? + b"</main>".len();
-    (start < end).then_some((start, end))
+    let opens: Vec<usize> = tags(page, b"<main")
+        .filter(|&i| page.get(i + 5).is_some_and(|c| matches!(c, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')))
+        .collect();
+    let closes: Vec<usize> = tags(page, b"</main").collect();
+    match (opens.as_slice(), closes.as_slice()) {
+        ([start], [end]) if start < end => Some((*start, end + b"</main>".len())),
+        _ => None,
+    }
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
+/// Where `needle` (lowercase ASCII) starts, in any case.
+fn tags<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    hay.windows(needle.len()).enumerate().filter(move |(_, w)| w.eq_ignore_ascii_case(needle)).map(|(i, _)| i)
 }
 
 /// The server-sent event `name` for `generation`.
@@ -150,6 +153,16 @@ mod tests {
         let changes = between(&old, &new);
         assert!(changes.pages.as_ref().unwrap().is_empty() && changes.other);
         assert_eq!(between(&old, &old), Changes { pages: Some(BTreeMap::new()), ..Changes::default() });
+    }
+
+    #[test]
+    fn raw_html_that_closes_main_early_makes_a_page_change() {
+        let old = site(&[("a/index.html", "<main><p>x</p></MAIN><p id=y>1</p></main>")]);
+        let new = site(&[("a/index.html", "<main><p>x</p></MAIN><p id=y>2</p></main>")]);
+        assert_eq!(between(&old, &new).pages.unwrap()["a/index.html"], Scope::Page);
+        let old = site(&[("a/index.html", "<main-nav>a</main-nav><main id=m>x</main>")]);
+        let new = site(&[("a/index.html", "<main-nav>b</main-nav><main id=m>x</main>")]);
+        assert_eq!(between(&old, &new).pages.unwrap()["a/index.html"], Scope::Page, "<main-nav> is not <main>");
     }
 
     #[test]

@@ -61,9 +61,14 @@ impl Later {
                 }
                 std::thread::sleep(HEAD_START);
                 let Some(job) = lock(&waiting.0).take() else { continue };
-                match &pool {
+                // A panic in one late render must not end late work for good.
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &pool {
                     Some(pool) => pool.install(|| run(&on, &at, &job)),
                     None => run(&on, &at, &job),
+                }));
+                if ran.is_err() {
+                    job.print.forget();
+                    eprintln!("internal error: the print view or the search index could not be built");
                 }
             }
         });
@@ -101,7 +106,10 @@ fn run(shared: &ServedSite, root: &std::path::Path, job: &Job) {
             job.print.forget();
             let text: Vec<String> = diags.iter().map(|d| diagnostics::format_human(d, root, false)).collect();
             eprintln!("the print view or the search index failed:\n{}", text.join("\n"));
-            shared.fail(text.join("\n"));
+            // A newer site may be served already: its own late work reports.
+            if shared.generation() == job.generation {
+                shared.fail(text.join("\n"));
+            }
         }
     }
 }

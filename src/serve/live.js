@@ -60,7 +60,8 @@
     generation = String(change.generation);
     clearError();
     if (change.other || !change.pages) return reload();
-    change.css.forEach(swapStylesheet);
+    // A sheet no <link> of this page names (an @import) is not swappable.
+    if (!change.css.every(swapStylesheet)) return reload();
     var scope = change.pages[shownFile()];
     if (scope === "page") reload();
     else if (scope === "main") patch();
@@ -81,16 +82,20 @@
     return path === "" || /\/$/.test(path) ? path + "index.html" : path;
   }
 
+  // Swaps this page's sheet `file`; false if the page has no such <link>.
   function swapStylesheet(file) {
-    var links = document.querySelectorAll("link[rel=stylesheet]");
-    links.forEach(function (link) {
-      if (new URL(link.href).pathname !== base + file) return;
+    var found = false;
+    document.querySelectorAll("link[rel=stylesheet]").forEach(function (link) {
+      if (decodeURIComponent(new URL(link.href).pathname) !== base + file) return;
+      found = true;
       var fresh = link.cloneNode();
       fresh.href = base + file + "?v=" + generation;
       // The old sheet stays until the new one has loaded: no flash.
       fresh.addEventListener("load", function () { link.remove(); });
+      fresh.addEventListener("error", function () { fresh.remove(); });
       link.after(fresh);
     });
+    return found;
   }
 
   // Only the inside of <main> changed: fetch the page and bring the shown
@@ -103,7 +108,10 @@
     }).then(function (html) {
       var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
       var shown = document.querySelector("main");
-      if (!fresh || !shown) return reload();
+      // Parsed here, scripts would not run and <noscript> would come alive:
+      // only a load treats them as a load does.
+      var live = "script, noscript, template, iframe[srcdoc]";
+      if (!fresh || !shown || fresh.querySelector(live) || shown.querySelector(live)) return reload();
       morph(shown, fresh);
       document.dispatchEvent(new CustomEvent("playbook:patched", { detail: { generation: generation } }));
     }).catch(reload);

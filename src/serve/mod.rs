@@ -112,6 +112,11 @@ impl ServedSite {
         self.broadcast(&format!("event: build-error\ndata: {data}\n\n"));
     }
 
+    /// The generation of the site served now.
+    pub(crate) fn generation(&self) -> u64 {
+        crate::sync::read(&self.live).generation
+    }
+
     /// Whether tabs are showing a build error.
     pub(crate) fn failing(&self) -> bool {
         crate::sync::read(&self.live).error.is_some()

@@ -133,8 +133,10 @@ impl Rebuilder {
         // The print view and the search index come later (`late`).
         let fresh = PrintCache::kept();
         let plan = Plan { selection, print_cache: &fresh, search: false, print: false };
-        let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
+        // Stamps before the copy: a file saved while it is copied is
+        // copied again next time, never kept stale under its new stamp.
         let copied = copied(&site);
+        let stats = render::render(&site, &theme, &sink, &plan, &|| {})?;
         let mut recopied = 0;
         if let (Selection::Pages(_), Some(p)) = (&plan.selection, prev) {
             let moved = |route: &crate::route::Route| copied.get(route.as_str()) != p.copied.get(route.as_str());
