@@ -52,11 +52,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                     outcome.took.as_millis()
                 );
             }
-            shared.set_base(outcome.base.clone());
-            let generation = shared.publish(&outcome.files);
-            if let Some(job) = rebuilder.late(generation, true) {
-                later.run_here(&job);
-            }
+            publish(&shared, &rebuilder, &later, &outcome, Late::Wait);
         }
         Err(diags) => match super::usage_error(&diags) {
             Some(usage) => return Err(usage),
@@ -99,7 +95,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
                 }
                 let mut stages = outcome.stages.clone();
                 if outcome.full || outcome.pages + outcome.copied > 0 {
-                    stages.push(publish(&shared, &rebuilder, &later, &outcome));
+                    stages.push(publish(&shared, &rebuilder, &later, &outcome, Late::Background));
                 } else {
                     shared.clear_error();
                 }
@@ -123,18 +119,36 @@ fn describe_stages(stages: &[(&str, Duration)]) -> String {
     parts.join(" · ")
 }
 
-/// Serves a new build at once and leaves the print view and the search
-/// index to `later`: tabs update without waiting for them. Returns how long
-/// publishing took.
-fn publish(shared: &ServedSite, rebuilder: &Rebuilder, later: &Later, outcome: &Outcome) -> (&'static str, Duration) {
+/// When the print view and the search index of a published build are made.
+#[derive(Clone, Copy)]
+enum Late {
+    /// Now, before going on: the first build, so a fresh server is whole.
+    Wait,
+    /// On `later`'s thread: tabs update without waiting for them.
+    Background,
+}
+
+/// Serves a new build at once, then has its late work done as `late` says.
+/// Returns how long serving took.
+fn publish(
+    shared: &ServedSite,
+    rebuilder: &Rebuilder,
+    later: &Later,
+    outcome: &Outcome,
+    late: Late,
+) -> (&'static str, Duration) {
     let start = Instant::now();
     // `base_url` may have been edited while serving.
     shared.set_base(outcome.base.clone());
     let generation = shared.publish(&outcome.files);
+    let published = start.elapsed();
     if let Some(job) = rebuilder.late(generation, outcome.full) {
-        later.submit(job);
+        match late {
+            Late::Wait => later.run_here(&job),
+            Late::Background => later.submit(job),
+        }
     }
-    ("publish", start.elapsed())
+    ("publish", published)
 }
 
 /// Watches the theme folder the config names now (`theme` may have been
