@@ -40,7 +40,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     let shared = ServedSite::new(base.clone());
     let later = Later::start(Arc::clone(&shared), shown_root.clone());
     let mut rebuilder = Rebuilder::new(root.clone(), opts);
-    match rebuilder.rebuild() {
+    match rebuilder.rebuild(None) {
         Ok(outcome) => {
             follow_theme(&mut watcher, &root, &outcome);
             if verbosity != Verbosity::Quiet {
@@ -75,7 +75,7 @@ pub(crate) fn run(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Failure>
     while let Some(changes) = watcher.next() {
         let what = describe(&changes.paths);
         let was_failing = shared.failing();
-        match rebuilder.rebuild() {
+        match rebuilder.rebuild(Some(&changes)) {
             Ok(outcome) => {
                 follow_theme(&mut watcher, &root, &outcome);
                 if verbosity != Verbosity::Quiet {

@@ -7,219 +7,222 @@
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::compile::markdown::Rendered;
-use crate::compile::site::Site;
+use crate::compile::site::{DocRef, DocView, Site};
 use crate::diagnostics::suggest::did_you_mean_owned;
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::route;
-
-struct Source<'a> {
-    file: &'a str,
-    text: &'a str,
-    rendered: &'a Rendered,
-    /// Prefix of the ids this document defines on its page.
-    prefix: String,
-    /// This build shows it (a team edition shows one team's examples):
-    /// only then are the files it links to published.
-    shown: bool,
-}
-
-fn sources(site: &Site) -> Vec<Source<'_>> {
-    let mut out = Vec::with_capacity(site.chapters.len() + 1);
-    for c in &site.chapters {
-        let doc = &c.chapter.doc;
-        out.push(Source {
-            file: &doc.file,
-            text: &doc.text,
-            rendered: &c.rendered,
-            prefix: String::new(),
-            shown: true,
-        });
-    }
-    for team in &site.teams {
-        for ex in &team.examples {
-            let doc = &ex.example.doc;
-            out.push(Source {
-                file: &doc.file,
-                text: &doc.text,
-                rendered: &ex.rendered,
-                prefix: format!("{}-", ex.example.anchor()),
-                shown: team.shown,
-            });
-        }
-    }
-    if let Some(d) = &site.onboarding {
-        out.push(Source {
-            file: &d.doc.file,
-            text: &d.doc.text,
-            rendered: &d.rendered,
-            prefix: String::new(),
-            shown: true,
-        });
-    }
-    out
-}
+use crate::route::{self, Route};
+use std::sync::Arc;
 
 /// Did-you-mean suggestions computed for one source file.
 const SUGGESTIONS_PER_FILE: usize = 100;
+
+/// What checking some documents' links found.
+#[derive(Default)]
+pub(crate) struct Found {
+    pub diags: Vec<Diagnostic>,
+    /// Files they link to that exist and are published, with their route.
+    pub assets: Vec<(String, Route)>,
+}
 
 /// Checks every link of `site`. `drafts` are the sources a build leaves out
 /// (a link to one gets its own message); `broken` failed to load (their
 /// error is reported; links to them are not reported again).
 pub(crate) fn check(site: &mut Site, drafts: &[String], broken: &[String]) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let mut assets = Vec::new();
-    {
-        let sources = sources(site);
-        let by_file: HashMap<&str, &Source<'_>> = sources.iter().map(|s| (s.file, s)).collect();
-        let ids: HashMap<&str, HashSet<&str>> =
-            sources.iter().map(|s| (s.file, s.rendered.headings.iter().map(|h| h.id.as_str()).collect())).collect();
-        let drafts: HashSet<&str> = drafts.iter().map(String::as_str).collect();
-        let broken: HashSet<&str> = broken.iter().map(String::as_str).collect();
+    let docs: Vec<DocRef> = site.doc_refs().collect();
+    let found = check_docs(site, &docs, drafts, broken);
+    Arc::make_mut(&mut site.assets).extend(found.assets);
+    found.diags
+}
 
-        // Every page and file path, made only if some document links by an
-        // absolute path: most playbooks have none, and this runs on every
-        // compile (every dev-server rebuild).
-        let known = std::cell::OnceCell::new();
-        let known = || known.get_or_init(|| known_paths(site));
-        // A target's anchors without their prefix, made once per target.
-        let mut anchors_of: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut checked: HashMap<&str, Result<(), Option<Diagnostic>>> = HashMap::new();
-        for src in &sources {
-            // Made once per file, and only for a file with a problem: a
-            // file may hold thousands of them, most files none.
-            let lines = std::cell::OnceCell::new();
-            let lines = || lines.get_or_init(|| LineIndex::new(src.text));
-            // Did-you-mean costs a comparison with every candidate; past this
-            // many in one file, the help lists the anchors instead.
-            let mut suggestions_left = SUGGESTIONS_PER_FILE;
-            if let Some(size) = src.rendered.oversized {
-                diags.push(
-                    Diagnostic::error(
-                        "too-large",
-                        src.file,
-                        format!("the file renders to {} MiB of HTML, far more than its size explains", size >> 20),
-                    )
-                    .with_help("a table with hundreds of columns in few rows? split it"),
-                );
-            }
-            for &(offset, why) in &src.rendered.unsafe_urls {
-                diags.push(
-                    Diagnostic::error("unsafe-url", src.file, format!("this URL is refused: {why}"))
-                        .at_index(lines(), src.text, offset)
-                        .with_help("link to a page of the playbook or an http(s) address"),
-                );
-            }
-            for link in &src.rendered.links {
-                let target = link.file.as_deref().map_or(Some(src), |f| by_file.get(f).copied());
-                let Some(target) = target else {
-                    let file = link.file.as_deref().unwrap_or_default();
-                    if broken.contains(file) {
-                        continue;
-                    }
-                    let suggest = suggestions_left > 0;
-                    suggestions_left = suggestions_left.saturating_sub(1);
-                    diags.push(missing_file(src, lines(), link.offset, file, &drafts, suggest.then_some(&by_file)));
-                    continue;
-                };
-                let Some(fragment) = &link.fragment else {
-                    continue;
-                };
-                let wanted = format!("{}{fragment}", target.prefix);
-                if ids[target.file].contains(wanted.as_str()) {
-                    continue;
-                }
-                let mut d = Diagnostic::error(
-                    "broken-anchor",
-                    src.file,
-                    format!("`{}` has no heading with the anchor `#{fragment}`", target.file),
+/// Checks the links of `docs` only, against the whole site: what a body
+/// edit needs (every diagnostic of a document's links is reported at that
+/// document, so the others' stand).
+pub(crate) fn check_docs(site: &Site, docs: &[DocRef], drafts: &[String], broken: &[String]) -> Found {
+    let mut checker = Checker {
+        site,
+        drafts: drafts.iter().map(String::as_str).collect(),
+        broken: broken.iter().map(String::as_str).collect(),
+        ids: HashMap::new(),
+        anchors_of: HashMap::new(),
+        checked: HashMap::new(),
+        known: std::cell::OnceCell::new(),
+        found: Found::default(),
+    };
+    for view in docs.iter().filter_map(|&at| site.doc(at)) {
+        checker.check(&view);
+    }
+    checker.found
+}
+
+/// What checking links needs and what it learns on the way, shared by
+/// every document checked in one go.
+struct Checker<'a> {
+    site: &'a Site,
+    drafts: HashSet<&'a str>,
+    broken: HashSet<&'a str>,
+    /// A target's ids, made once per target when a link names a fragment.
+    ids: HashMap<&'a str, HashSet<&'a str>>,
+    /// A target's anchors without their prefix, made once per target.
+    anchors_of: HashMap<&'a str, Vec<&'a str>>,
+    /// Linked files, looked up once however often they are linked.
+    checked: HashMap<&'a str, Result<(), Option<Diagnostic>>>,
+    /// Every page and file path, made only if some document links by an
+    /// absolute path: most playbooks have none, and this runs on every
+    /// dev-server rebuild.
+    known: std::cell::OnceCell<HashSet<String>>,
+    found: Found,
+}
+
+impl<'a> Checker<'a> {
+    fn check(&mut self, src: &DocView<'a>) {
+        let site = self.site;
+        let file = src.doc.file.as_str();
+        let text: &'a str = &src.doc.text;
+        let rendered: &'a Rendered = src.rendered;
+        let diags = &mut self.found.diags;
+        // Made once per file, and only for a file with a problem: a
+        // file may hold thousands of them, most files none.
+        let lines = std::cell::OnceCell::new();
+        let lines = || lines.get_or_init(|| LineIndex::new(text));
+        // Did-you-mean costs a comparison with every candidate; past this
+        // many in one file, the help lists the anchors instead.
+        let mut suggestions_left = SUGGESTIONS_PER_FILE;
+        if let Some(size) = rendered.oversized {
+            diags.push(
+                Diagnostic::error(
+                    "too-large",
+                    file,
+                    format!("the file renders to {} MiB of HTML, far more than its size explains", size >> 20),
                 )
-                .at_index(lines(), src.text, link.offset);
-                let plain = anchors_of.entry(target.file).or_insert_with(|| {
-                    let prefix = target.prefix.as_str();
-                    target.rendered.headings.iter().map(|h| h.id.strip_prefix(prefix).unwrap_or(&h.id)).collect()
-                });
-                let best = if suggestions_left > 0 {
-                    suggestions_left -= 1;
-                    did_you_mean_owned(fragment, plain.iter().copied())
-                } else {
-                    None
-                };
-                d = match best {
-                    Some(best) => d.with_help(format!("did you mean `#{best}`?")),
-                    None if plain.is_empty() => d.with_help("that page has no headings"),
-                    None => d.with_help(format!("its anchors are: {}", shorten(plain))),
-                };
-                diags.push(d);
-            }
-            for (path, offset) in &src.rendered.absolute {
-                if let Some(mut d) = absolute_link(site, known(), src.file, path) {
-                    let best = suggestions_left.checked_sub(1).and_then(|left| {
-                        suggestions_left = left;
-                        let rel = path.strip_prefix(site.base.as_str()).unwrap_or(path);
-                        did_you_mean_owned(rel, known().iter().map(String::as_str))
-                    });
-                    if let Some(best) = best {
-                        d = d.with_help(format!("did you mean `{}{best}`?", site.base));
-                    }
-                    diags.push(d.at_index(lines(), src.text, *offset));
-                }
-            }
-            for asset in &src.rendered.assets {
-                let place = |d: Diagnostic| d.at_index(lines(), src.text, asset.offset);
-                // Looked up once per file, however often it is linked.
-                let found = checked.entry(asset.file.as_str()).or_insert_with(|| {
-                    let sources = &site.sources;
-                    if !sources.exists(&asset.file) {
-                        return Err(None);
-                    }
-                    // Resolved here, read at the copy: both through `Sources`.
-                    sources.resolve(&asset.file).map(|_| ()).map_err(Some)
-                });
-                match found {
-                    Ok(()) => {}
-                    Err(None) => {
-                        diags.push(place(Diagnostic::warning(
-                            "missing-file",
-                            src.file,
-                            format!("`{}` does not exist", asset.file),
-                        )));
-                        continue;
-                    }
-                    Err(Some(why)) => {
-                        let mut d = why.clone();
-                        d.file = src.file.to_string();
-                        d.message = format!("`{}` cannot be published: {}", asset.file, d.message);
-                        diags.push(place(d));
-                        continue;
-                    }
-                }
-                if !site.config.raw_html
-                    && let Some(why) = scripted_file(&asset.file)
-                {
-                    diags.push(place(
-                        Diagnostic::error(
-                            "unsafe-url",
-                            src.file,
-                            format!("`{}` cannot be published with raw_html = false: {why}", asset.file),
-                        )
-                        .with_help("link to a picture (PNG, JPEG, GIF, WebP), a PDF or another document"),
-                    ));
+                .with_help("a table with hundreds of columns in few rows? split it"),
+            );
+        }
+        for &(offset, why) in &rendered.unsafe_urls {
+            diags.push(
+                Diagnostic::error("unsafe-url", file, format!("this URL is refused: {why}"))
+                    .at_index(lines(), text, offset)
+                    .with_help("link to a page of the playbook or an http(s) address"),
+            );
+        }
+        for link in &rendered.links {
+            let target = match link.file.as_deref() {
+                None => Some((file, src.id_prefix.clone(), rendered)),
+                Some(f) => site
+                    .docs
+                    .get_key_value(f)
+                    .and_then(|(f, &at)| site.doc(at).map(|v| (f.as_str(), v.id_prefix, &**v.rendered))),
+            };
+            let Some((target, prefix, target_rendered)) = target else {
+                let missing = link.file.as_deref().unwrap_or_default();
+                if self.broken.contains(missing) {
                     continue;
                 }
-                match route::media(&asset.file) {
-                    Ok(route) if src.shown => assets.push((asset.file.clone(), route)),
-                    Ok(_) => {}
-                    Err(why) => diags.push(place(Diagnostic::error(
-                        "bad-path",
-                        src.file,
-                        format!("`{}` cannot be published: {why}", asset.file),
-                    ))),
+                let suggest = suggestions_left > 0;
+                suggestions_left = suggestions_left.saturating_sub(1);
+                let d = missing_file(file, text, lines(), link.offset, missing, &self.drafts, suggest.then_some(site));
+                diags.push(d);
+                continue;
+            };
+            let Some(fragment) = &link.fragment else {
+                continue;
+            };
+            let wanted = format!("{prefix}{fragment}");
+            let ids = self
+                .ids
+                .entry(target)
+                .or_insert_with(|| target_rendered.headings.iter().map(|h| h.id.as_str()).collect());
+            if ids.contains(wanted.as_str()) {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                "broken-anchor",
+                file,
+                format!("`{target}` has no heading with the anchor `#{fragment}`"),
+            )
+            .at_index(lines(), text, link.offset);
+            let plain = self.anchors_of.entry(target).or_insert_with(|| {
+                let headings = target_rendered.headings.iter();
+                headings.map(|h| h.id.strip_prefix(prefix.as_str()).unwrap_or(&h.id)).collect()
+            });
+            let best = if suggestions_left > 0 {
+                suggestions_left -= 1;
+                did_you_mean_owned(fragment, plain.iter().copied())
+            } else {
+                None
+            };
+            d = match best {
+                Some(best) => d.with_help(format!("did you mean `#{best}`?")),
+                None if plain.is_empty() => d.with_help("that page has no headings"),
+                None => d.with_help(format!("its anchors are: {}", shorten(plain))),
+            };
+            diags.push(d);
+        }
+        for (path, offset) in &rendered.absolute {
+            let known = self.known.get_or_init(|| known_paths(site));
+            if let Some(mut d) = absolute_link(site, known, file, path) {
+                let best = suggestions_left.checked_sub(1).and_then(|left| {
+                    suggestions_left = left;
+                    let rel = path.strip_prefix(site.base.as_str()).unwrap_or(path);
+                    did_you_mean_owned(rel, known.iter().map(String::as_str))
+                });
+                if let Some(best) = best {
+                    d = d.with_help(format!("did you mean `{}{best}`?", site.base));
                 }
+                diags.push(d.at_index(lines(), text, *offset));
+            }
+        }
+        for asset in &rendered.assets {
+            let place = |d: Diagnostic| d.at_index(lines(), text, asset.offset);
+            let found = self.checked.entry(asset.file.as_str()).or_insert_with(|| {
+                let sources = &site.sources;
+                if !sources.exists(&asset.file) {
+                    return Err(None);
+                }
+                // Resolved here, read at the copy: both through `Sources`.
+                sources.resolve(&asset.file).map(|_| ()).map_err(Some)
+            });
+            match found {
+                Ok(()) => {}
+                Err(None) => {
+                    diags.push(place(Diagnostic::warning(
+                        "missing-file",
+                        file,
+                        format!("`{}` does not exist", asset.file),
+                    )));
+                    continue;
+                }
+                Err(Some(why)) => {
+                    let mut d = why.clone();
+                    d.file = file.to_string();
+                    d.message = format!("`{}` cannot be published: {}", asset.file, d.message);
+                    diags.push(place(d));
+                    continue;
+                }
+            }
+            if !site.config.raw_html
+                && let Some(why) = scripted_file(&asset.file)
+            {
+                diags.push(place(
+                    Diagnostic::error(
+                        "unsafe-url",
+                        file,
+                        format!("`{}` cannot be published with raw_html = false: {why}", asset.file),
+                    )
+                    .with_help("link to a picture (PNG, JPEG, GIF, WebP), a PDF or another document"),
+                ));
+                continue;
+            }
+            match route::media(&asset.file) {
+                Ok(route) if src.shown => self.found.assets.push((asset.file.clone(), route)),
+                Ok(_) => {}
+                Err(why) => diags.push(place(Diagnostic::error(
+                    "bad-path",
+                    file,
+                    format!("`{}` cannot be published: {why}", asset.file),
+                ))),
             }
         }
     }
-    site.assets.extend(assets);
-    diags
 }
 
 /// Every path below the base a link may point at: page URLs (`part/x/`)
@@ -288,26 +291,22 @@ fn scripted_file(file: &str) -> Option<&'static str> {
 }
 
 fn missing_file(
-    src: &Source<'_>,
+    src: &str,
+    text: &str,
     lines: &LineIndex,
     offset: usize,
     file: &str,
     drafts: &HashSet<&str>,
-    pages: Option<&HashMap<&str, &Source<'_>>>,
+    pages: Option<&Site>,
 ) -> Diagnostic {
     if drafts.contains(file) {
-        return Diagnostic::error(
-            "link-to-draft",
-            src.file,
-            format!("links to `{file}`, a draft left out of this build"),
-        )
-        .at_index(lines, src.text, offset)
-        .with_help("build with --drafts, or remove the link until the chapter is published");
+        return Diagnostic::error("link-to-draft", src, format!("links to `{file}`, a draft left out of this build"))
+            .at_index(lines, text, offset)
+            .with_help("build with --drafts, or remove the link until the chapter is published");
     }
-    let d =
-        Diagnostic::error("broken-link", src.file, format!("links to `{file}`, which is not a page of this playbook"))
-            .at_index(lines, src.text, offset);
-    match pages.and_then(|pages| did_you_mean_owned(file, pages.keys().copied())) {
+    let d = Diagnostic::error("broken-link", src, format!("links to `{file}`, which is not a page of this playbook"))
+        .at_index(lines, text, offset);
+    match pages.and_then(|site| did_you_mean_owned(file, site.docs.keys().map(String::as_str))) {
         Some(best) => d.with_help(format!("did you mean `{best}`?")),
         None => d.with_help("link to a chapter, a team example or onboarding.md, relative to this file"),
     }

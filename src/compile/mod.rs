@@ -45,7 +45,7 @@ pub(crate) struct Earlier<'a> {
     /// Markdown rendered, by file and text.
     pub renderings: Renderings,
     /// "Updated" dates read from git (read once, when the server starts).
-    pub updated: Option<HashMap<String, Date>>,
+    pub updated: Option<std::sync::Arc<HashMap<String, Date>>>,
 }
 
 /// A compiled site and its warnings.
@@ -83,18 +83,19 @@ pub(crate) fn compile_all(root: &Path, opts: &Options, earlier: &Earlier<'_>) ->
     // dev server keeps the dates it read at start.
     let ((mut book, mut diags), updated) = rayon::join(
         || content::load(&sources, cfg, &opts.load, &earlier.parsed),
-        || earlier.updated.clone().unwrap_or_else(|| git::last_updated(root)),
+        || earlier.updated.clone().unwrap_or_else(|| std::sync::Arc::new(git::last_updated(root))),
     );
     book.updated = updated;
     let statics = theme::static_files(&sources, &book.config, &mut diags);
     let (routes, mut more) = routes::assign(&mut book, statics);
     diags.append(&mut more);
     let load = start.elapsed();
-    let drafts = std::mem::take(&mut book.drafts);
+    let drafts = std::sync::Arc::new(std::mem::take(&mut book.drafts));
     let broken = std::mem::take(&mut book.broken);
     let (mut site, mut more) = site::compile(book, routes, &earlier.renderings);
     diags.append(&mut more);
     diags.append(&mut links::check(&mut site, &drafts, &broken));
+    site.drafts = drafts;
     let compile = start.elapsed() - load;
     diagnostics::sort(&mut diags);
     Ok(Compiled { site, warnings: diags, timings: Timings { load, compile } })

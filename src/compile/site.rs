@@ -37,6 +37,7 @@ impl Card {
 }
 
 /// A chapter with what compiling it made.
+#[derive(Clone)]
 pub(crate) struct CompiledChapter {
     /// Its place in reading order (`site.chapters[index]` is this one).
     pub index: usize,
@@ -46,20 +47,23 @@ pub(crate) struct CompiledChapter {
 }
 
 /// A team example with its rendering.
+#[derive(Clone)]
 pub(crate) struct CompiledExample {
     pub example: Example,
     pub rendered: Arc<Rendered>,
 }
 
 /// A team and its examples, compiled.
+#[derive(Clone)]
 pub(crate) struct CompiledTeam {
     pub team: Team,
-    pub examples: Vec<CompiledExample>,
+    pub examples: Vec<Arc<CompiledExample>>,
     /// This build shows the team (a team edition shows only its own).
     pub shown: bool,
 }
 
 /// A page of markdown that is neither chapter nor example (onboarding).
+#[derive(Clone)]
 pub(crate) struct CompiledDoc {
     pub doc: Doc,
     pub rendered: Arc<Rendered>,
@@ -74,41 +78,77 @@ pub(crate) struct ExampleRef<'a> {
 
 /// The playbook compiled: every document rendered once, every link checked,
 /// every output path decided. What render, search and the checks read.
+/// Cloning it is cheap (records and tables are shared): the dev server's
+/// next site after a body edit is this one with a few records replaced.
+#[derive(Clone)]
 pub(crate) struct Site {
     /// Where the sources were read from; copies read through it too.
     pub sources: Sources,
     pub config: Config,
     /// Folders under `chapters/`; a chapter's `part` indexes this.
     pub parts: Vec<Part>,
-    /// Every chapter this build shows, in reading order.
-    pub chapters: Vec<CompiledChapter>,
+    /// Every chapter this build shows, in reading order. Records are
+    /// shared so that the dev server's next site, after a body edit, can
+    /// take the unchanged ones without copying them (see `serve::quick`).
+    pub chapters: Vec<Arc<CompiledChapter>>,
     /// Every team (a team edition marks the others not `shown`).
     pub teams: Vec<CompiledTeam>,
     pub onboarding: Option<CompiledDoc>,
     /// `--team ID`: the team whose edition this is.
     pub edition: Option<String>,
     /// Root-relative path -> date of its last commit (empty outside git).
-    pub updated: HashMap<String, Date>,
+    pub updated: Arc<HashMap<String, Date>>,
     /// The routes that no chapter, part or team record holds.
-    pub routes: Routes,
+    pub routes: Arc<Routes>,
     /// Root-relative files that pages reference and that exist, with the
     /// route of their copy.
-    pub assets: BTreeMap<String, Route>,
+    pub assets: Arc<BTreeMap<String, Route>>,
     /// Base path every URL starts with (`/` or `/handbook/`).
     pub base: String,
     /// Identifies the source-to-URL map the HTML was rendered against.
     pub(crate) url_map: u64,
+    /// Where each source file lands (what a link to it resolves to).
+    pub(crate) urls: Arc<Urls>,
+    /// Every document by its file.
+    pub(crate) docs: Arc<HashMap<String, DocRef>>,
+    /// Root-relative paths of every `.md` file that exists, drafts
+    /// included (a link to a left-out draft gets its own message).
+    pub(crate) drafts: Arc<Vec<String>>,
+}
+
+/// Where a markdown document's record lies in a `Site`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DocRef {
+    Chapter(usize),
+    /// Team index, example index.
+    Example(usize, usize),
+    Onboarding,
+}
+
+/// Anything the site holds about one document, as links and the dev
+/// server see it.
+pub(crate) struct DocView<'a> {
+    pub doc: &'a Doc,
+    pub rendered: &'a Arc<Rendered>,
+    /// Prefix of the ids it defines on its page (examples share a page).
+    pub id_prefix: String,
+    /// Headings shift down by this on its page.
+    pub heading_shift: u8,
+    /// This build shows it (a team edition shows one team's examples).
+    pub shown: bool,
 }
 
 impl Site {
     /// Lets go of the source texts once the site is compiled and checked:
     /// rendering reads only what compiling made of them, and a one-shot
     /// build need not keep a copy of the whole playbook beside its pages
-    /// (a quarter of its peak memory at 10,000 chapters).
+    /// (a quarter of its peak memory at 10,000 chapters). A record shared
+    /// with another site (only the dev server shares them) keeps its text.
     pub(crate) fn release_sources(&mut self) {
         let empty: Arc<str> = Arc::from("");
-        let docs = self.chapters.iter_mut().map(|c| &mut c.chapter.doc);
-        let docs = docs.chain(self.teams.iter_mut().flat_map(|t| t.examples.iter_mut().map(|e| &mut e.example.doc)));
+        let docs = self.chapters.iter_mut().filter_map(Arc::get_mut).map(|c| &mut c.chapter.doc);
+        let examples = self.teams.iter_mut().flat_map(|t| t.examples.iter_mut().filter_map(Arc::get_mut));
+        let docs = docs.chain(examples.map(|e| &mut e.example.doc));
         for doc in docs.chain(self.onboarding.iter_mut().map(|d| &mut d.doc)) {
             doc.text = Arc::clone(&empty);
             doc.body_offset = 0;
@@ -133,6 +173,80 @@ impl Site {
             }
         }
         out
+    }
+
+    /// One document's record.
+    pub(crate) fn doc(&self, at: DocRef) -> Option<DocView<'_>> {
+        Some(match at {
+            DocRef::Chapter(i) => {
+                let c = self.chapters.get(i)?;
+                DocView {
+                    doc: &c.chapter.doc,
+                    rendered: &c.rendered,
+                    id_prefix: String::new(),
+                    heading_shift: 0,
+                    shown: true,
+                }
+            }
+            DocRef::Example(t, e) => {
+                let team = self.teams.get(t)?;
+                let ex = team.examples.get(e)?;
+                DocView {
+                    doc: &ex.example.doc,
+                    rendered: &ex.rendered,
+                    id_prefix: format!("{}-", ex.example.anchor()),
+                    heading_shift: EXAMPLE_HEADING_SHIFT,
+                    shown: team.shown,
+                }
+            }
+            DocRef::Onboarding => {
+                let d = self.onboarding.as_ref()?;
+                DocView { doc: &d.doc, rendered: &d.rendered, id_prefix: String::new(), heading_shift: 0, shown: true }
+            }
+        })
+    }
+
+    /// Every document, in reading order (chapters, examples, onboarding).
+    pub(crate) fn doc_refs(&self) -> impl Iterator<Item = DocRef> + '_ {
+        let chapters = (0..self.chapters.len()).map(DocRef::Chapter);
+        let examples = self
+            .teams
+            .iter()
+            .enumerate()
+            .flat_map(|(t, team)| (0..team.examples.len()).map(move |e| DocRef::Example(t, e)));
+        chapters.chain(examples).chain(self.onboarding.iter().map(|_| DocRef::Onboarding))
+    }
+
+    /// `self` with one document's text and rendering replaced (the dev
+    /// server's body edit: everything else is shared, not copied).
+    pub(crate) fn with_doc(&mut self, at: DocRef, doc: Doc, rendered: Arc<Rendered>) {
+        match at {
+            DocRef::Chapter(i) => {
+                if let Some(c) = self.chapters.get_mut(i) {
+                    let c = Arc::make_mut(c);
+                    c.chapter.doc = doc;
+                    c.rendered = rendered;
+                }
+            }
+            DocRef::Example(t, e) => {
+                if let Some(ex) = self.teams.get_mut(t).and_then(|team| team.examples.get_mut(e)) {
+                    let ex = Arc::make_mut(ex);
+                    ex.example.doc = doc;
+                    ex.rendered = rendered;
+                }
+            }
+            DocRef::Onboarding => {
+                if let Some(d) = &mut self.onboarding {
+                    d.doc = doc;
+                    d.rendered = rendered;
+                }
+            }
+        }
+    }
+
+    /// Renders a document's markdown as this site renders it.
+    pub(crate) fn render_doc(&self, doc: &Doc, id_prefix: &str, heading_shift: u8) -> Rendered {
+        render_doc(&self.urls, self.config.raw_html, doc, id_prefix, heading_shift)
     }
 
     /// The part a chapter or part belongs to, by index.
@@ -230,19 +344,11 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
     let reuse = |file: &str, text: &str| earlier.and_then(|e| e.get(file, text));
     let raw_html = book.config.raw_html;
     let render = |doc: &Doc, id_prefix: &str, heading_shift: u8| {
-        let source = markdown::Input {
-            file: &doc.file,
-            text: &doc.text,
-            body_offset: doc.body_offset,
-            id_prefix,
-            heading_shift,
-            raw_html,
-        };
-        Arc::new(markdown::render(&source, &urls))
+        Arc::new(render_doc(&urls, raw_html, doc, id_prefix, heading_shift))
     };
 
     let Playbook { sources, config, parts, chapters, teams, edition, onboarding, updated, .. } = book;
-    let compiled: Vec<(CompiledChapter, Vec<Diagnostic>)> = chapters
+    let compiled: Vec<(Arc<CompiledChapter>, Vec<Diagnostic>)> = chapters
         .into_par_iter()
         .enumerate()
         .map(|(index, chapter)| {
@@ -253,7 +359,7 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
                     (render(&chapter.doc, "", 0), card, diags)
                 }
             };
-            (CompiledChapter { index, chapter, rendered, card }, diags)
+            (Arc::new(CompiledChapter { index, chapter, rendered, card }), diags)
         })
         .collect();
     let mut diags = Vec::new();
@@ -272,7 +378,7 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
                         Some((rendered, _)) => rendered,
                         None => render(&example.doc, &format!("{}-", example.anchor()), EXAMPLE_HEADING_SHIFT),
                     };
-                    CompiledExample { example, rendered }
+                    Arc::new(CompiledExample { example, rendered })
                 })
                 .collect();
             let shown = edition.as_ref().is_none_or(|e| *e == team.id);
@@ -293,12 +399,28 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
         onboarding,
         edition,
         updated,
-        routes,
-        assets: BTreeMap::new(),
+        routes: Arc::new(routes),
+        assets: Arc::default(),
         base,
         url_map,
+        urls: Arc::new(urls),
+        docs: Arc::default(),
+        drafts: Arc::default(),
     };
-    (site, diags)
+    let docs = site.doc_refs().filter_map(|at| Some((site.doc(at)?.doc.file.clone(), at))).collect();
+    (Site { docs: Arc::new(docs), ..site }, diags)
+}
+
+fn render_doc(urls: &Urls, raw_html: bool, doc: &Doc, id_prefix: &str, heading_shift: u8) -> Rendered {
+    let source = markdown::Input {
+        file: &doc.file,
+        text: &doc.text,
+        body_offset: doc.body_offset,
+        id_prefix,
+        heading_shift,
+        raw_html,
+    };
+    markdown::render(&source, urls)
 }
 
 /// A chapter's principle card, each field rendered like its body.

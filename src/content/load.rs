@@ -120,7 +120,7 @@ pub(crate) fn load(
         drafts,
         broken,
         edition,
-        updated: HashMap::new(),
+        updated: Default::default(),
     };
     (playbook, diags)
 }

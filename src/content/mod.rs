@@ -13,6 +13,7 @@ use std::time::SystemTime;
 pub(crate) use front_matter::split as split_front_matter;
 pub(crate) use load::{Parsed, load};
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
+pub(crate) use read::reread_body;
 
 /// What a load includes: drafts or not, every team or one edition.
 #[derive(Clone, Debug, Default)]
@@ -53,10 +54,11 @@ pub(crate) struct Playbook {
     /// Files that exist but failed to load (their error is already reported).
     pub broken: Vec<String>,
     /// Root-relative path -> date of its last commit (empty outside git).
-    pub updated: std::collections::HashMap<String, crate::date::Date>,
+    pub updated: Arc<std::collections::HashMap<String, crate::date::Date>>,
 }
 
 /// A folder of chapters (`chapters/01-foundations/`), with its `part.toml`.
+#[derive(Clone)]
 pub(crate) struct Part {
     /// Folder path relative to the root (`chapters/01-foundations`).
     pub dir: String,

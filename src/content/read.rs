@@ -62,3 +62,18 @@ pub(super) fn unchanged(earlier: &Doc, stamp: Option<(std::time::SystemTime, u64
 pub(super) fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
     a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX))
 }
+
+/// `earlier` read again, when only its body changed: the new text keeps
+/// every byte of the front matter (so every field parsed from it holds).
+/// `None` when that is not so, or the file cannot be read now: the caller
+/// then loads the whole playbook, which reports what is wrong.
+pub(crate) fn reread_body(sources: &Sources, earlier: &Doc) -> Option<Doc> {
+    let file = earlier.file.as_str();
+    let stamp = sources.stamp(file);
+    let text = sources.read_text(file).ok()?;
+    let split = front_matter::split(file, &text).ok()?;
+    if text.get(..split.body)? != earlier.text.get(..earlier.body_offset)? {
+        return None;
+    }
+    Some(Doc { text: text.into(), stamp, body_offset: split.body, ..earlier.clone() })
+}

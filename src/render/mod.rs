@@ -182,7 +182,7 @@ fn render_watched(
 fn all_jobs<'a>(l: &'a Lookups<'_>) -> Vec<Job<'a>> {
     let site = l.site;
     let mut jobs = vec![Job::Home, Job::Teams, Job::Tags, Job::Print, Job::NotFound];
-    jobs.extend(site.chapters.iter().map(Job::Chapter));
+    jobs.extend(site.chapters.iter().map(|c| Job::Chapter(c)));
     jobs.extend(site.parts.iter().enumerate().map(|(i, p)| Job::Part(i, p)));
     jobs.extend(site.teams.iter().filter(|t| t.shown).map(Job::Team));
     jobs.extend(l.tags.tags.keys().filter(|k| site.routes.tags.contains_key(*k)).map(|k| Job::Tag(k.as_str())));
@@ -197,7 +197,8 @@ fn all_jobs<'a>(l: &'a Lookups<'_>) -> Vec<Job<'a>> {
 /// A chapter body shows on its page and in the print view; an example's on
 /// its chapter's page and its team's page.
 fn changed_jobs<'a>(site: &'a Site, changed: &Changed) -> Vec<Job<'a>> {
-    let mut jobs: Vec<Job> = changed.chapters.iter().filter_map(|&i| site.chapters.get(i)).map(Job::Chapter).collect();
+    let mut jobs: Vec<Job> =
+        changed.chapters.iter().filter_map(|&i| site.chapters.get(i)).map(|c| Job::Chapter(c)).collect();
     jobs.extend(changed.teams.iter().filter_map(|&i| site.teams.get(i)).map(Job::Team));
     if changed.onboarding {
         jobs.extend(site.onboarding.iter().map(Job::Onboarding));

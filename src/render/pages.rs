@@ -144,7 +144,7 @@ pub(crate) fn chapter(l: &Lookups<'_>, c: &CompiledChapter) -> Page {
 /// A part's page: its chapters (nested parts' too).
 pub(crate) fn part(l: &Lookups<'_>, index: usize, part: &Part) -> Page {
     let site = l.site;
-    let inside = |c: &&CompiledChapter| l.chains[c.index].contains(&index);
+    let inside = |c: &&std::sync::Arc<CompiledChapter>| l.chains[c.index].contains(&index);
     let chapters: Vec<_> = site.chapters.iter().filter(inside).map(|c| chapter_item(site, c)).collect();
     let first = site.chapters.iter().find(inside).map(|c| c.index);
     let page = PartPage {

@@ -186,8 +186,8 @@ impl<'a> TagIndex<'a> {
             for example in &team.examples {
                 for t in &example.example.meta.tags {
                     let e = entry(&mut tags, t);
-                    if e.examples.last().is_none_or(|last| !std::ptr::eq(last.example, example)) {
-                        e.examples.push(ExampleRef { team, example });
+                    if e.examples.last().is_none_or(|last| !std::ptr::eq(last.example, &**example)) {
+                        e.examples.push(ExampleRef { team, example: &**example });
                     }
                 }
             }

@@ -3,6 +3,7 @@
 //! (`cmd/serve.rs`) publishes into it; the HTTP side (`http.rs`) reads it.
 
 pub(crate) mod late;
+mod quick;
 pub(crate) mod rebuild;
 pub(crate) mod watch;
 

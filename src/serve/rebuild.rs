@@ -33,6 +33,8 @@ use crate::render::{self, Changed, Plan, PrintCache, Selection};
 use crate::write::sink::{Files, Memory};
 
 use super::late;
+use super::quick;
+use super::watch::ChangeSet;
 
 /// What the last good build lends the next one.
 struct Previous {
@@ -47,6 +49,8 @@ struct Previous {
     /// Every file of the site, as served.
     files: Arc<Files>,
     print: Arc<PrintCache>,
+    /// Its diagnostics (warnings only: it built).
+    warnings: Vec<Diagnostic>,
 }
 
 impl Previous {
@@ -59,9 +63,19 @@ impl Previous {
                 site.teams.iter().flat_map(|t| &t.examples).map(|e| &e.example),
             ),
             renderings: Renderings::of(site),
-            updated: Some(site.updated.clone()),
+            updated: Some(Arc::clone(&site.updated)),
         }
     }
+}
+
+/// A site to render, and what it was made from.
+struct Next {
+    site: Site,
+    theme: Arc<Theme>,
+    templates: u64,
+    structure: u64,
+    selection: Selection,
+    warnings: Vec<Diagnostic>,
 }
 
 /// The dev server's build loop: compiles and renders into memory, reusing
@@ -96,10 +110,27 @@ impl Rebuilder {
         Rebuilder { root, opts, previous: None }
     }
 
-    /// Rebuilds from the sources on disk. On error the last good build is
-    /// kept for the next attempt.
-    pub(crate) fn rebuild(&mut self) -> Result<Outcome, Vec<Diagnostic>> {
+    /// Rebuilds from the sources on disk after a save of `changes` (`None`:
+    /// nobody knows what changed). On error the last good build is kept
+    /// for the next attempt.
+    pub(crate) fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Result<Outcome, Vec<Diagnostic>> {
         let start = Instant::now();
+        if let (Some(changes), Some(p)) = (changes, &self.previous)
+            && !changes.theme
+            && let Some(edit) = quick::body_edit(&p.site, &p.warnings, &changes.paths)
+        {
+            let edit = edit?;
+            let stages = vec![("read", start.elapsed())];
+            let next = Next {
+                site: edit.site,
+                theme: Arc::clone(&p.theme),
+                templates: p.templates,
+                structure: p.structure,
+                selection: Selection::Pages(edit.changed),
+                warnings: edit.warnings,
+            };
+            return self.render(next, start, stages);
+        }
         let prev = self.previous.as_ref();
         let earlier = prev.map(Previous::earlier).unwrap_or_default();
         let compiled = compile::compile(&self.root, &self.opts, &earlier)?;
@@ -125,11 +156,27 @@ impl Rebuilder {
             }
             _ => Selection::All,
         };
+        stage("diff");
+        let next = Next { site, theme, templates: templates_key, structure, selection, warnings: compiled.warnings };
+        self.render(next, start, stages)
+    }
+
+    /// Renders what `next.selection` names (on top of the last site's
+    /// files when that is not everything) and keeps the result as the last
+    /// good build.
+    fn render(
+        &mut self,
+        next: Next,
+        start: Instant,
+        mut stages: Vec<(&'static str, Duration)>,
+    ) -> Result<Outcome, Vec<Diagnostic>> {
+        let lap = Instant::now();
+        let Next { site, theme, templates, structure, selection, warnings } = next;
+        let prev = self.previous.as_ref();
         let sink = match (&selection, prev) {
             (Selection::Pages(_), Some(p)) => Memory::from(Files::clone(&p.files)),
             _ => Memory::default(),
         };
-        stage("diff");
         // The print view and the search index come later (`late`).
         let fresh = PrintCache::kept();
         let plan = Plan { selection, print_cache: &fresh, search: false, print: false };
@@ -148,7 +195,7 @@ impl Rebuilder {
             }
         }
         let files = Arc::new(sink.into_files());
-        stage("render");
+        stages.push(("render", lap.elapsed()));
         let full = matches!(plan.selection, Selection::All);
         let print = self.previous.take().map_or_else(|| Arc::new(fresh), |p| p.print);
         let outcome = Outcome {
@@ -156,14 +203,14 @@ impl Rebuilder {
             pages: stats.pages,
             copied: recopied,
             full,
-            warnings: compiled.warnings,
+            warnings: warnings.clone(),
             took: start.elapsed(),
             base: site.base.clone(),
             theme_dir: site.config.theme_dir.clone(),
             stages,
         };
-        self.previous =
-            Some(Previous { site: Arc::new(site), theme, templates: templates_key, structure, copied, files, print });
+        let site = Arc::new(site);
+        self.previous = Some(Previous { site, theme, templates, structure, copied, files, print, warnings });
         Ok(outcome)
     }
 
@@ -238,7 +285,7 @@ fn structure(site: &Site) -> u64 {
     if let Some(d) = &site.onboarding {
         front_matter(&d.doc, &mut h);
     }
-    for (file, route) in &site.assets {
+    for (file, route) in site.assets.iter() {
         (file, route.as_str()).hash(&mut h);
     }
     for (route, file) in &site.routes.statics {

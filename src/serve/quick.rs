@@ -1,0 +1,114 @@
+//! The dev server's quickest rebuild, for the commonest save: an author
+//! edits the body of a chapter (or an example, or onboarding) and nothing
+//! else. Only the saved files are read, rendered and link-checked; the
+//! next site is the last one with their records swapped (every other
+//! record is shared, not copied).
+//!
+//! It applies only when it cannot differ from a full rebuild; otherwise it
+//! declines (`None`) and `rebuild.rs` loads the whole playbook, which finds
+//! out for itself what changed. It declines when a path is not a document
+//! the last site holds (a new, removed or other file), when the front
+//! matter changed by a byte, when a document's headings changed (links
+//! elsewhere may point at them), and when the files it links to changed
+//! (those are copied, and counted in the structure key).
+
+use crate::compile::links;
+use crate::compile::site::{DocRef, Site};
+use crate::content;
+use crate::diagnostics::{self, Diagnostic};
+use crate::render::Changed;
+
+/// The site after a body edit, and what the edit changed.
+pub(crate) struct BodyEdit {
+    pub site: Site,
+    pub changed: Changed,
+    /// Every diagnostic of the new site (the last one's, with the edited
+    /// documents' link checks made again).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Applies a save of `paths` (root-relative) to `site`, whose diagnostics
+/// were `warnings`. `None`: not a body edit; do a full rebuild.
+pub(crate) fn body_edit(
+    site: &Site,
+    warnings: &[Diagnostic],
+    paths: &[String],
+) -> Option<Result<BodyEdit, Vec<Diagnostic>>> {
+    if paths.is_empty() {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for path in paths {
+        let &at = site.docs.get(path)?;
+        let old = site.doc(at)?;
+        let doc = content::reread_body(&site.sources, old.doc)?;
+        if doc.text == old.doc.text {
+            continue;
+        }
+        let rendered = site.render_doc(&doc, &old.id_prefix, old.heading_shift);
+        let ids = |r: &crate::compile::markdown::Rendered| r.headings.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        if ids(&rendered) != ids(old.rendered) {
+            return None;
+        }
+        edits.push((at, doc, std::sync::Arc::new(rendered)));
+    }
+    let docs: Vec<DocRef> = edits.iter().map(|(at, ..)| *at).collect();
+    let before = links::check_docs(site, &docs, &site.drafts, &[]);
+    let mut next = site.clone();
+    for (at, doc, rendered) in edits {
+        next.with_doc(at, doc, rendered);
+    }
+    let after = links::check_docs(&next, &docs, &site.drafts, &[]);
+    fn files(found: &links::Found) -> Vec<(&str, &str)> {
+        let mut files: Vec<(&str, &str)> = found.assets.iter().map(|(f, r)| (f.as_str(), r.as_str())).collect();
+        files.sort_unstable();
+        files.dedup();
+        files
+    }
+    if files(&before) != files(&after) {
+        return None;
+    }
+    // A body's diagnostics all come from checking its links (the front
+    // matter's stand, unchanged): swap the edited documents' for new ones.
+    let mut warnings = warnings.to_vec();
+    for gone in &before.diags {
+        if let Some(i) = warnings.iter().position(|d| d == gone) {
+            warnings.remove(i);
+        }
+    }
+    warnings.extend(after.diags);
+    diagnostics::sort(&mut warnings);
+    if diagnostics::count_errors(&warnings) > 0 {
+        return Some(Err(warnings));
+    }
+    let changed = changed(&next, &docs);
+    Some(Ok(BodyEdit { site: next, changed, warnings }))
+}
+
+/// The pages showing the edited documents: a chapter's own; an example's
+/// chapter and team (if this build shows the team); onboarding.
+fn changed(site: &Site, docs: &[DocRef]) -> Changed {
+    let mut changed = Changed::default();
+    let chapter = |i: usize, changed: &mut Changed| {
+        if !changed.chapters.contains(&i) {
+            changed.chapters.push(i);
+        }
+    };
+    for &at in docs {
+        match at {
+            DocRef::Chapter(i) => chapter(i, &mut changed),
+            DocRef::Example(t, e) => {
+                let Some(team) = site.teams.get(t).filter(|team| team.shown) else { continue };
+                if !changed.teams.contains(&t) {
+                    changed.teams.push(t);
+                }
+                let wanted = team.examples.get(e).map(|ex| ex.example.meta.chapter.as_str());
+                if let Some(i) = site.chapters.iter().position(|c| Some(c.chapter.slug.as_str()) == wanted) {
+                    chapter(i, &mut changed);
+                }
+            }
+            DocRef::Onboarding => changed.onboarding = true,
+        }
+    }
+    changed
+}
