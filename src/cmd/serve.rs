@@ -140,7 +140,7 @@ fn publish(
     let start = Instant::now();
     // `base_url` may have been edited while serving.
     shared.set_base(outcome.base.clone());
-    let generation = shared.publish(&outcome.files);
+    let generation = shared.publish(&outcome.files, outcome.written.as_deref());
     let published = start.elapsed();
     if let Some(job) = rebuilder.late(generation, outcome.full) {
         match late {

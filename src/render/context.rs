@@ -2,8 +2,9 @@
 //! settings templates see as `site`, the chain of parts above each chapter,
 //! the examples each chapter shows, the tag index, and "today".
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tera::Context;
 
@@ -21,12 +22,14 @@ pub(crate) struct Lookups<'a> {
     pub theme: &'a Theme,
     /// The context every page starts from (`site`).
     pub base_ctx: Context,
-    /// The parts above each chapter, outermost first, by chapter index.
-    pub chains: Vec<Vec<usize>>,
-    pub chapter_of: HashMap<&'a str, usize>,
-    /// The examples this build shows on each chapter, by chapter index.
-    pub examples_of: Vec<Vec<ExampleRef<'a>>>,
-    pub tags: TagIndex<'a>,
+    // The tables below are made when a page first asks. A render of a few
+    // pages (`sparse`: the dev server after a body edit) makes none: at
+    // 10,000 chapters they took ten times as long as the page.
+    sparse: bool,
+    chains: OnceLock<Vec<Vec<usize>>>,
+    chapter_of: OnceLock<HashMap<&'a str, usize>>,
+    examples_of: OnceLock<Vec<Vec<ExampleRef<'a>>>>,
+    tags: OnceLock<TagIndex<'a>>,
     /// Days since 1970 ("today" for review staleness).
     pub today: i64,
     pub print_cache: &'a PrintCache,
@@ -35,8 +38,13 @@ pub(crate) struct Lookups<'a> {
 }
 
 impl<'a> Lookups<'a> {
-    pub(crate) fn new(site: &'a Site, theme: &'a Theme, print_cache: &'a PrintCache, incremental: bool) -> Lookups<'a> {
-        let tags = TagIndex::new(site);
+    pub(crate) fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        print_cache: &'a PrintCache,
+        incremental: bool,
+        sparse: bool,
+    ) -> Lookups<'a> {
         let config = &site.config;
         let team_link =
             |t: &'a crate::compile::site::CompiledTeam| Link { title: &t.team.name, url: t.team.route.url(&site.base) };
@@ -53,7 +61,8 @@ impl<'a> Lookups<'a> {
                 .as_ref()
                 .map(|d| Link { title: &d.doc.title, url: route::onboarding().url(&site.base) }),
             teams: site.teams.iter().filter(|t| t.shown).map(team_link).collect(),
-            has_tags: !tags.tags.is_empty(),
+            // A tag this build shows has a page (else the build failed).
+            has_tags: !site.routes.tags.is_empty(),
             search: config.search,
             print_url: route::print().url(&site.base),
             custom_css: site
@@ -70,14 +79,51 @@ impl<'a> Lookups<'a> {
             site,
             theme,
             base_ctx,
-            chains: nav::ancestors(site),
-            chapter_of: site.chapter_index(),
-            examples_of: site.examples_by_chapter(),
-            tags,
+            sparse,
+            chains: OnceLock::new(),
+            chapter_of: OnceLock::new(),
+            examples_of: OnceLock::new(),
+            tags: OnceLock::new(),
             today: Date::today().days(),
             print_cache,
             incremental,
         }
+    }
+
+    /// The parts above chapter `i`, outermost first.
+    pub(crate) fn chain(&self, i: usize) -> Cow<'_, [usize]> {
+        match self.chains.get() {
+            None if self.sparse => Cow::Owned(nav::chain(self.site, i)),
+            _ => Cow::Borrowed(&self.chains.get_or_init(|| nav::ancestors(self.site))[i]),
+        }
+    }
+
+    /// The chapter with this slug.
+    pub(crate) fn chapter_of(&self, slug: &str) -> Option<usize> {
+        match self.chapter_of.get() {
+            None if self.sparse => self.site.chapters.iter().position(|c| c.chapter.slug == slug),
+            _ => self.chapter_of.get_or_init(|| self.site.chapter_index()).get(slug).copied(),
+        }
+    }
+
+    /// The examples this build shows on chapter `i`, in team order.
+    pub(crate) fn examples_on(&self, i: usize) -> Cow<'_, [ExampleRef<'a>]> {
+        match self.examples_of.get() {
+            None if self.sparse => {
+                let slug = self.site.chapters[i].chapter.slug.as_str();
+                let shown = self.site.teams.iter().filter(|t| t.shown);
+                let on = shown.flat_map(|team| {
+                    let here = team.examples.iter().filter(|ex| ex.example.meta.chapter == slug);
+                    here.map(move |example| ExampleRef { team, example })
+                });
+                Cow::Owned(on.collect())
+            }
+            _ => Cow::Borrowed(&self.examples_of.get_or_init(|| self.site.examples_by_chapter())[i]),
+        }
+    }
+
+    pub(crate) fn tags(&self) -> &TagIndex<'a> {
+        self.tags.get_or_init(|| TagIndex::new(self.site))
     }
 
     pub(crate) fn url(&self, route: &Route) -> String {
@@ -87,7 +133,7 @@ impl<'a> Lookups<'a> {
     /// The sidebar of a page: the window around chapter `current` (or the
     /// first chapters), with `part` marked current on a part's page.
     pub(crate) fn nav(&self, current: Option<usize>, part: Option<usize>) -> NavView<'a> {
-        nav::window(self.site, &self.chains, &self.site.base, current, part)
+        nav::window(self.site, &|i| self.chain(i), &self.site.base, current, part)
     }
 
     /// Home, then the parts from the outermost down to `part`.

@@ -55,6 +55,9 @@ enum Job<'a> {
     Alias(&'a Alias),
 }
 
+/// Up to this many pages are rendered without the site-wide lookup tables.
+const SPARSE_PAGES: usize = 16;
+
 /// Which pages to render: all of them, the ones a body edit touches, or
 /// the print view alone (the dev server renders it after serving the rest;
 /// `reuse`: only bodies changed since its sections were cached).
@@ -117,7 +120,10 @@ fn render_watched(
     let Plan { selection, print_cache, search, print } = plan;
     let search = *search && site.config.search;
     let incremental = matches!(selection, Selection::Pages(_) | Selection::Print { reuse: true });
-    let lookups = Lookups::new(site, theme, print_cache, incremental);
+    // A handful of pages: each looks up what it needs instead of the
+    // whole site's tables being made first.
+    let sparse = matches!(selection, Selection::Pages(c) if c.chapters.len() + c.teams.len() <= SPARSE_PAGES);
+    let lookups = Lookups::new(site, theme, print_cache, incremental, sparse);
     let mut jobs = match selection {
         Selection::All => all_jobs(&lookups),
         Selection::Pages(changed) => changed_jobs(site, changed),
@@ -185,7 +191,7 @@ fn all_jobs<'a>(l: &'a Lookups<'_>) -> Vec<Job<'a>> {
     jobs.extend(site.chapters.iter().map(|c| Job::Chapter(c)));
     jobs.extend(site.parts.iter().enumerate().map(|(i, p)| Job::Part(i, p)));
     jobs.extend(site.teams.iter().filter(|t| t.shown).map(Job::Team));
-    jobs.extend(l.tags.tags.keys().filter(|k| site.routes.tags.contains_key(*k)).map(|k| Job::Tag(k.as_str())));
+    jobs.extend(l.tags().tags.keys().filter(|k| site.routes.tags.contains_key(*k)).map(|k| Job::Tag(k.as_str())));
     jobs.extend(site.onboarding.iter().map(Job::Onboarding));
     jobs.extend(site.routes.aliases.iter().map(Job::Alias));
     if l.nav(None, None).partial {

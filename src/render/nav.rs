@@ -3,6 +3,8 @@
 //! square); when the playbook is larger than the window, the theme's script
 //! swaps in the full tree from one shared file.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::compile::site::Site;
@@ -36,25 +38,28 @@ pub(crate) struct NavView<'a> {
 
 /// The parts above each chapter, outermost first.
 pub(crate) fn ancestors(site: &Site) -> Vec<Vec<usize>> {
-    site.chapters
-        .iter()
-        .map(|c| {
-            let mut chain = Vec::new();
-            let mut at = c.chapter.part;
-            while let Some(p) = at {
-                chain.push(p);
-                at = site.parts[p].parent;
-            }
-            chain.reverse();
-            chain
-        })
-        .collect()
+    (0..site.chapters.len()).map(|i| chain(site, i)).collect()
 }
+
+/// The parts above chapter `i`, outermost first.
+pub(crate) fn chain(site: &Site, i: usize) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut at = site.chapters.get(i).and_then(|c| c.chapter.part);
+    while let Some(p) = at {
+        chain.push(p);
+        at = site.parts[p].parent;
+    }
+    chain.reverse();
+    chain
+}
+
+/// The parts above a chapter, by its index.
+pub(crate) type Chains<'c> = dyn Fn(usize) -> Cow<'c, [usize]> + 'c;
 
 /// The window of the sidebar around chapter `current` (or the start).
 pub(crate) fn window<'a>(
     site: &'a Site,
-    chains: &[Vec<usize>],
+    chains: &Chains<'_>,
     base: &str,
     current: Option<usize>,
     current_part: Option<usize>,
@@ -78,24 +83,24 @@ pub(crate) fn window<'a>(
 }
 
 /// Every chapter: the tree the script loads on large playbooks.
-pub(crate) fn full<'a>(site: &'a Site, chains: &[Vec<usize>], base: &str) -> NavView<'a> {
+pub(crate) fn full<'a>(site: &'a Site, chains: &Chains<'_>, base: &str) -> NavView<'a> {
     let entries = entries(site, chains, base, 0..site.chapters.len(), None, None);
     NavView { list: list_html(&entries), entries, partial: false, hidden_before: 0, hidden_after: 0 }
 }
 
 fn entries<'a>(
     site: &'a Site,
-    chains: &[Vec<usize>],
+    chains: &Chains<'_>,
     base: &str,
     range: std::ops::Range<usize>,
     current: Option<usize>,
     current_part: Option<usize>,
 ) -> Vec<NavEntry<'a>> {
     let mut out = Vec::new();
-    let mut open: &[usize] = &[];
+    let mut open: Cow<'_, [usize]> = Cow::Borrowed(&[]);
     for i in range {
-        let chain = &chains[i];
-        let shared = open.iter().zip(chain).take_while(|(a, b)| a == b).count();
+        let chain = chains(i);
+        let shared = open.iter().zip(chain.iter()).take_while(|(a, b)| a == b).count();
         for &p in &chain[shared..] {
             let part = &site.parts[p];
             out.push(NavEntry {
@@ -106,11 +111,12 @@ fn entries<'a>(
                 current: current_part == Some(p),
             });
         }
+        let depth = chain.len();
         open = chain;
         let c = &site.chapters[i].chapter;
         out.push(NavEntry {
             kind: "chapter",
-            depth: chain.len(),
+            depth,
             title: &c.meta.title,
             url: c.route.url(base),
             current: current == Some(i),

@@ -59,7 +59,7 @@ pub(crate) fn home(l: &Lookups<'_>) -> Page {
     // where the top-level part changes.
     let mut current: Option<Option<usize>> = None;
     for c in &site.chapters {
-        let top = l.chains[c.index].first().copied();
+        let top = l.chain(c.index).first().copied();
         if current != Some(top) {
             current = Some(top);
             let part = top.and_then(|i| site.parts.get(i));
@@ -102,9 +102,9 @@ pub(crate) fn chapter(l: &Lookups<'_>, c: &CompiledChapter) -> Page {
         Link { title: &other.meta.title, url: l.url(&other.route) }
     };
     let mut groups: Vec<ExampleGroup> = Vec::new();
-    for &ex in &l.examples_of[i] {
+    for &ex in l.examples_on(i).iter() {
         let team = &ex.team.team;
-        let view = example_view(site, ex, &l.chapter_of);
+        let view = example_view(site, ex, l);
         let id = format!("team-{}", team.id);
         match groups.last_mut() {
             Some(g) if g.id == id => g.examples.push(view),
@@ -144,7 +144,7 @@ pub(crate) fn chapter(l: &Lookups<'_>, c: &CompiledChapter) -> Page {
 /// A part's page: its chapters (nested parts' too).
 pub(crate) fn part(l: &Lookups<'_>, index: usize, part: &Part) -> Page {
     let site = l.site;
-    let inside = |c: &&std::sync::Arc<CompiledChapter>| l.chains[c.index].contains(&index);
+    let inside = |c: &&std::sync::Arc<CompiledChapter>| l.chain(c.index).contains(&index);
     let chapters: Vec<_> = site.chapters.iter().filter(inside).map(|c| chapter_item(site, c)).collect();
     let first = site.chapters.iter().find(inside).map(|c| c.index);
     let page = PartPage {
@@ -170,13 +170,13 @@ pub(crate) fn team(l: &Lookups<'_>, t: &CompiledTeam) -> Page {
         .examples
         .iter()
         .enumerate()
-        .map(|(ei, ex)| (l.chapter_of.get(ex.example.meta.chapter.as_str()).copied().unwrap_or(0), ei))
+        .map(|(ei, ex)| (l.chapter_of(&ex.example.meta.chapter).unwrap_or(0), ei))
         .collect();
     order.sort_unstable();
     let mut groups: Vec<ExampleGroup> = Vec::new();
     for (ci, ei) in order {
         let ex = crate::compile::site::ExampleRef { team: t, example: &t.examples[ei] };
-        let view = example_view(site, ex, &l.chapter_of);
+        let view = example_view(site, ex, l);
         let chapter = &site.chapters[ci].chapter;
         match groups.last_mut() {
             Some(g) if g.id == chapter.slug => g.examples.push(view),
@@ -194,7 +194,7 @@ pub(crate) fn team(l: &Lookups<'_>, t: &CompiledTeam) -> Page {
 
 pub(crate) fn tags(l: &Lookups<'_>) -> Page {
     let tags: Vec<_> = l
-        .tags
+        .tags()
         .tags
         .iter()
         .filter_map(|(key, t)| {
@@ -209,9 +209,9 @@ pub(crate) fn tags(l: &Lookups<'_>) -> Page {
 /// A tag's page; `None` for a key without a page (no letters or digits).
 pub(crate) fn tag(l: &Lookups<'_>, key: &str) -> Option<Page> {
     let site = l.site;
-    let (t, route) = (l.tags.tags.get(key)?, site.routes.tags.get(key)?);
+    let (t, route) = (l.tags().tags.get(key)?, site.routes.tags.get(key)?);
     let chapters: Vec<_> = t.chapters.iter().map(|c| chapter_item(site, c)).collect();
-    let examples: Vec<_> = t.examples.iter().map(|&ex| example_view(site, ex, &l.chapter_of)).collect();
+    let examples: Vec<_> = t.examples.iter().map(|&ex| example_view(site, ex, l)).collect();
     let page = TagPage { title: t.name, name: t.name, url: l.url(route), chapters, examples };
     Some(Page::new(l, "tag.html", route.clone(), &page, Some((None, None))))
 }
@@ -243,7 +243,7 @@ pub(crate) fn alias(l: &Lookups<'_>, alias: &Alias) -> Page {
 /// The whole sidebar, loaded by the theme's script on large playbooks.
 pub(crate) fn full_nav(l: &Lookups<'_>) -> Page {
     let mut ctx = l.base_ctx.clone();
-    ctx.insert("nav", &super::nav::full(l.site, &l.chains, &l.site.base));
+    ctx.insert("nav", &super::nav::full(l.site, &|i| l.chain(i), &l.site.base));
     ctx.insert("kind", "nav");
     Page { template: "nav.html", route: route::full_nav(), ctx }
 }

@@ -91,7 +91,7 @@ struct PrintExample<'a> {
 /// examples' (a section is reused only while every one is the same).
 fn inputs(shared: &Lookups<'_>, i: usize) -> Vec<Arc<Rendered>> {
     let mut all = vec![Arc::clone(&shared.site.chapters[i].rendered)];
-    all.extend(shared.examples_of[i].iter().map(|ex| Arc::clone(&ex.example.rendered)));
+    all.extend(shared.examples_on(i).iter().map(|ex| Arc::clone(&ex.example.rendered)));
     all
 }
 
@@ -131,7 +131,8 @@ fn section(shared: &Lookups<'_>, i: usize) -> Result<String, Diagnostic> {
     let new_part = (i == 0 || site.chapters[i - 1].chapter.part != c.part)
         .then(|| site.part(c.part).map(|p| p.title.as_str()))
         .flatten();
-    let examples = shared.examples_of[i]
+    let examples = shared
+        .examples_on(i)
         .iter()
         .map(|ex| {
             let e = &ex.example.example;

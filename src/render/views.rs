@@ -1,7 +1,7 @@
 //! What templates see: small serialisable views over the compiled site.
 //! Field names here are the theme API documented in the README.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -187,7 +187,7 @@ impl<'a> TagIndex<'a> {
                 for t in &example.example.meta.tags {
                     let e = entry(&mut tags, t);
                     if e.examples.last().is_none_or(|last| !std::ptr::eq(last.example, &**example)) {
-                        e.examples.push(ExampleRef { team, example: &**example });
+                        e.examples.push(ExampleRef { team, example });
                     }
                 }
             }
@@ -226,14 +226,10 @@ pub(crate) fn team_view<'a>(site: &'a Site, t: &'a CompiledTeam) -> TeamView<'a>
     }
 }
 
-pub(crate) fn example_view<'a>(
-    site: &'a Site,
-    ex: ExampleRef<'a>,
-    chapter_of: &HashMap<&str, usize>,
-) -> ExampleView<'a> {
+pub(crate) fn example_view<'a>(site: &'a Site, ex: ExampleRef<'a>, l: &super::context::Lookups<'_>) -> ExampleView<'a> {
     let team = &ex.team.team;
     let example = &ex.example.example;
-    let chapter = chapter_of.get(example.meta.chapter.as_str()).map(|&i| &site.chapters[i].chapter);
+    let chapter = l.chapter_of(&example.meta.chapter).map(|i| &site.chapters[i].chapter);
     ExampleView {
         title: &example.meta.title,
         anchor: example.anchor(),

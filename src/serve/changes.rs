@@ -5,6 +5,7 @@
 //! and a change to anything else (a script, an image) reloads every tab.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,18 +42,20 @@ pub(crate) struct Changes {
 /// Compares two sites file by file (the search index aside: it follows
 /// later and only search reads it). Files the render reused are the same
 /// allocation and cost nothing; others are compared by their bytes, in
-/// parallel.
-pub(crate) fn between(old: &Files, new: &Files) -> Changes {
-    let names: Vec<&String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .chain(new.keys())
-        .filter(|k| !k.starts_with(search::DIR))
-        .collect();
-    let mut changed: Vec<(&String, Option<Scope>)> = names
+/// parallel. `written`: the only files that can differ (`new` is `old`
+/// with these written over it), when that is known.
+pub(crate) fn between(old: &Files, new: &Files, written: Option<&[Arc<str>]>) -> Changes {
+    let names: Vec<&str> = match written {
+        Some(written) => written.iter().map(|k| &**k).collect(),
+        None => old.keys().filter(|k| !new.contains_key(*k)).chain(new.keys()).map(|k| &**k).collect(),
+    };
+    let mut names: Vec<&str> = names.into_iter().filter(|k| !k.starts_with(search::DIR)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut changed: Vec<(&str, Option<Scope>)> = names
         .into_par_iter()
         .filter_map(|name| match (old.get(name), new.get(name)) {
-            (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b) || a == b => None,
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) || a == b => None,
             (Some(a), Some(b)) if name.ends_with(".html") => Some((name, Some(scope(a, b)))),
             _ if name.ends_with(".html") => Some((name, Some(Scope::Page))),
             _ => Some((name, None)),
@@ -64,9 +67,9 @@ pub(crate) fn between(old: &Files, new: &Files) -> Changes {
     for (name, scope) in changed {
         match scope {
             Some(scope) => {
-                pages.insert(name.clone(), scope);
+                pages.insert(name.to_string(), scope);
             }
-            None if name.ends_with(".css") => changes.css.push(name.clone()),
+            None if name.ends_with(".css") => changes.css.push(name.to_string()),
             None => changes.other = true,
         }
     }
@@ -116,10 +119,9 @@ pub(crate) fn event(name: &str, generation: u64, changes: &Changes) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn site(files: &[(&str, &str)]) -> Files {
-        files.iter().map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes()))).collect()
+        files.iter().map(|(k, v)| (Arc::from(*k), Arc::from(v.as_bytes()))).collect()
     }
 
     const NAV: &str = "<html><nav>A B</nav>";
@@ -137,7 +139,7 @@ mod tests {
             ("c/index.html", "<main></main>"),
             ("assets/playbook.css", "p{color:red}"),
         ]);
-        let changes = between(&old, &new);
+        let changes = between(&old, &new, None);
         let pages = changes.pages.unwrap();
         assert_eq!(pages["a/index.html"], Scope::Main);
         assert_eq!(pages["b/index.html"], Scope::Page);
@@ -150,26 +152,26 @@ mod tests {
     fn unchanged_bytes_are_no_change_and_other_files_reload_everything() {
         let old = site(&[("a/index.html", "<main>x</main>"), ("assets/app.js", "1"), ("search/0.json", "a")]);
         let new = site(&[("a/index.html", "<main>x</main>"), ("assets/app.js", "2"), ("search/0.json", "b")]);
-        let changes = between(&old, &new);
+        let changes = between(&old, &new, None);
         assert!(changes.pages.as_ref().unwrap().is_empty() && changes.other);
-        assert_eq!(between(&old, &old), Changes { pages: Some(BTreeMap::new()), ..Changes::default() });
+        assert_eq!(between(&old, &old, None), Changes { pages: Some(BTreeMap::new()), ..Changes::default() });
     }
 
     #[test]
     fn raw_html_that_closes_main_early_makes_a_page_change() {
         let old = site(&[("a/index.html", "<main><p>x</p></MAIN><p id=y>1</p></main>")]);
         let new = site(&[("a/index.html", "<main><p>x</p></MAIN><p id=y>2</p></main>")]);
-        assert_eq!(between(&old, &new).pages.unwrap()["a/index.html"], Scope::Page);
+        assert_eq!(between(&old, &new, None).pages.unwrap()["a/index.html"], Scope::Page);
         let old = site(&[("a/index.html", "<main-nav>a</main-nav><main id=m>x</main>")]);
         let new = site(&[("a/index.html", "<main-nav>b</main-nav><main id=m>x</main>")]);
-        assert_eq!(between(&old, &new).pages.unwrap()["a/index.html"], Scope::Page, "<main-nav> is not <main>");
+        assert_eq!(between(&old, &new, None).pages.unwrap()["a/index.html"], Scope::Page, "<main-nav> is not <main>");
     }
 
     #[test]
     fn a_page_without_main_or_gone_is_a_page_change() {
         let old = site(&[("a/index.html", "<p>x</p>"), ("b/index.html", "<main></main>")]);
         let new = site(&[("a/index.html", "<p>y</p>")]);
-        let pages = between(&old, &new).pages.unwrap();
+        let pages = between(&old, &new, None).pages.unwrap();
         assert_eq!((pages["a/index.html"], pages["b/index.html"]), (Scope::Page, Scope::Page));
     }
 }

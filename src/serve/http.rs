@@ -199,7 +199,7 @@ async fn files(shared: &ServedSite) -> Response<Body> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let live = read(&shared.live);
-    let mut names: Vec<&String> = live.files.keys().chain(live.late.keys()).collect();
+    let mut names: Vec<&str> = live.files.keys().chain(live.late.keys()).map(|k| &**k).collect();
     names.sort();
     let body = serde_json::to_vec(&names).unwrap_or_default();
     drop(live);
@@ -220,7 +220,7 @@ fn lookup(shared: &ServedSite, base: &str, path: &str) -> Response<Body> {
     } else {
         rel.clone()
     };
-    if let Some(body) = live.files.get(&key).or_else(|| live.late.get(&key)) {
+    if let Some(body) = live.files.get(key.as_str()).or_else(|| live.late.get(key.as_str())) {
         // Shared with the site, not copied.
         let body = Bytes::from_owner(Arc::clone(body));
         drop(live);
@@ -230,7 +230,7 @@ fn lookup(shared: &ServedSite, base: &str, path: &str) -> Response<Body> {
         return shared_bytes(StatusCode::OK, body, content_type(&key));
     }
     let folder = format!("{rel}/index.html");
-    if !path.ends_with('/') && (live.files.contains_key(&folder) || live.late.contains_key(&folder)) {
+    if !path.ends_with('/') && (live.files.contains_key(folder.as_str()) || live.late.contains_key(folder.as_str())) {
         // Built from the base and the normalised path, never from the raw
         // request: `//host` would send the browser to another site.
         return redirect(&format!("{base}{rel}/"));

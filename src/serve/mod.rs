@@ -76,10 +76,12 @@ impl ServedSite {
     /// `changes`). Returns its generation. Until its own late files are
     /// ready, the previous ones stay served (the print view and searches
     /// stay possible, a little behind).
-    pub(crate) fn publish(&self, files: &Arc<Files>) -> u64 {
+    /// `written`: the only files that can differ from the site served now,
+    /// when that is known.
+    pub(crate) fn publish(&self, files: &Arc<Files>, written: Option<&[Arc<str>]>) -> u64 {
         let (generation, changes) = {
             let mut live = write(&self.live);
-            let changes = changes::between(&live.files, files);
+            let changes = changes::between(&live.files, files, written);
             live.files = Arc::clone(files);
             live.error = None;
             live.generation += 1;
@@ -98,7 +100,7 @@ impl ServedSite {
             if live.generation != generation {
                 return;
             }
-            let changes = changes::between(&live.late, &files);
+            let changes = changes::between(&live.late, &files, None);
             live.late = Arc::new(files);
             live.indexed = generation;
             changes

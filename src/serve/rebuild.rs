@@ -89,6 +89,8 @@ pub(crate) struct Rebuilder {
 /// What one rebuild made: the site in memory and what it took.
 pub(crate) struct Outcome {
     pub files: Arc<Files>,
+    /// The files written over the last site's (`None`: a whole new site).
+    pub written: Option<Vec<Arc<str>>>,
     /// Pages rendered this time.
     pub pages: usize,
     /// Files copied again (edited static files) on a partial rebuild.
@@ -194,12 +196,15 @@ impl Rebuilder {
                 return Err(errors);
             }
         }
-        let files = Arc::new(sink.into_files());
+        let (files, written) = sink.into_parts();
+        let files = Arc::new(files);
         stages.push(("render", lap.elapsed()));
         let full = matches!(plan.selection, Selection::All);
+        let written = (!full).then_some(written);
         let print = self.previous.take().map_or_else(|| Arc::new(fresh), |p| p.print);
         let outcome = Outcome {
             files: Arc::clone(&files),
+            written,
             pages: stats.pages,
             copied: recopied,
             full,

@@ -26,33 +26,43 @@ pub(crate) fn write_error(route: &Route, e: &io::Error) -> Diagnostic {
 
 /// The site in memory, for the dev server: output path -> bytes. Values are
 /// shared so that an incremental rebuild copies the map, not the pages.
-pub(crate) type Files = HashMap<String, Arc<[u8]>>;
+pub(crate) type Files = HashMap<Arc<str>, Arc<[u8]>>;
 
 /// A `Sink` that collects into `Files`.
 #[derive(Default)]
 pub(crate) struct Memory {
-    files: Mutex<Files>,
+    files: Mutex<(Files, Vec<Arc<str>>)>,
 }
 
 impl Memory {
     pub(crate) fn from(files: Files) -> Memory {
-        Memory { files: Mutex::new(files) }
+        Memory { files: Mutex::new((files, Vec::new())) }
     }
 
     pub(crate) fn into_files(self) -> Files {
+        self.into_parts().0
+    }
+
+    /// The files, and the names written since `from` (in no order).
+    pub(crate) fn into_parts(self) -> (Files, Vec<Arc<str>>) {
         self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 impl Sink for Memory {
     fn put(&self, route: &Route, bytes: Vec<u8>) -> io::Result<()> {
-        lock(&self.files).insert(route.as_str().to_string(), bytes.into());
+        let name: Arc<str> = route.as_str().into();
+        let (files, written) = &mut *lock(&self.files);
+        files.insert(Arc::clone(&name), bytes.into());
+        written.push(name);
         Ok(())
     }
 
     fn append(&self, route: &Route, bytes: &[u8]) -> io::Result<()> {
-        let mut files = lock(&self.files);
-        let file = files.entry(route.as_str().to_string()).or_default();
+        let name: Arc<str> = route.as_str().into();
+        let (files, written) = &mut *lock(&self.files);
+        written.push(Arc::clone(&name));
+        let file = files.entry(name).or_default();
         *file = [&file[..], bytes].concat().into();
         Ok(())
     }
