@@ -47,6 +47,74 @@ fn an_edit_reaches_open_tabs_and_the_served_page() {
     assert!(events.recv_timeout(Duration::from_millis(800)).is_err(), "a no-op save must not reload");
 }
 
+/// Saves a file as editors do (written aside, renamed over), so the
+/// watcher never sees it half written.
+fn save(f: &Fixture, rel: &str, text: &str) {
+    let path = f.root().join(rel);
+    let aside = path.with_file_name(".saving");
+    std::fs::write(&aside, text).unwrap();
+    std::fs::rename(&aside, &path).unwrap();
+}
+
+/// The next `change`, `ok` (an error fixed, nothing to render) or
+/// `build-error`, skipping `late-change`.
+fn next_outcome(events: &std::sync::mpsc::Receiver<(String, String)>) -> (String, String) {
+    loop {
+        let (event, data) = events.recv_timeout(Duration::from_secs(60)).expect("an event");
+        if ["change", "ok", "build-error"].contains(&event.as_str()) {
+            return (event, data);
+        }
+    }
+}
+
+#[test]
+fn a_body_edit_reads_only_its_file_and_is_checked_like_a_build() {
+    let f = Fixture::generated(GEN);
+    let a = chapter_file(&f, 0, 0);
+    let b = chapter_file(&f, 0, 1);
+    let a_name = a.file.rsplit('/').next().unwrap().to_string();
+    let b_page = format!("{}index.html", b.url.trim_start_matches('/'));
+    let s = f.serve(&["-v"]);
+    let events = s.events();
+    wait_for(&events, "hello");
+
+    // A new heading may be what other pages link to: the whole playbook
+    // is loaded again.
+    save(&f, &a.file, &(f.read(&a.file) + "\n## Where we meet\n\nEvery Tuesday.\n"));
+    assert_eq!(next_outcome(&events).0, "change");
+    assert!(s.log_shows("  load "), "a heading edit loads the playbook: {}", s.log());
+
+    // A body edit reads, renders and checks its own file only, and its
+    // links are checked against the rest (here: that heading).
+    let linked = f.read(&b.file) + &format!("\nSee [where we meet]({a_name}#where-we-meet).\n");
+    save(&f, &b.file, &linked);
+    let (event, change) = next_outcome(&events);
+    assert_eq!(event, "change", "{change}");
+    assert!(change.contains(&format!("\"{b_page}\":\"main\"")), "{change}");
+    assert!(s.log_shows(&format!("{} changed: re-rendered 1 page", b.file)), "{}", s.log());
+    assert!(s.log_shows("  read "), "only the saved file is read: {}", s.log());
+    assert!(s.get(&b.url).text().contains("#where-we-meet"));
+
+    // A broken link in a body is the build's error, at its line.
+    let broken = linked.clone() + "\nAnd [nowhere](no-such-chapter.md).\n";
+    save(&f, &b.file, &broken);
+    let (event, error) = next_outcome(&events);
+    assert_eq!(event, "build-error", "{error}");
+    let line = broken.lines().position(|l| l.contains("no-such-chapter")).unwrap() + 1;
+    assert!(error.contains(&format!("{}:{line}:", b.file)) && error.contains("no-such-chapter.md"), "{error}");
+    save(&f, &b.file, &linked);
+    assert_eq!(next_outcome(&events).0, "ok", "back to the site served all along");
+
+    // Renaming the heading breaks the link to it from the other chapter.
+    save(&f, &a.file, &f.read(&a.file).replace("## Where we meet", "## Where we gather"));
+    let (event, error) = next_outcome(&events);
+    assert_eq!(event, "build-error", "{error}");
+    assert!(error.contains(&b.file) && error.contains("#where-we-meet"), "{error}");
+    save(&f, &a.file, &f.read(&a.file).replace("## Where we gather", "## Where we meet"));
+    assert_eq!(next_outcome(&events).0, "ok");
+    s.assert_equals_clean_build(f.root());
+}
+
 #[test]
 fn tabs_are_told_how_much_changed_a_title_the_page_a_stylesheet_only_itself() {
     let f = Fixture::generated(GEN);
