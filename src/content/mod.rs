@@ -12,6 +12,8 @@ use std::time::SystemTime;
 
 pub(crate) use front_matter::split as split_front_matter;
 pub(crate) use load::{Parsed, load};
+#[cfg(test)]
+pub(crate) use meta::CHAPTER_KEYS;
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
 pub(crate) use read::reread_body;
 

@@ -81,11 +81,14 @@ pub(crate) struct Plan<'a> {
 }
 
 /// Documents whose text changed while the playbook's structure (every
-/// title, slug, card, tag, order and URL) stayed the same.
+/// slug, tag, order and URL) stayed the same.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Changed {
-    /// Chapter indices.
+    /// Chapter indices (a body, or a field only its own page shows).
     pub chapters: Vec<usize>,
+    /// Chapters whose title, summary or card changed: what other pages
+    /// show of them (see `changed_jobs`).
+    pub shown: Vec<usize>,
     /// Team indices (one of the team's examples changed).
     pub teams: Vec<usize>,
     pub onboarding: bool,
@@ -122,11 +125,12 @@ fn render_watched(
     let incremental = matches!(selection, Selection::Pages(_) | Selection::Print { reuse: true });
     // A handful of pages: each looks up what it needs instead of the
     // whole site's tables being made first.
-    let sparse = matches!(selection, Selection::Pages(c) if c.chapters.len() + c.teams.len() <= SPARSE_PAGES);
+    let sparse = matches!(selection,
+        Selection::Pages(c) if c.shown.is_empty() && c.chapters.len() + c.teams.len() <= SPARSE_PAGES);
     let lookups = Lookups::new(site, theme, print_cache, incremental, sparse);
     let mut jobs = match selection {
         Selection::All => all_jobs(&lookups),
-        Selection::Pages(changed) => changed_jobs(site, changed),
+        Selection::Pages(changed) => changed_jobs(&lookups, changed),
         Selection::Print { .. } => vec![Job::Print],
     };
     if !print && !matches!(selection, Selection::Print { .. }) {
@@ -201,16 +205,29 @@ fn all_jobs<'a>(l: &'a Lookups<'_>) -> Vec<Job<'a>> {
 }
 
 /// A chapter body shows on its page and in the print view; an example's on
-/// its chapter's page and its team's page.
-fn changed_jobs<'a>(site: &'a Site, changed: &Changed) -> Vec<Job<'a>> {
-    let mut jobs: Vec<Job> =
-        changed.chapters.iter().filter_map(|&i| site.chapters.get(i)).map(|c| Job::Chapter(c)).collect();
-    jobs.extend(changed.teams.iter().filter_map(|&i| site.teams.get(i)).map(Job::Team));
-    if changed.onboarding {
-        jobs.extend(site.onboarding.iter().map(Job::Onboarding));
+/// its chapter's page and its team's page. A chapter's title, summary and
+/// card show on its page, in the sidebars that list it, and on any page
+/// that is not a chapter's (home, parts, tags, teams: lists of chapters).
+fn changed_jobs<'a>(l: &'a Lookups<'_>, changed: &Changed) -> Vec<Job<'a>> {
+    let site = l.site;
+    let mut chapters: Vec<usize> = changed.chapters.clone();
+    for &i in &changed.shown {
+        chapters.extend(nav::listed_by(site.chapters.len(), i));
+    }
+    chapters.sort_unstable();
+    chapters.dedup();
+    let mut jobs: Vec<Job> = chapters.iter().filter_map(|&i| site.chapters.get(i)).map(|c| Job::Chapter(c)).collect();
+    if changed.shown.is_empty() {
+        jobs.extend(changed.teams.iter().filter_map(|&i| site.teams.get(i)).map(Job::Team));
+        if changed.onboarding {
+            jobs.extend(site.onboarding.iter().map(Job::Onboarding));
+        }
+    } else {
+        jobs.extend(all_jobs(l).into_iter().filter(|job| !matches!(job, Job::Chapter(_))));
     }
     // The print view holds every chapter, its examples and onboarding.
-    if !changed.chapters.is_empty() || changed.onboarding {
+    let has_print = jobs.iter().any(|job| matches!(job, Job::Print));
+    if !has_print && (!changed.chapters.is_empty() || changed.onboarding) {
         jobs.push(Job::Print);
     }
     jobs

@@ -65,13 +65,7 @@ pub(crate) fn window<'a>(
     current_part: Option<usize>,
 ) -> NavView<'a> {
     let n = site.chapters.len();
-    let (start, end) = if n <= 2 * HALF_WINDOW + 1 {
-        (0, n)
-    } else {
-        let centre = current.unwrap_or(0);
-        let start = centre.saturating_sub(HALF_WINDOW).min(n - (2 * HALF_WINDOW + 1));
-        (start, start + 2 * HALF_WINDOW + 1)
-    };
+    let std::ops::Range { start, end } = window_range(n, current);
     let entries = entries(site, chains, base, start..end, current, current_part);
     NavView {
         list: list_html(&entries),
@@ -80,6 +74,23 @@ pub(crate) fn window<'a>(
         hidden_before: start,
         hidden_after: n - end,
     }
+}
+
+/// The chapters (by index) the sidebar of chapter `current` lists, of `n`.
+pub(crate) fn window_range(n: usize, current: Option<usize>) -> std::ops::Range<usize> {
+    if n <= 2 * HALF_WINDOW + 1 {
+        return 0..n;
+    }
+    let centre = current.unwrap_or(0);
+    let start = centre.saturating_sub(HALF_WINDOW).min(n - (2 * HALF_WINDOW + 1));
+    start..start + 2 * HALF_WINDOW + 1
+}
+
+/// The chapters whose page's sidebar lists chapter `i`, of `n`.
+pub(crate) fn listed_by(n: usize, i: usize) -> impl Iterator<Item = usize> {
+    let around = i.saturating_sub(2 * HALF_WINDOW + 1)..(i + 2 * HALF_WINDOW + 2).min(n);
+    let all = if n <= 2 * HALF_WINDOW + 1 { 0..n } else { around };
+    all.filter(move |&j| window_range(n, Some(j)).contains(&i))
 }
 
 /// Every chapter: the tree the script loads on large playbooks.

@@ -44,6 +44,8 @@ struct Previous {
     templates: u64,
     /// `structure(&site)`.
     structure: u64,
+    /// `layout(&site)`.
+    layout: u64,
     /// `copied(&site)`.
     copied: HashMap<String, Option<(SystemTime, u64)>>,
     /// Every file of the site, as served.
@@ -74,6 +76,7 @@ struct Next {
     theme: Arc<Theme>,
     templates: u64,
     structure: u64,
+    layout: u64,
     selection: Selection,
     warnings: Vec<Diagnostic>,
 }
@@ -128,6 +131,7 @@ impl Rebuilder {
                 theme: Arc::clone(&p.theme),
                 templates: p.templates,
                 structure: p.structure,
+                layout: p.layout,
                 selection: Selection::Pages(edit.changed),
                 warnings: edit.warnings,
             };
@@ -151,15 +155,19 @@ impl Rebuilder {
             _ => Arc::new(theme::build(templates)?),
         };
         stage("theme");
-        let structure = structure(&site);
+        let (structure, layout) = (structure(&site), layout(&site));
         let selection = match prev {
             Some(p) if p.templates == templates_key && p.structure == structure => {
                 Selection::Pages(changed(&p.site, &site))
             }
+            Some(p) if p.templates == templates_key && p.layout == layout => {
+                Selection::Pages(Changed { shown: shown(&p.site, &site), ..changed(&p.site, &site) })
+            }
             _ => Selection::All,
         };
         stage("diff");
-        let next = Next { site, theme, templates: templates_key, structure, selection, warnings: compiled.warnings };
+        let warnings = compiled.warnings;
+        let next = Next { site, theme, templates: templates_key, structure, layout, selection, warnings };
         self.render(next, start, stages)
     }
 
@@ -173,7 +181,7 @@ impl Rebuilder {
         mut stages: Vec<(&'static str, Duration)>,
     ) -> Result<Outcome, Vec<Diagnostic>> {
         let lap = Instant::now();
-        let Next { site, theme, templates, structure, selection, warnings } = next;
+        let Next { site, theme, templates, structure, layout, selection, warnings } = next;
         let prev = self.previous.as_ref();
         let sink = match (&selection, prev) {
             (Selection::Pages(_), Some(p)) => Memory::from(Files::clone(&p.files)),
@@ -215,7 +223,7 @@ impl Rebuilder {
             stages,
         };
         let site = Arc::new(site);
-        self.previous = Some(Previous { site, theme, templates, structure, copied, files, print, warnings });
+        self.previous = Some(Previous { site, theme, templates, structure, layout, copied, files, print, warnings });
         Ok(outcome)
     }
 
@@ -270,16 +278,45 @@ fn changed(old: &Site, new: &Site) -> Changed {
 /// is (its content shows on no page: see `copied`). Hashing the bytes, not
 /// the parsed fields, covers a new field without an edit here.
 fn structure(site: &Site) -> u64 {
-    let mut h = DefaultHasher::new();
-    let front_matter = |doc: &crate::content::Doc, h: &mut DefaultHasher| {
-        (&doc.file, doc.text.get(..doc.body_offset)).hash(h);
+    key(site, &|c, h| front_matter(&c.chapter.doc, h))
+}
+
+/// `structure`, but of each chapter only its path and the keys that decide
+/// a route, the order or a list (`LAYOUT` in the tests, which check that
+/// every chapter key is placed): two builds with the same layout differ,
+/// bodies aside, only in what chapters show, on their own page and (the
+/// `SHOWN` keys, see `shown`) on others.
+fn layout(site: &Site) -> u64 {
+    key(site, &|c, h| {
+        let meta = &c.chapter.meta;
+        (&c.chapter.doc.file, meta.weight, &meta.tags, meta.draft, &meta.aliases).hash(h);
+    })
+}
+
+/// Chapters whose `SHOWN` keys differ between two builds of the same
+/// layout (so the records line up one to one).
+fn shown(old: &Site, new: &Site) -> Vec<usize> {
+    let shown = |c: &crate::compile::site::CompiledChapter| {
+        let m = &c.chapter.meta;
+        (m.title.clone(), m.summary.clone(), m.do_.clone(), m.dont.clone(), m.why.clone())
     };
+    let pairs = old.chapters.iter().zip(&new.chapters);
+    pairs.filter(|(a, b)| shown(a) != shown(b)).map(|(_, b)| b.index).collect()
+}
+
+fn front_matter(doc: &crate::content::Doc, h: &mut DefaultHasher) {
+    (&doc.file, doc.text.get(..doc.body_offset)).hash(h);
+}
+
+/// The hash `structure` and `layout` share; `chapter` hashes a chapter.
+fn key(site: &Site, chapter: &dyn Fn(&crate::compile::site::CompiledChapter, &mut DefaultHasher)) -> u64 {
+    let mut h = DefaultHasher::new();
     (&site.config.source, &site.base, &site.edition).hash(&mut h);
     for p in &site.parts {
         (&p.dir, &p.source).hash(&mut h);
     }
     for c in &site.chapters {
-        front_matter(&c.chapter.doc, &mut h);
+        chapter(c, &mut h);
     }
     for t in &site.teams {
         (&t.team.id, &t.team.source).hash(&mut h);
@@ -311,7 +348,15 @@ fn copied(site: &Site) -> HashMap<String, Option<(SystemTime, u64)>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{changed, structure};
+    use super::{changed, layout, shown, structure};
+
+    /// Chapter front-matter keys by where they show: `LAYOUT` decide a
+    /// route, the order or a list (`layout` hashes them); `SHOWN` show on
+    /// other pages too (`shown` compares them); `OWN` only on the
+    /// chapter's page.
+    const LAYOUT: &[&str] = &["weight", "tags", "draft", "aliases"];
+    const SHOWN: &[&str] = &["title", "summary", "do", "dont", "why"];
+    const OWN: &[&str] = &["owners", "reviewed", "extra"];
     use crate::compile::fixture;
 
     const CONFIG: &str = "title = \"T\"\n";
@@ -385,5 +430,31 @@ mod tests {
             edit(&dir, file, from, to);
             assert_ne!(old, structure(&fixture::site(dir.path())), "{file}: {from} -> {to}");
         }
+    }
+
+    #[test]
+    fn every_chapter_key_is_placed_once() {
+        let mut placed: Vec<&str> = [LAYOUT, SHOWN, OWN].concat();
+        placed.sort_unstable();
+        let mut keys = crate::content::CHAPTER_KEYS.to_vec();
+        keys.sort_unstable();
+        assert_eq!(placed, keys);
+    }
+
+    #[test]
+    fn a_title_keeps_the_layout_and_is_shown_a_weight_moves_it() {
+        let dir = book();
+        let old = fixture::site(dir.path());
+        edit(&dir, "chapters/alpha.md", "title = \"Alpha\"", "title = \"Alpha, renamed\"");
+        let new = fixture::site(dir.path());
+        assert_ne!(structure(&old), structure(&new));
+        assert_eq!(layout(&old), layout(&new));
+        assert_eq!(shown(&old, &new), [0]);
+        edit(&dir, "chapters/alpha.md", "owners = [\"a\"]", "owners = [\"b\"]");
+        let owners = fixture::site(dir.path());
+        assert_eq!((layout(&new), shown(&new, &owners)), (layout(&owners), vec![]), "owners show on its page only");
+        assert_eq!(changed(&new, &owners).chapters, [0]);
+        edit(&dir, "chapters/alpha.md", "title = \"Alpha, renamed\"", "title = \"Alpha\"\nweight = 5");
+        assert_ne!(layout(&owners), layout(&fixture::site(dir.path())));
     }
 }

@@ -116,6 +116,35 @@ fn a_body_edit_reads_only_its_file_and_is_checked_like_a_build() {
 }
 
 #[test]
+fn a_title_edit_renders_only_the_pages_that_show_it_and_equals_a_clean_build() {
+    // More chapters than one sidebar lists: a title shows in the sidebars
+    // of its neighbours, not of every chapter.
+    let args = ["--chapters", "90", "--parts", "3", "--teams", "2", "--examples-per-team", "3", "--seed", "7"];
+    let f = Fixture::generated(&args);
+    let edited = chapter_file(&f, 1, 5);
+    let (near, far) = (chapter_file(&f, 1, 6), chapter_file(&f, 0, 0));
+    let s = f.serve(&["-v"]);
+    let events = s.events();
+    wait_for(&events, "hello");
+    let title = &edited.title_line;
+    save(
+        &f,
+        &edited.file,
+        &f.read(&edited.file).replacen(title, &title.replacen("title = \"", "title = \"Renamed ", 1), 1),
+    );
+    let (event, change) = next_outcome(&events);
+    assert_eq!(event, "change", "{change}");
+    let listed = |c: &ChapterFile| change.contains(&format!("\"{}index.html\"", c.url.trim_start_matches('/')));
+    assert!(listed(&edited) && listed(&near), "the page and its neighbour's sidebar: {change}");
+    assert!(!listed(&far), "a chapter far away does not list it: {change}");
+    let part = edited.url.trim_start_matches('/').split('/').next().unwrap().to_string();
+    assert!(change.contains(&format!("\"{part}/index.html\":\"page\"")), "its part's page lists it: {change}");
+    assert!(s.log_shows(&format!("{} changed: re-rendered", edited.file)), "{}", s.log());
+    assert!(!s.log().contains("rebuilt the site"), "not every page: {}", s.log());
+    s.assert_equals_clean_build(f.root());
+}
+
+#[test]
 fn tabs_are_told_how_much_changed_a_title_the_page_a_stylesheet_only_itself() {
     let f = Fixture::generated(GEN);
     f.write("static/custom.css", "p { color: black; }\n");
