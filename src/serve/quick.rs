@@ -1,13 +1,15 @@
-//! The dev server's quickest rebuild, for the commonest save: an author
-//! edits the body of a chapter (or an example, or onboarding) and nothing
-//! else. Only the saved files are read, rendered and link-checked; the
-//! next site is the last one with their records swapped (every other
-//! record is shared, not copied).
+//! The dev server's quickest rebuild, for the commonest saves: an author
+//! edits the body of a chapter (or an example, or onboarding), or a file
+//! the site copies as it is (a stylesheet in `static/`, a picture), and
+//! nothing else. Only the saved documents are read, rendered and
+//! link-checked; the next site is the last one with their records swapped
+//! (every other record is shared, not copied).
 //!
 //! It applies only when it cannot differ from a full rebuild; otherwise it
 //! declines (`None`) and `rebuild.rs` loads the whole playbook, which finds
-//! out for itself what changed. It declines when a path is not a document
-//! the last site holds (a new, removed or other file), when the front
+//! out for itself what changed. It declines when a path is neither a
+//! document nor a copied file the last site holds (a new, removed or other
+//! file), when the front
 //! matter changed by a byte, when a document's headings changed (links
 //! elsewhere may point at them), and when the files it links to changed
 //! (those are copied, and counted in the structure key).
@@ -39,7 +41,14 @@ pub(crate) fn body_edit(
     }
     let mut edits = Vec::new();
     for path in paths {
-        let &at = site.docs.get(path)?;
+        let Some(&at) = site.docs.get(path) else {
+            // Copied again by the caller, which compares every copied
+            // file's stamp; the site itself does not change.
+            if copied_as_is(site, path) && site.sources.exists(path) {
+                continue;
+            }
+            return None;
+        };
         let old = site.doc(at)?;
         let doc = content::reread_body(&site.sources, old.doc)?;
         if doc.text == old.doc.text {
@@ -83,6 +92,12 @@ pub(crate) fn body_edit(
     }
     let changed = changed(&next, &docs);
     Some(Ok(BodyEdit { site: next, changed, warnings }))
+}
+
+/// A file the site copies as it is: one of the root's `static/` files, or
+/// a file a page links to.
+fn copied_as_is(site: &Site, path: &str) -> bool {
+    site.assets.contains_key(path) || site.routes.statics.iter().any(|(_, f)| !f.is_theme() && f.origin() == path)
 }
 
 /// The pages showing the edited documents: a chapter's own; an example's
