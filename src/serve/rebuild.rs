@@ -1,8 +1,10 @@
 //! Rebuilds for the dev server, doing only the work a change needs.
 //!
-//! Every rebuild reads the sources again and compiles them; what an earlier
-//! build made is reused where its key says it is still the same. Every cache
-//! lives in one value, `Previous`, and this table is the whole contract:
+//! A save of documents' bodies (or of files copied as they are) takes the
+//! quick path (`quick.rs`): only those files are read. Any other rebuild
+//! reads the sources again and compiles them; what an earlier build made is
+//! reused where its key says it is still the same. Every cache lives in one
+//! value, `Previous`, and this table is the whole contract:
 //!
 //! | reused                        | keyed by                                              |
 //! |-------------------------------|-------------------------------------------------------|
@@ -14,8 +16,10 @@
 //! | print-view sections (`late`)  | the chapter's rendering being the very one reused     |
 //!
 //! When the structure and the theme are unchanged, only the pages that show
-//! a changed body are rendered again, on top of the last site's pages;
-//! anything else renders the whole site. Either way the result equals a
+//! a changed body are rendered again, on top of the last site's pages; when
+//! only the layout is (chapters' titles, summaries or cards changed), also
+//! the pages that show those (see `render::changed_jobs`); anything else
+//! renders the whole site. Either way the result equals a
 //! clean build (the test suite checks it for every kind of edit).
 
 use std::collections::HashMap;
