@@ -23,6 +23,9 @@ const MAX_LISTED: usize = 500;
 pub(crate) enum Scope {
     /// Only what lies inside `<main>`.
     Main,
+    /// Inside `<main>`, the sidebar (`<nav id="pb-nav">`) and `<title>`:
+    /// what a chapter's title edit changes on the pages that show it.
+    Nav,
     /// Something around it too (or the page is new, or gone).
     Page,
 }
@@ -81,10 +84,50 @@ pub(crate) fn between(old: &Files, new: &Files, written: Option<&[Arc<str>]>) ->
 /// element. A page with more than one (raw HTML in a body can close the
 /// template's early, so what follows shows outside it) is a `Page` change.
 fn scope(old: &[u8], new: &[u8]) -> Scope {
-    match (main_span(old), main_span(new)) {
-        (Some((a0, a1)), Some((b0, b1))) if old[..a0] == new[..b0] && old[a1..] == new[b1..] => Scope::Main,
+    let (Some(a), Some(b)) = (main_span(old), main_span(new)) else { return Scope::Page };
+    if same_outside(old, &[a], new, &[b]) {
+        return Scope::Main;
+    }
+    let spans = |page: &[u8], main| Some([span(page, b"<title", b"</title>")?, nav_span(page)?, main]);
+    match (spans(old, a), spans(new, b)) {
+        (Some(a), Some(b)) if same_outside(old, &a, new, &b) => Scope::Nav,
         _ => Scope::Page,
     }
+}
+
+/// Whether two pages are the same outside their spans (in order, apart).
+fn same_outside(old: &[u8], a: &[(usize, usize)], new: &[u8], b: &[(usize, usize)]) -> bool {
+    let ordered = |spans: &[(usize, usize)]| spans.windows(2).all(|w| w[0].1 <= w[1].0);
+    if a.len() != b.len() || !ordered(a) || !ordered(b) {
+        return false;
+    }
+    let (mut from_a, mut from_b) = (0, 0);
+    for (&(a0, a1), &(b0, b1)) in a.iter().zip(b) {
+        if old[from_a..a0] != new[from_b..b0] {
+            return false;
+        }
+        (from_a, from_b) = (a1, b1);
+    }
+    old[from_a..] == new[from_b..]
+}
+
+/// The one element from `open` to `close` (any case), if there is one.
+fn span(page: &[u8], open: &[u8], close: &[u8]) -> Option<(usize, usize)> {
+    match (tags(page, open).collect::<Vec<_>>().as_slice(), tags(page, close).collect::<Vec<_>>().as_slice()) {
+        ([start], [end]) if start < end => Some((*start, end + close.len())),
+        _ => None,
+    }
+}
+
+/// The sidebar: the `<nav>` holding the one `id="pb-nav"`, to the first
+/// `</nav>` after it (the theme writes it; a body's raw HTML lies in
+/// `<main>`, after it, which `same_outside` checks).
+fn nav_span(page: &[u8]) -> Option<(usize, usize)> {
+    let ids: Vec<usize> = tags(page, b"id=\"pb-nav\"").collect();
+    let &[at] = ids.as_slice() else { return None };
+    let start = tags(&page[..at], b"<nav").last()?;
+    let end = at + tags(&page[at..], b"</nav>").next()? + b"</nav>".len();
+    Some((start, end))
 }
 
 /// Where the page's one `<main …>` starts and its `</main>` ends.
@@ -146,6 +189,24 @@ mod tests {
         assert_eq!(pages["c/index.html"], Scope::Page, "a new page");
         assert_eq!(changes.css, ["assets/playbook.css"]);
         assert!(!changes.other);
+    }
+
+    #[test]
+    fn a_title_edit_is_a_nav_change_when_nothing_else_around_main_moved() {
+        let page = |title: &str, nav: &str, main: &str, foot: &str| {
+            format!(
+                "<html><head><title>{title}</title></head><nav class=s id=\"pb-nav\"><ul>{nav}</ul></nav><main>{main}</main>{foot}</html>"
+            )
+        };
+        let old = site(&[("a/index.html", &page("A", "<li>A</li>", "<h1>A</h1>", ""))]);
+        let new = site(&[("a/index.html", &page("A2", "<li>A2</li>", "<h1>A2</h1>", ""))]);
+        assert_eq!(between(&old, &new, None).pages.unwrap()["a/index.html"], Scope::Nav);
+        let new = site(&[("a/index.html", &page("A2", "<li>A2</li>", "<h1>A2</h1>", "<footer>new</footer>"))]);
+        assert_eq!(between(&old, &new, None).pages.unwrap()["a/index.html"], Scope::Page, "the footer changed too");
+        // Two sidebars (raw HTML in a body naming the id): no telling which.
+        let twice = page("A2", "<li>A2</li>", "<nav id=\"pb-nav\"></nav>", "");
+        let new = site(&[("a/index.html", &twice)]);
+        assert_eq!(between(&old, &new, None).pages.unwrap()["a/index.html"], Scope::Page);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // playbook serve: live updates and the build-error overlay. Injected into
 // pages by the dev server only; `playbook build` output never contains it.
 // The server says which files changed and how (see src/serve/changes.rs):
-// a page changed only inside <main> is patched in place, a stylesheet is
+// a page changed only inside <main> (or there, in its sidebar and its
+// <title>: a chapter retitled) is patched in place, a stylesheet is
 // swapped, anything else reloads.
 (function () {
   "use strict";
@@ -64,7 +65,7 @@
     if (!change.css.every(swapStylesheet)) return reload();
     var scope = change.pages[shownFile()];
     if (scope === "page") reload();
-    else if (scope === "main") patch();
+    else if (scope === "main" || scope === "nav") patch(scope === "nav");
   }
   events.addEventListener("build-error", function (e) { showError(JSON.parse(e.data)); });
   events.addEventListener("ok", clearError);
@@ -98,22 +99,29 @@
     return found;
   }
 
-  // Only the inside of <main> changed: fetch the page and bring the shown
-  // <main> in line with it, node by node, so what did not change (and the
-  // reader's scroll, focus, ticks and open <details>) stays as it is.
+  // Only the inside of <main> changed (with `nav`: the sidebar and the
+  // title too): fetch the page and bring the shown <main> (and sidebar) in
+  // line with it, node by node, so what did not change (and the reader's
+  // scroll, focus, ticks and open <details>) stays as it is.
   var patching = Promise.resolve();
-  function patch() {
+  function patch(nav) {
     patching = patching.then(function () {
       return fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); });
     }).then(function (html) {
-      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
-      var shown = document.querySelector("main");
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var pairs = [[document.querySelector("main"), doc.querySelector("main")]];
+      if (nav) pairs.push([document.getElementById("pb-nav"), doc.getElementById("pb-nav")]);
       // Parsed here, scripts would not run and <noscript> would come alive:
       // only a load treats them as a load does.
       var live = "script, noscript, template, iframe[srcdoc]";
-      if (!fresh || !shown || fresh.querySelector(live) || shown.querySelector(live)) return reload();
-      morph(shown, fresh);
-      document.dispatchEvent(new CustomEvent("playbook:patched", { detail: { generation: generation } }));
+      var unsafe = pairs.some(function (p) { return !p[0] || !p[1] || p[0].querySelector(live) || p[1].querySelector(live); });
+      if (unsafe) return reload();
+      pairs.forEach(function (p) { morph(p[0], p[1]); });
+      if (nav) document.title = doc.title;
+      // `nav`: a theme that swapped in a sidebar of its own (the whole
+      // tree) fetches it again.
+      var detail = { generation: generation, nav: !!nav };
+      document.dispatchEvent(new CustomEvent("playbook:patched", { detail: detail }));
     }).catch(reload);
   }
 

@@ -116,6 +116,24 @@ test("a body edit patches the page in place: scroll, ticks and open details surv
   await context.close();
 });
 
+test("a title edit patches the page, its sidebar and its <title> in place", async () => {
+  const page = await browser.newPage();
+  await page.goto(url + "principles/own-the-roadmap/", { waitUntil: "networkidle" });
+  await page.evaluate(() => window.scrollTo(0, 400));
+  await mark(page);
+  const before = readFileSync(join(root, chapter), "utf8");
+  assert.match(before, /title = "Own the roadmap"/);
+  writeFileSync(join(root, chapter), before.replace('title = "Own the roadmap"', 'title = "Own the whole roadmap"'));
+  await page.waitForSelector("#pb-nav a[aria-current=page]:text('Own the whole roadmap')", { timeout: 15000 });
+  assert.equal(await page.textContent("main h1"), "Own the whole roadmap");
+  assert.match(await page.title(), /^Own the whole roadmap/);
+  assert.equal(await reloaded(page), false, "patched in place, not reloaded");
+  assert.ok(Math.abs((await page.evaluate(() => window.scrollY)) - 400) < 5, "the scroll position is kept");
+  writeFileSync(join(root, chapter), before);
+  await page.waitForSelector("main h1:text-is('Own the roadmap')", { timeout: 15000 });
+  await page.close();
+});
+
 test("a template edit reloads the page; a stylesheet edit swaps the sheet without one", async () => {
   const page = await browser.newPage();
   await page.goto(url + "principles/own-the-roadmap/", { waitUntil: "networkidle" });

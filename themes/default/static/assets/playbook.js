@@ -32,12 +32,13 @@
   }
 
   // Large playbooks ship a window of the sidebar in each page and the whole
-  // tree once, in assets/nav.html.
-  function loadFullNav() {
+  // tree once, in assets/nav.html. `version`: `playbook serve` patched the
+  // sidebar (a chapter retitled), so the tree changed too.
+  function loadFullNav(version) {
     var nav = document.getElementById("pb-nav");
     var url = nav && nav.dataset.full;
     if (!url) return;
-    fetch(url).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+    fetch(version ? url + "?v=" + encodeURIComponent(version) : url).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
       if (!html) return;
       var box = document.createElement("div");
       box.innerHTML = html;
@@ -208,4 +209,7 @@
   loadFullNav();
   setupChecklist();
   document.addEventListener("playbook:patched", setupChecklist);
+  document.addEventListener("playbook:patched", function (e) {
+    if (e.detail && e.detail.nav) loadFullNav(String(e.detail.generation));
+  });
 })();
