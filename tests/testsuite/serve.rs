@@ -138,7 +138,8 @@ fn a_title_edit_renders_only_the_pages_that_show_it_and_equals_a_clean_build() {
     assert!(listed(&edited) && listed(&near), "the page and its neighbour's sidebar: {change}");
     assert!(!listed(&far), "a chapter far away does not list it: {change}");
     let part = edited.url.trim_start_matches('/').split('/').next().unwrap().to_string();
-    assert!(change.contains(&format!("\"{part}/index.html\":\"page\"")), "its part's page lists it: {change}");
+    // Its part's page lists it in <main> and in the sidebar: patched too.
+    assert!(change.contains(&format!("\"{part}/index.html\":\"nav\"")), "its part's page lists it: {change}");
     assert!(s.log_shows(&format!("{} changed: re-rendered", edited.file)), "{}", s.log());
     assert!(!s.log().contains("rebuilt the site"), "not every page: {}", s.log());
     s.assert_equals_clean_build(f.root());
@@ -155,11 +156,12 @@ fn tabs_are_told_how_much_changed_a_title_the_page_a_stylesheet_only_itself() {
     wait_for(&events, "hello");
     let page_file = format!("{}index.html", url.trim_start_matches('/'));
 
-    // A title shows in every page's navigation: more than the chapter's <main>.
+    // A title shows in the page's <title>, its sidebar and its <main>:
+    // tabs patch those (a "nav" change), and the home page lists it.
     f.write(&file, text.replacen(&title, &title.replacen("title = \"", "title = \"Renamed: ", 1), 1));
     let change = wait_for(&events, "change");
-    assert!(change.contains(&format!("\"{page_file}\":\"page\"")), "{change}");
-    assert!(change.contains("\"index.html\":\"page\""), "the home page lists it: {change}");
+    assert!(change.contains(&format!("\"{page_file}\":\"nav\"")), "{change}");
+    assert!(change.contains("\"index.html\":\"nav\""), "the home page lists it: {change}");
 
     // A stylesheet edit changes no page: tabs swap the sheet.
     f.write("static/custom.css", "p { color: navy; }\n");
