@@ -24,7 +24,7 @@ pub(crate) fn source_date_epoch() -> Result<Option<i64>, String> {
 }
 
 /// A calendar date (front matter `reviewed`, `date`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Date {
     pub year: i32,
     pub month: u8,

@@ -16,6 +16,21 @@ pub(crate) use imp::{exchange, open_source, open_write};
 
 /// Whether `path` is a mount point: a folder that cannot be renamed or
 /// replaced, only written into.
+/// Whether the file behind `meta` has other names (hard links): an edit
+/// through one changes them all. Unix counts them; elsewhere none are
+/// assumed (the dev server's quick path is then as on Linux without them).
+pub(crate) fn has_other_names(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::nlink(meta) > 1
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
 pub(crate) fn is_mount_point(path: &Path) -> bool {
     #[cfg(unix)]
     {

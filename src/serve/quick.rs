@@ -62,19 +62,27 @@ pub(crate) fn body_edit(
         edits.push((at, doc, std::sync::Arc::new(rendered)));
     }
     let docs: Vec<DocRef> = edits.iter().map(|(at, ..)| *at).collect();
+    // The files the edited documents linked to that the site publishes,
+    // as it publishes them (not as the disk has them now: one may have
+    // gone or come without an event).
+    let mut published: Vec<(&str, &str)> = Vec::new();
+    for view in docs.iter().filter_map(|&at| site.doc(at)) {
+        let linked = view.rendered.assets.iter().filter(|_| view.shown);
+        published
+            .extend(linked.filter_map(|a| site.assets.get_key_value(&a.file)).map(|(f, r)| (f.as_str(), r.as_str())));
+    }
     let before = links::check_docs(site, &docs, &site.drafts, &[]);
     let mut next = site.clone();
     for (at, doc, rendered) in edits {
         next.with_doc(at, doc, rendered);
     }
     let after = links::check_docs(&next, &docs, &site.drafts, &[]);
-    fn files(found: &links::Found) -> Vec<(&str, &str)> {
-        let mut files: Vec<(&str, &str)> = found.assets.iter().map(|(f, r)| (f.as_str(), r.as_str())).collect();
+    let mut now: Vec<(&str, &str)> = after.assets.iter().map(|(f, r)| (f.as_str(), r.as_str())).collect();
+    for files in [&mut published, &mut now] {
         files.sort_unstable();
         files.dedup();
-        files
     }
-    if files(&before) != files(&after) {
+    if published != now {
         return None;
     }
     // A body's diagnostics all come from checking its links (the front
@@ -95,8 +103,12 @@ pub(crate) fn body_edit(
 }
 
 /// A file the site copies as it is: one of the root's `static/` files, or
-/// a file a page links to.
+/// a file a page links to. Never a file the load reads too (a page may
+/// link to a `team.toml`): its edit shows on pages.
 fn copied_as_is(site: &Site, path: &str) -> bool {
+    if path.ends_with(".toml") || path.ends_with(".md") {
+        return false;
+    }
     site.assets.contains_key(path) || site.routes.statics.iter().any(|(_, f)| !f.is_theme() && f.origin() == path)
 }
 

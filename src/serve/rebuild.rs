@@ -57,6 +57,8 @@ struct Previous {
     print: Arc<PrintCache>,
     /// Its diagnostics (warnings only: it built).
     warnings: Vec<Diagnostic>,
+    /// Every document is reached by a name of its own (`named_once`).
+    named_once: bool,
 }
 
 impl Previous {
@@ -83,6 +85,7 @@ struct Next {
     layout: u64,
     selection: Selection,
     warnings: Vec<Diagnostic>,
+    named_once: bool,
 }
 
 /// The dev server's build loop: compiles and renders into memory, reusing
@@ -91,6 +94,10 @@ pub(crate) struct Rebuilder {
     root: PathBuf,
     opts: Options,
     previous: Option<Previous>,
+    /// Every path saved since the last good build (`None`: not known).
+    /// The quick path applies them all to that build: a save after a
+    /// failed one must not leave the failed one's files behind.
+    unbuilt: Option<ChangeSet>,
 }
 
 /// What one rebuild made: the site in memory and what it took.
@@ -116,7 +123,7 @@ pub(crate) struct Outcome {
 
 impl Rebuilder {
     pub(crate) fn new(root: PathBuf, opts: Options) -> Rebuilder {
-        Rebuilder { root, opts, previous: None }
+        Rebuilder { root, opts, previous: None, unbuilt: None }
     }
 
     /// Rebuilds from the sources on disk after a save of `changes` (`None`:
@@ -124,8 +131,24 @@ impl Rebuilder {
     /// for the next attempt.
     pub(crate) fn rebuild(&mut self, changes: Option<&ChangeSet>) -> Result<Outcome, Vec<Diagnostic>> {
         let start = Instant::now();
-        if let (Some(changes), Some(p)) = (changes, &self.previous)
+        self.unbuilt = match (self.unbuilt.take(), changes) {
+            (Some(mut unbuilt), Some(changes)) => {
+                unbuilt.merge(changes);
+                Some(unbuilt)
+            }
+            _ => None,
+        };
+        let outcome = self.rebuild_now(start);
+        if outcome.is_ok() {
+            self.unbuilt = Some(ChangeSet::default());
+        }
+        outcome
+    }
+
+    fn rebuild_now(&mut self, start: Instant) -> Result<Outcome, Vec<Diagnostic>> {
+        if let (Some(changes), Some(p)) = (&self.unbuilt, &self.previous)
             && !changes.theme
+            && p.named_once
             && let Some(edit) = quick::body_edit(&p.site, &p.warnings, &changes.paths)
         {
             let edit = edit?;
@@ -138,6 +161,7 @@ impl Rebuilder {
                 layout: p.layout,
                 selection: Selection::Pages(edit.changed),
                 warnings: edit.warnings,
+                named_once: true,
             };
             return self.render(next, start, stages);
         }
@@ -171,7 +195,8 @@ impl Rebuilder {
         };
         stage("diff");
         let warnings = compiled.warnings;
-        let next = Next { site, theme, templates: templates_key, structure, layout, selection, warnings };
+        let named_once = named_once(&site);
+        let next = Next { site, theme, templates: templates_key, structure, layout, selection, warnings, named_once };
         self.render(next, start, stages)
     }
 
@@ -185,7 +210,7 @@ impl Rebuilder {
         mut stages: Vec<(&'static str, Duration)>,
     ) -> Result<Outcome, Vec<Diagnostic>> {
         let lap = Instant::now();
-        let Next { site, theme, templates, structure, layout, selection, warnings } = next;
+        let Next { site, theme, templates, structure, layout, selection, warnings, named_once } = next;
         let prev = self.previous.as_ref();
         let sink = match (&selection, prev) {
             (Selection::Pages(_), Some(p)) => Memory::from(Files::clone(&p.files)),
@@ -227,7 +252,8 @@ impl Rebuilder {
             stages,
         };
         let site = Arc::new(site);
-        self.previous = Some(Previous { site, theme, templates, structure, layout, copied, files, print, warnings });
+        self.previous =
+            Some(Previous { site, theme, templates, structure, layout, copied, files, print, warnings, named_once });
         Ok(outcome)
     }
 
@@ -242,6 +268,18 @@ impl Rebuilder {
             full,
         })
     }
+}
+
+/// Whether every document is reached by a name of its own: not through a
+/// symbolic link (of its own or of its folder) and not a file with other
+/// names. Else a save under one name changes a document the watcher names
+/// differently, and only a full load sees it.
+fn named_once(site: &Site) -> bool {
+    let sources = &site.sources;
+    let folders = ["chapters", "teams"].into_iter().chain(site.parts.iter().map(|p| p.dir.as_str()));
+    let folders: Vec<String> =
+        folders.map(str::to_string).chain(site.teams.iter().map(|t| format!("teams/{}", t.team.id))).collect();
+    folders.iter().all(|d| sources.only_name(d)) && site.docs.keys().all(|file| sources.only_name(file))
 }
 
 /// Pages showing a document whose text differs between two builds of the
@@ -286,14 +324,14 @@ fn structure(site: &Site) -> u64 {
 }
 
 /// `structure`, but of each chapter only its path and the keys that decide
-/// a route, the order or a list (`LAYOUT` in the tests, which check that
+/// a route, the order, a list or the sitemap (`LAYOUT` in the tests, which check that
 /// every chapter key is placed): two builds with the same layout differ,
 /// bodies aside, only in what chapters show, on their own page and (the
 /// `SHOWN` keys, see `shown`) on others.
 fn layout(site: &Site) -> u64 {
     key(site, &|c, h| {
         let meta = &c.chapter.meta;
-        (&c.chapter.doc.file, meta.weight, &meta.tags, meta.draft, &meta.aliases).hash(h);
+        (&c.chapter.doc.file, meta.weight, &meta.tags, meta.draft, &meta.aliases, meta.reviewed).hash(h);
     })
 }
 
@@ -355,12 +393,13 @@ mod tests {
     use super::{changed, layout, shown, structure};
 
     /// Chapter front-matter keys by where they show: `LAYOUT` decide a
-    /// route, the order or a list (`layout` hashes them); `SHOWN` show on
-    /// other pages too (`shown` compares them); `OWN` only on the
-    /// chapter's page.
-    const LAYOUT: &[&str] = &["weight", "tags", "draft", "aliases"];
+    /// route, the order or a list, or show in a file only a whole render
+    /// writes (`reviewed`: the sitemap's `lastmod`); `layout` hashes them.
+    /// `SHOWN` show on other pages too (`shown` compares them); `OWN` only
+    /// on the chapter's page.
+    const LAYOUT: &[&str] = &["weight", "tags", "draft", "aliases", "reviewed"];
     const SHOWN: &[&str] = &["title", "summary", "do", "dont", "why"];
-    const OWN: &[&str] = &["owners", "reviewed", "extra"];
+    const OWN: &[&str] = &["owners", "extra"];
     use crate::compile::fixture;
 
     const CONFIG: &str = "title = \"T\"\n";

@@ -27,6 +27,16 @@ impl ChangeSet {
     pub(crate) fn is_empty(&self) -> bool {
         self.paths.is_empty()
     }
+
+    /// Adds the paths of a later batch.
+    pub(crate) fn merge(&mut self, later: &ChangeSet) {
+        for path in &later.paths {
+            if !self.paths.contains(path) {
+                self.paths.push(path.clone());
+            }
+        }
+        self.theme |= later.theme;
+    }
 }
 
 /// How long a burst of events must be quiet before a rebuild starts.

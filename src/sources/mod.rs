@@ -83,6 +83,14 @@ impl Sources {
         std::fs::symlink_metadata(self.root.join(rel)).is_ok()
     }
 
+    /// Whether `rel` is reached through a name of its own: not a symbolic
+    /// link, no other name (hard link) for the same file. An edit saved
+    /// under another name changes what `rel` reads without an event for it.
+    pub(crate) fn only_name(&self, rel: &str) -> bool {
+        std::fs::symlink_metadata(self.root.join(rel))
+            .is_ok_and(|m| !m.file_type().is_symlink() && (m.is_dir() || !crate::platform::has_other_names(&m)))
+    }
+
     /// Whether `rel` is a folder inside the root (links resolved).
     pub(crate) fn is_dir(&self, rel: &str) -> bool {
         self.inside(rel).is_ok_and(|p| p.is_dir())

@@ -348,6 +348,27 @@ pub(crate) fn broken_links(out: &Path, base: &str) -> Vec<String> {
     problems
 }
 
+/// Saves a file the way editors do: written aside, then renamed over the
+/// old one, so the watcher never sees it half written.
+pub(crate) fn save(f: &Fixture, rel: &str, text: &str) {
+    let path = f.root().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let aside = path.with_file_name(format!(".{}.saving", path.file_name().unwrap().to_string_lossy()));
+    std::fs::write(&aside, text).unwrap();
+    std::fs::rename(&aside, &path).unwrap();
+}
+
+/// The next `change`, `ok` (an error fixed, nothing to render) or
+/// `build-error` event, skipping `late-change`.
+pub(crate) fn next_outcome(events: &std::sync::mpsc::Receiver<(String, String)>) -> (String, String) {
+    loop {
+        let (event, data) = events.recv_timeout(std::time::Duration::from_secs(60)).expect("an event");
+        if ["change", "ok", "build-error"].contains(&event.as_str()) {
+            return (event, data);
+        }
+    }
+}
+
 /// A running `playbook serve`, killed when dropped.
 pub(crate) struct Served {
     child: std::process::Child,

@@ -22,4 +22,5 @@ mod reliability;
 mod serve;
 mod serve_abuse;
 mod serve_edits;
+mod serve_quick;
 mod stemming;

@@ -47,26 +47,6 @@ fn an_edit_reaches_open_tabs_and_the_served_page() {
     assert!(events.recv_timeout(Duration::from_millis(800)).is_err(), "a no-op save must not reload");
 }
 
-/// Saves a file as editors do (written aside, renamed over), so the
-/// watcher never sees it half written.
-fn save(f: &Fixture, rel: &str, text: &str) {
-    let path = f.root().join(rel);
-    let aside = path.with_file_name(".saving");
-    std::fs::write(&aside, text).unwrap();
-    std::fs::rename(&aside, &path).unwrap();
-}
-
-/// The next `change`, `ok` (an error fixed, nothing to render) or
-/// `build-error`, skipping `late-change`.
-fn next_outcome(events: &std::sync::mpsc::Receiver<(String, String)>) -> (String, String) {
-    loop {
-        let (event, data) = events.recv_timeout(Duration::from_secs(60)).expect("an event");
-        if ["change", "ok", "build-error"].contains(&event.as_str()) {
-            return (event, data);
-        }
-    }
-}
-
 #[test]
 fn a_body_edit_reads_only_its_file_and_is_checked_like_a_build() {
     let f = Fixture::generated(GEN);

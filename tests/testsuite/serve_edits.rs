@@ -10,16 +10,6 @@ use crate::harness::*;
 
 const GEN: &[&str] = &["--chapters", "6", "--parts", "2", "--teams", "2", "--examples-per-team", "2", "--seed", "9"];
 
-/// Saves a file the way editors do: written aside, then renamed over the
-/// old one, so the watcher never sees it half written.
-fn save(f: &Fixture, rel: &str, text: &str) {
-    let path = f.root().join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let aside = path.with_file_name(format!(".{}.saving", path.file_name().unwrap().to_string_lossy()));
-    std::fs::write(&aside, text).unwrap();
-    std::fs::rename(&aside, &path).unwrap();
-}
-
 /// `text` with `key = value` set in its `+++` front matter (replaced if
 /// present, else added last).
 fn with_key(text: &str, key: &str, value: &str) -> String {
