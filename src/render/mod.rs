@@ -218,7 +218,19 @@ fn changed_jobs<'a>(l: &'a Lookups<'_>, changed: &Changed) -> Vec<Job<'a>> {
     chapters.dedup();
     let mut jobs: Vec<Job> = chapters.iter().filter_map(|&i| site.chapters.get(i)).map(|c| Job::Chapter(c)).collect();
     if changed.shown.is_empty() {
-        jobs.extend(changed.teams.iter().filter_map(|&i| site.teams.get(i)).map(Job::Team));
+        let teams: Vec<&CompiledTeam> = changed.teams.iter().filter_map(|&i| site.teams.get(i)).collect();
+        // A tag's page may show its examples whole (`page.examples`).
+        let mut tags: Vec<&str> = teams
+            .iter()
+            .flat_map(|t| &t.examples)
+            .flat_map(|ex| &ex.example.meta.tags)
+            .filter_map(|tag| site.routes.tags.get_key_value(&crate::compile::slug::slugify(tag)))
+            .map(|(key, _)| key.as_str())
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        jobs.extend(teams.into_iter().map(Job::Team));
+        jobs.extend(tags.into_iter().map(Job::Tag));
         if changed.onboarding {
             jobs.extend(site.onboarding.iter().map(Job::Onboarding));
         }

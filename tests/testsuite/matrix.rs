@@ -498,14 +498,27 @@ fn run_as_nobody(f: &Fixture, args: &[&str]) -> Run {
     std::fs::set_permissions(dir.path(), PermissionsExt::from_mode(0o755)).unwrap();
     let copy = dir.path().join("playbook");
     std::fs::copy(bin(), &copy).unwrap();
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(&copy)
-        .args(args)
-        .current_dir(f.root())
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", TEST_EPOCH)
-        .output()
-        .expect("run setpriv (util-linux)");
+    let run = || {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&copy)
+            .args(args)
+            .current_dir(f.root())
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", TEST_EPOCH)
+            .output()
+            .expect("run setpriv (util-linux)")
+    };
+    // A child another test thread forks while the copy is open for writing
+    // holds it open until it execs: running the copy then fails with
+    // "Text file busy" (ETXTBSY), a race of the test, not of playbook.
+    let mut out = run();
+    for _ in 0..20 {
+        if !String::from_utf8_lossy(&out.stderr).contains("Text file busy") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        out = run();
+    }
     Run::from(out)
 }

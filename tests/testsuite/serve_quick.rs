@@ -122,3 +122,23 @@ fn a_linked_file_gone_without_an_event_is_seen_by_the_next_body_edit() {
     assert_eq!(event, "change", "a missing picture is a warning, as in a build: {data}");
     s.assert_equals_clean_build(f.root());
 }
+
+#[test]
+fn a_tag_page_that_shows_examples_whole_follows_an_example_body_edit() {
+    let f = Fixture::generated(GEN);
+    let tag = std::fs::read_to_string(repo().join("themes/default/templates/tag.html")).unwrap();
+    let whole =
+        "{% for ex in page.examples %}<div class=whole>{{ ex.content | safe }}</div>{% endfor %}\n{% endblock main %}";
+    f.write("templates/tag.html", tag.replace("{% endblock main %}", whole));
+    let example = "teams/payments/tagged.md";
+    let chapter = chapter_file(&f, 0, 0);
+    let slug = chapter.url.trim_end_matches('/').rsplit('/').next().unwrap().to_string();
+    let text =
+        format!("+++\ntitle = \"Tagged\"\nchapter = \"{slug}\"\ntags = [\"whole-story\"]\n+++\n\nFirst version.\n");
+    f.write(example, &text);
+    let (s, events) = started(&f);
+    save(&f, example, &text.replace("First version.", "Second version."));
+    assert_eq!(next_outcome(&events).0, "change");
+    assert!(s.get("/tags/whole-story/").text().contains("Second version."));
+    s.assert_equals_clean_build(f.root());
+}
