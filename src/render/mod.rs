@@ -16,10 +16,13 @@ pub(crate) mod template_guard;
 pub(crate) mod theme;
 mod views;
 
+use std::collections::{HashMap, HashSet};
+
 use rayon::prelude::*;
 
 use crate::compile::routes::Alias;
 use crate::compile::site::{CompiledChapter, CompiledDoc, CompiledTeam, Site};
+use crate::compile::slug;
 use crate::content::Part;
 use crate::diagnostics::Diagnostic;
 use crate::render::theme::Theme;
@@ -235,7 +238,16 @@ fn changed_jobs<'a>(l: &'a Lookups<'_>, changed: &Changed) -> Vec<Job<'a>> {
             jobs.extend(site.onboarding.iter().map(Job::Onboarding));
         }
     } else {
-        jobs.extend(all_jobs(l).into_iter().filter(|job| !matches!(job, Job::Chapter(_))));
+        // Pages without a current chapter list the first chapters in
+        // their sidebar: a title there shows on all of them.
+        let first = nav::window_range(site.chapters.len(), None);
+        let others = all_jobs(l).into_iter().filter(|job| !matches!(job, Job::Chapter(_)));
+        if changed.shown.iter().any(|i| first.contains(i)) {
+            jobs.extend(others);
+        } else {
+            let shows = showing(l, &changed.shown);
+            jobs.extend(others.filter(|job| shows(job)));
+        }
     }
     // The print view holds every chapter, its examples and onboarding.
     let has_print = jobs.iter().any(|job| matches!(job, Job::Print));
@@ -243,6 +255,43 @@ fn changed_jobs<'a>(l: &'a Lookups<'_>, changed: &Changed) -> Vec<Job<'a>> {
         jobs.push(Job::Print);
     }
     jobs
+}
+
+/// Whether a page other than a chapter's shows the title, summary or card
+/// of a chapter in `shown` (none of them in the sidebar's first window):
+/// the one-of-a-kind pages (home, indexes, navigation) always may; a part
+/// lists its chapters and its sidebar shows the window around its first;
+/// a tag lists its chapters and examples, a team its examples, with their
+/// chapter's title; an alias names its chapter.
+fn showing<'a>(l: &'a Lookups<'_>, shown: &[usize]) -> impl Fn(&Job<'_>) -> bool + 'a {
+    let site = l.site;
+    let n = site.chapters.len();
+    let mut first_of: HashMap<usize, usize> = HashMap::new();
+    for c in &site.chapters {
+        for &p in l.chain(c.index).iter() {
+            first_of.entry(p).or_insert(c.index);
+        }
+    }
+    let mut parts = HashSet::new();
+    let mut tags = HashSet::new();
+    let mut teams = HashSet::new();
+    for &i in shown {
+        parts.extend(l.chain(i).iter().copied());
+        parts.extend(first_of.iter().filter(|&(_, &f)| nav::window_range(n, Some(f)).contains(&i)).map(|(&p, _)| p));
+        tags.extend(site.chapters[i].chapter.meta.tags.iter().map(|t| slug::slugify(t)));
+        for ex in l.examples_on(i).iter() {
+            teams.insert(ex.team.team.id.clone());
+            tags.extend(ex.example.example.meta.tags.iter().map(|t| slug::slugify(t)));
+        }
+    }
+    let shown: HashSet<usize> = shown.iter().copied().collect();
+    move |job| match job {
+        Job::Part(p, _) => parts.contains(p),
+        Job::Tag(key) => tags.contains(*key),
+        Job::Team(t) => teams.contains(&t.team.id),
+        Job::Alias(a) => shown.contains(&a.chapter),
+        _ => true,
+    }
 }
 
 /// Renders one job to its route and HTML.
