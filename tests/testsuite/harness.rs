@@ -214,6 +214,18 @@ pub(crate) fn chapter_file(f: &Fixture, part: usize, n: usize) -> ChapterFile {
     ChapterFile { file, url, title_line }
 }
 
+/// The first example (by file name) of team `team`: `teams/<team>/<name>.md`.
+pub(crate) fn first_example(f: &Fixture, team: &str) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(f.root().join("teams").join(team))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    names.sort();
+    format!("teams/{team}/{}", names[0])
+}
+
 /// Staging folders (`.public.tmp-PID`) left beside the output.
 /// Each is named with what it is and holds, so a failure says which
 /// interrupted step left it.

@@ -53,16 +53,7 @@ fn every_kind_of_edit_serves_what_a_clean_build_writes() {
     let a = chapter_file(&f, 0, 0);
     let b = chapter_file(&f, 1, 0);
     let b_slug = b.url.trim_end_matches('/').rsplit('/').next().unwrap().to_string();
-    let example = {
-        let mut names: Vec<_> = std::fs::read_dir(f.root().join("teams/payments"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".md"))
-            .collect();
-        names.sort();
-        format!("teams/payments/{}", names[0])
-    };
+    let example = first_example(&f, "payments");
     let part = a.file.rsplit_once('/').unwrap().0.to_string() + "/part.toml";
 
     let mut s = f.serve(&[]);

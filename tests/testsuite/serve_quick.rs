@@ -71,16 +71,7 @@ fn save_in_place(f: &Fixture, rel: &str, text: &str) {
 #[test]
 fn a_linked_team_toml_is_loaded_not_copied() {
     let f = Fixture::generated(GEN);
-    let example = {
-        let mut names: Vec<String> = std::fs::read_dir(f.root().join("teams/payments"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".md"))
-            .collect();
-        names.sort();
-        format!("teams/payments/{}", names[0])
-    };
+    let example = first_example(&f, "payments");
     save(&f, &example, &(f.read(&example) + "\nOur [team file](team.toml).\n"));
     let (s, events) = started(&f);
     let team = "teams/payments/team.toml";
