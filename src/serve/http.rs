@@ -181,7 +181,12 @@ async fn handle(req: &Request<Incoming>, shared: &ServedSite, hosts: &Hosts) -> 
         _ => lookup(shared, &base, path),
     };
     if req.method() == Method::HEAD {
-        let (parts, _) = response.into_parts();
+        // The length a GET would send (hyper would say 0 for the empty body).
+        let (mut parts, body) = response.into_parts();
+        if let Either::Left(chunks) = &body {
+            let length = http_body::Body::size_hint(chunks).exact().unwrap_or(0);
+            parts.headers.insert(hyper::header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
         response = Response::from_parts(parts, Either::Left(Chunks::default()));
     }
     response

@@ -310,3 +310,15 @@ fn a_port_in_use_is_a_clear_error() {
     let run = f.run(&["serve", "--port", &port]).fails(2);
     assert!(run.stderr.contains(&format!("127.0.0.1:{port}: the port is already in use")), "{}", run.stderr);
 }
+
+#[test]
+fn head_says_what_get_would_send_without_sending_it() {
+    let f = Fixture::generated(GEN);
+    let (_, _, url) = first_chapter(&f);
+    let s = f.serve(&[]);
+    let get = s.get(&url);
+    let head = s.request(&format!("HEAD {url} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "no body");
+    assert_eq!(head.header("content-length"), Some(get.body.len().to_string()), "{}", head.headers);
+}
