@@ -56,6 +56,12 @@
   // rest of a save is served.
   events.addEventListener("change", onChange);
   events.addEventListener("late-change", onChange);
+  // The search index follows every save in `late-change`: a theme's
+  // search drops what it fetched (`playbook:indexed`).
+  events.addEventListener("late-change", function (e) {
+    var detail = { generation: JSON.parse(e.data).generation };
+    document.dispatchEvent(new CustomEvent("playbook:indexed", { detail: detail }));
+  });
   function onChange(e) {
     var change = JSON.parse(e.data);
     generation = String(change.generation);

@@ -134,6 +134,27 @@ test("a title edit patches the page, its sidebar and its <title> in place", asyn
   await page.close();
 });
 
+test("search finds a word a save added, without a reload", async () => {
+  const page = await browser.newPage();
+  await page.goto(url + "principles/own-the-roadmap/", { waitUntil: "networkidle" });
+  // Search once first: the word is nowhere, and the parts of the index
+  // that say so are fetched and kept.
+  await page.fill("#pb-search", "zebracorn");
+  await page.waitForSelector(".search-status:text('No results')", { timeout: 15000 });
+  await page.fill("#pb-search", "");
+  await mark(page);
+  await page.evaluate(() => document.addEventListener("playbook:indexed", () => { window.__indexed = true; }));
+  const before = readFileSync(join(root, chapter), "utf8");
+  writeFileSync(join(root, chapter), before + "\nThe word zebracorn appears once.\n");
+  await page.waitForFunction(() => window.__indexed === true, null, { timeout: 30000 });
+  await page.fill("#pb-search", "zebracorn");
+  await page.waitForSelector("#pb-search-results a[href*='/principles/own-the-roadmap/']", { timeout: 15000 });
+  assert.equal(await reloaded(page), false);
+  writeFileSync(join(root, chapter), before);
+  await page.waitForSelector("text=The word zebracorn appears once.", { state: "detached", timeout: 15000 });
+  await page.close();
+});
+
 test("a template edit reloads the page; a stylesheet edit swaps the sheet without one", async () => {
   const page = await browser.newPage();
   await page.goto(url + "principles/own-the-roadmap/", { waitUntil: "networkidle" });

@@ -183,6 +183,13 @@
       });
     }
     input.addEventListener("focus", load);
+    // `playbook serve` rebuilt the index after a save: search the new one.
+    document.addEventListener("playbook:indexed", function (e) {
+      if (!engine) return;
+      var generation = String(e.detail && e.detail.generation);
+      engine = engine.then(function (s) { return s.refresh(generation).then(function () { return s; }); });
+      if (input.value.trim()) engine.then(run);
+    });
     // No debounce: a search takes milliseconds once its shards are here,
     // and `seq` drops the answer to a query the reader has typed past.
     input.addEventListener("input", run);

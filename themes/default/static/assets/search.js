@@ -6,10 +6,11 @@ import { stem } from "./stem.js";
 const cache = new Map();
 let base = "/";
 let meta = null;
+let version = "";
 
 function get(path) {
   if (!cache.has(path)) {
-    cache.set(path, fetch(base + "search/" + path).then((r) => {
+    cache.set(path, fetch(base + "search/" + path + version).then((r) => {
       if (!r.ok) throw new Error(`search index: ${r.status} for ${path}`);
       return r.json();
     }));
@@ -38,6 +39,13 @@ function shardsFor(term) {
 
 export async function init(siteBase) {
   base = siteBase;
+  meta = await get("meta.json");
+}
+
+// `playbook serve` wrote a new index (a save): forget what was fetched.
+export async function refresh(generation) {
+  cache.clear();
+  version = "?v=" + encodeURIComponent(generation);
   meta = await get("meta.json");
 }
 
