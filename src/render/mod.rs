@@ -227,7 +227,7 @@ fn changed_jobs<'a>(l: &'a Lookups<'_>, changed: &Changed) -> Vec<Job<'a>> {
             .iter()
             .flat_map(|t| &t.examples)
             .flat_map(|ex| &ex.example.meta.tags)
-            .filter_map(|tag| site.routes.tags.get_key_value(&crate::compile::slug::slugify(tag)))
+            .filter_map(|tag| site.routes.tags.get_key_value(&slug::slugify(tag)))
             .map(|(key, _)| key.as_str())
             .collect();
         tags.sort_unstable();

@@ -84,11 +84,11 @@ pub(crate) fn between(old: &Files, new: &Files, written: Option<&[Arc<str>]>) ->
 /// element. A page with more than one (raw HTML in a body can close the
 /// template's early, so what follows shows outside it) is a `Page` change.
 fn scope(old: &[u8], new: &[u8]) -> Scope {
-    let (Some(a), Some(b)) = (main_span(old), main_span(new)) else { return Scope::Page };
+    let (Some(a), Some(b)) = (element(old, b"main"), element(new, b"main")) else { return Scope::Page };
     if same_outside(old, &[a], new, &[b]) {
         return Scope::Main;
     }
-    let spans = |page: &[u8], main| Some([span(page, b"<title", b"</title>")?, nav_span(page)?, main]);
+    let spans = |page: &[u8], main| Some([element(page, b"title")?, nav_span(page)?, main]);
     match (spans(old, a), spans(new, b)) {
         (Some(a), Some(b)) if same_outside(old, &a, new, &b) => Scope::Nav,
         _ => Scope::Page,
@@ -111,14 +111,6 @@ fn same_outside(old: &[u8], a: &[(usize, usize)], new: &[u8], b: &[(usize, usize
     old[from_a..] == new[from_b..]
 }
 
-/// The one element from `open` to `close` (any case), if there is one.
-fn span(page: &[u8], open: &[u8], close: &[u8]) -> Option<(usize, usize)> {
-    match (tags(page, open).collect::<Vec<_>>().as_slice(), tags(page, close).collect::<Vec<_>>().as_slice()) {
-        ([start], [end]) if start < end => Some((*start, end + close.len())),
-        _ => None,
-    }
-}
-
 /// The sidebar: the `<nav>` holding the one `id="pb-nav"`, to the first
 /// `</nav>` after it (the theme writes it; a body's raw HTML lies in
 /// `<main>`, after it, which `same_outside` checks).
@@ -130,14 +122,16 @@ fn nav_span(page: &[u8]) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-/// Where the page's one `<main …>` starts and its `</main>` ends.
-fn main_span(page: &[u8]) -> Option<(usize, usize)> {
-    let opens: Vec<usize> = tags(page, b"<main")
-        .filter(|&i| page.get(i + 5).is_some_and(|c| matches!(c, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')))
-        .collect();
-    let closes: Vec<usize> = tags(page, b"</main").collect();
+/// Where the page's one `<NAME …>` element starts and its `</NAME>` ends
+/// (`name` lowercase; tags in any case), if it has exactly one.
+fn element(page: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let (open, close) = ([b"<", name].concat(), [b"</", name].concat());
+    let ends_name =
+        |i: usize| page.get(i + open.len()).is_some_and(|c| matches!(c, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/'));
+    let opens: Vec<usize> = tags(page, &open).filter(|&i| ends_name(i)).collect();
+    let closes: Vec<usize> = tags(page, &close).collect();
     match (opens.as_slice(), closes.as_slice()) {
-        ([start], [end]) if start < end => Some((*start, end + b"</main>".len())),
+        ([start], [end]) if start < end => Some((*start, end + close.len() + 1)),
         _ => None,
     }
 }

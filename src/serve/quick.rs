@@ -98,7 +98,7 @@ pub(crate) fn body_edit(
     if diagnostics::count_errors(&warnings) > 0 {
         return Some(Err(warnings));
     }
-    let changed = changed(&next, &docs);
+    let changed = super::rebuild::showing(&next, &docs);
     Some(Ok(BodyEdit { site: next, changed, warnings }))
 }
 
@@ -110,32 +110,4 @@ fn copied_as_is(site: &Site, path: &str) -> bool {
         return false;
     }
     site.assets.contains_key(path) || site.routes.statics.iter().any(|(_, f)| !f.is_theme() && f.origin() == path)
-}
-
-/// The pages showing the edited documents: a chapter's own; an example's
-/// chapter and team (if this build shows the team); onboarding.
-fn changed(site: &Site, docs: &[DocRef]) -> Changed {
-    let mut changed = Changed::default();
-    let chapter = |i: usize, changed: &mut Changed| {
-        if !changed.chapters.contains(&i) {
-            changed.chapters.push(i);
-        }
-    };
-    for &at in docs {
-        match at {
-            DocRef::Chapter(i) => chapter(i, &mut changed),
-            DocRef::Example(t, e) => {
-                let Some(team) = site.teams.get(t).filter(|team| team.shown) else { continue };
-                if !changed.teams.contains(&t) {
-                    changed.teams.push(t);
-                }
-                let wanted = team.examples.get(e).map(|ex| ex.example.meta.chapter.as_str());
-                if let Some(i) = site.chapters.iter().position(|c| Some(c.chapter.slug.as_str()) == wanted) {
-                    chapter(i, &mut changed);
-                }
-            }
-            DocRef::Onboarding => changed.onboarding = true,
-        }
-    }
-    changed
 }

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::compile::site::{Renderings, Site};
+use crate::compile::site::{DocRef, Renderings, Site};
 use crate::compile::{self, Earlier, Options};
 use crate::content::Parsed;
 use crate::diagnostics::Diagnostic;
@@ -285,32 +285,43 @@ fn named_once(site: &Site) -> bool {
 /// Pages showing a document whose text differs between two builds of the
 /// same structure (so the records line up one to one).
 fn changed(old: &Site, new: &Site) -> Changed {
+    let text = |site: &Site, at: DocRef| site.doc(at).map(|v| v.doc.text.clone());
+    let differs = |&at: &DocRef| text(old, at) != text(new, at);
+    let docs: Vec<DocRef> = new.doc_refs().filter(differs).collect();
+    showing(new, &docs)
+}
+
+/// The pages showing documents `docs` of `site`: a chapter's own; an
+/// example's chapter and team (if this build shows the team); onboarding.
+pub(super) fn showing(site: &Site, docs: &[DocRef]) -> Changed {
     let mut changed = Changed::default();
-    for (a, b) in old.chapters.iter().zip(&new.chapters) {
-        if a.chapter.doc.text != b.chapter.doc.text {
-            changed.chapters.push(b.index);
+    let chapter_of = std::cell::OnceCell::new();
+    let mut chapter = |i: usize| {
+        if !changed.chapters.contains(&i) {
+            changed.chapters.push(i);
         }
-    }
-    let chapter_of = new.chapter_index();
-    for (ti, (ta, tb)) in old.teams.iter().zip(&new.teams).enumerate() {
-        for (a, b) in ta.examples.iter().zip(&tb.examples) {
-            if a.example.doc.text == b.example.doc.text || !tb.shown {
-                continue;
-            }
-            if !changed.teams.contains(&ti) {
-                changed.teams.push(ti);
-            }
-            if let Some(&ci) = chapter_of.get(b.example.meta.chapter.as_str())
-                && !changed.chapters.contains(&ci)
-            {
-                changed.chapters.push(ci);
-            }
-        }
-    }
-    changed.onboarding = match (&old.onboarding, &new.onboarding) {
-        (Some(a), Some(b)) => a.doc.text != b.doc.text,
-        _ => false,
     };
+    let mut teams = Vec::new();
+    let mut onboarding = false;
+    for &at in docs {
+        match at {
+            DocRef::Chapter(i) => chapter(i),
+            DocRef::Example(t, e) => {
+                let Some(team) = site.teams.get(t).filter(|team| team.shown) else { continue };
+                if !teams.contains(&t) {
+                    teams.push(t);
+                }
+                let wanted = team.examples.get(e).map(|ex| ex.example.meta.chapter.as_str());
+                let index = chapter_of.get_or_init(|| site.chapter_index());
+                if let Some(&i) = wanted.and_then(|slug| index.get(slug)) {
+                    chapter(i);
+                }
+            }
+            DocRef::Onboarding => onboarding = true,
+        }
+    }
+    changed.teams = teams;
+    changed.onboarding = onboarding;
     changed
 }
 
@@ -338,12 +349,13 @@ fn layout(site: &Site) -> u64 {
 /// Chapters whose `SHOWN` keys differ between two builds of the same
 /// layout (so the records line up one to one).
 fn shown(old: &Site, new: &Site) -> Vec<usize> {
-    let shown = |c: &crate::compile::site::CompiledChapter| {
+    type Fields<'a> = (&'a String, &'a String, &'a Option<String>, &'a Option<String>, &'a Option<String>);
+    fn fields(c: &crate::compile::site::CompiledChapter) -> Fields<'_> {
         let m = &c.chapter.meta;
-        (m.title.clone(), m.summary.clone(), m.do_.clone(), m.dont.clone(), m.why.clone())
-    };
+        (&m.title, &m.summary, &m.do_, &m.dont, &m.why)
+    }
     let pairs = old.chapters.iter().zip(&new.chapters);
-    pairs.filter(|(a, b)| shown(a) != shown(b)).map(|(_, b)| b.index).collect()
+    pairs.filter(|(a, b)| fields(a) != fields(b)).map(|(_, b)| b.index).collect()
 }
 
 fn front_matter(doc: &crate::content::Doc, h: &mut DefaultHasher) {
