@@ -322,3 +322,25 @@ fn head_says_what_get_would_send_without_sending_it() {
     assert!(head.body.is_empty(), "no body");
     assert_eq!(head.header("content-length"), Some(get.body.len().to_string()), "{}", head.headers);
 }
+
+#[test]
+fn an_editors_burst_of_files_on_save_is_one_rebuild() {
+    let f = Fixture::generated(GEN);
+    let (file, text, _) = first_chapter(&f);
+    let s = f.serve(&["-v"]);
+    let events = s.events();
+    wait_for(&events, "hello");
+    // What vim writes on a save, in order: a probe file, a backup, the
+    // swap file touched, then the new text renamed over the old.
+    let dir = file.rsplit_once('/').unwrap().0.to_string();
+    let name = file.rsplit('/').next().unwrap().to_string();
+    f.write(&format!("{dir}/4913"), "");
+    std::fs::remove_file(f.root().join(format!("{dir}/4913"))).unwrap();
+    f.write(&format!("{dir}/{name}~"), &text);
+    f.write(&format!("{dir}/.{name}.swp"), "swap");
+    save(&f, &file, &text.replacen("\n\n", "\n\nOne save.\n\n", 1));
+    assert_eq!(next_outcome(&events).0, "change");
+    // Anything the burst rebuilt would have been logged by now.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(s.log().matches(" changed: ").count(), 1, "one rebuild: {}", s.log());
+}
