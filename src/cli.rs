@@ -134,6 +134,10 @@ pub(crate) struct CheckArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub strict: bool,
+    /// Also fail on every page published at git revision REV (a branch, tag or commit) that would be
+    /// gone, unless an alias now serves it; `--format github` adds a job summary of the change
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
     #[command(flatten)]
     pub edition: EditionArgs,
 }

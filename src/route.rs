@@ -127,6 +127,12 @@ pub(crate) fn onboarding() -> Route {
 pub(crate) fn sitemap() -> Route {
     Route::fixed("sitemap.xml", false)
 }
+pub(crate) fn changes() -> Route {
+    Route::fixed("changes/index.html", true)
+}
+pub(crate) fn feed() -> Route {
+    Route::fixed("feed.xml", false)
+}
 pub(crate) fn full_nav() -> Route {
     Route::fixed("assets/nav.html", false)
 }

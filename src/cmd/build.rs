@@ -71,6 +71,15 @@ pub(crate) fn run(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Failure>
         if let Some(why) = render::sitemap::left_out(site) {
             eprintln!("note: {why} (set it to the full address to get one)");
         }
+        let history = &site.history;
+        if history.shallow {
+            eprintln!(
+                "note: the git repository is a shallow clone: \"Changed on\" dates, the changes page and the feed \
+                 go back only to its oldest commit (fetch the full history for all of them)"
+            );
+        } else if history.commits.is_empty() {
+            eprintln!("note: no git history: the changes page and feed are empty, pages show no \"Changed on\" date");
+        }
         let t = &compiled.timings;
         eprintln!(
             "loaded {} chapters in {} parts, {} teams, {} examples",

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use super::{Failure, Verbosity, display_root};
+use super::{Failure, Verbosity, display_root, url_guard};
 use crate::cli::{CheckArgs, Format};
 use crate::compile::{self, Options};
 use crate::date::Date;
@@ -53,6 +53,22 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
     if let Some(usage) = super::usage_error(&diags) {
         return Err(usage);
     }
+    let guard = match &args.base {
+        None => None,
+        Some(rev) => {
+            let c = url_guard::compare(&root, rev, &opts.load).map_err(|why| {
+                let why = format!("--base {rev}: {why}");
+                if args.format != Format::Human {
+                    print(&[Diagnostic::error("no-base", "", why.clone())], &shown_root, args.format, verbosity);
+                }
+                Failure::Usage(why)
+            })?;
+            let lost = url_guard::lost_urls(&c);
+            let count = lost.len();
+            diags.extend(lost);
+            Some((c, count))
+        }
+    };
     diagnostics::sort(&mut diags);
     let errors = diagnostics::count_errors(&diags);
     let warnings = diags.len() - errors;
@@ -61,10 +77,52 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
         diags.retain(Diagnostic::is_error);
     }
     print(&diags, &shown_root, args.format, verbosity);
+    if let Some((c, lost)) = &guard {
+        report_change(&root, c, *lost, args.format, verbosity);
+    }
     if args.strict && errors == 0 && warnings > 0 && verbosity != Verbosity::Quiet && args.format == Format::Human {
         eprintln!("check failed: --strict fails on warnings");
     }
     Ok(errors == 0 && (!args.strict || warnings == 0))
+}
+
+/// What the change does to the handbook: the job summary under `--format
+/// github` (to `$GITHUB_STEP_SUMMARY` when set, else printed), a count
+/// line for a person.
+fn report_change(root: &std::path::Path, c: &url_guard::Comparison, lost: usize, format: Format, verbosity: Verbosity) {
+    match format {
+        Format::Github => {
+            let config = crate::sources::Sources::open(root).ok().and_then(|s| crate::sources::config::load(&s).ok());
+            let base = config.map_or_else(|| "/".to_string(), |c| c.base_url);
+            let text = url_guard::summary(c, lost, &base);
+            let written = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()).map(|path| {
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(path)
+                    .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{text}\n").as_bytes()))
+            });
+            match written {
+                Some(Ok(())) => {}
+                Some(Err(e)) => eprintln!("cannot write the job summary to $GITHUB_STEP_SUMMARY: {e}"),
+                None => println!("{text}"),
+            }
+        }
+        Format::Human if verbosity != Verbosity::Quiet => {
+            let fates = url_guard::fates(c);
+            let count = |f: fn(&url_guard::Fate<'_>) -> bool| fates.iter().filter(|x| f(x)).count();
+            eprintln!(
+                "against {}: {} added, {} changed, {} moved, {} removed; {lost} published URL{} lost",
+                c.rev,
+                count(|f| matches!(f, url_guard::Fate::Added(..))),
+                count(|f| matches!(f, url_guard::Fate::Changed(..))),
+                count(|f| matches!(f, url_guard::Fate::Moved(..))),
+                count(|f| matches!(f, url_guard::Fate::Removed(..))),
+                super::plural(lost)
+            );
+        }
+        _ => {}
+    }
 }
 
 fn print(diags: &[Diagnostic], root: &std::path::Path, format: Format, verbosity: Verbosity) {

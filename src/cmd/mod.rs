@@ -8,6 +8,7 @@ pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod scaffold;
 pub(crate) mod serve;
+pub(crate) mod url_guard;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

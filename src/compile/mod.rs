@@ -4,6 +4,7 @@
 
 pub(crate) mod links;
 pub(crate) mod markdown;
+pub(crate) mod published;
 pub(crate) mod routes;
 pub(crate) mod site;
 pub(crate) mod slug;
@@ -11,10 +12,7 @@ pub(crate) mod slug;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use std::collections::HashMap;
-
 use crate::content::{self, LoadOptions, Parsed};
-use crate::date::Date;
 use crate::diagnostics::{self, Diagnostic};
 use crate::render::theme;
 use crate::sources::Sources;
@@ -44,8 +42,8 @@ pub(crate) struct Earlier<'a> {
     pub parsed: Parsed<'a>,
     /// Markdown rendered, by file and text.
     pub renderings: Renderings,
-    /// "Updated" dates read from git (read once, when the server starts).
-    pub updated: Option<std::sync::Arc<HashMap<String, Date>>>,
+    /// The git history (read once, when the server starts).
+    pub history: Option<std::sync::Arc<git::History>>,
 }
 
 /// A compiled site and its warnings.
@@ -81,11 +79,11 @@ pub(crate) fn compile_all(root: &Path, opts: &Options, earlier: &Earlier<'_>) ->
     let sources = sources.with_limit_mib(cfg.max_file_mib);
     // The git walk is a separate process: let it run beside the load. The
     // dev server keeps the dates it read at start.
-    let ((mut book, mut diags), updated) = rayon::join(
+    let ((mut book, mut diags), history) = rayon::join(
         || content::load(&sources, cfg, &opts.load, &earlier.parsed),
-        || earlier.updated.clone().unwrap_or_else(|| std::sync::Arc::new(git::last_updated(root))),
+        || earlier.history.clone().unwrap_or_else(|| std::sync::Arc::new(git::history(root))),
     );
-    book.updated = updated;
+    book.history = history;
     let statics = theme::static_files(&sources, &book.config, &mut diags);
     let (routes, mut more) = routes::assign(&mut book, statics);
     diags.append(&mut more);

@@ -68,7 +68,7 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
         claims.dirs.insert(format!("{d}/"), Holder::Generated);
     }
     claims.claim_file(route::full_nav().as_str(), Holder::Generated);
-    for page in [route::teams_index(), route::tags_index(), route::print()] {
+    for page in [route::teams_index(), route::tags_index(), route::print(), route::changes()] {
         claims.claim_file(page.as_str(), Holder::Generated);
     }
     if book.onboarding.is_some() {

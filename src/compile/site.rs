@@ -16,7 +16,6 @@ use rayon::prelude::*;
 use crate::compile::markdown::{self, Rendered, Resolve, Target};
 use crate::compile::routes::Routes;
 use crate::content::{Chapter, Doc, Example, Part, Playbook, Team, TeamFolder};
-use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::route::{self, Route};
 use crate::sources::Sources;
@@ -97,7 +96,7 @@ pub(crate) struct Site {
     /// `--team ID`: the team whose edition this is.
     pub edition: Option<String>,
     /// Root-relative path -> date of its last commit (empty outside git).
-    pub updated: Arc<HashMap<String, Date>>,
+    pub history: Arc<crate::sources::git::History>,
     /// The routes that no chapter, part or team record holds.
     pub routes: Arc<Routes>,
     /// Root-relative files that pages reference and that exist, with the
@@ -347,7 +346,7 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
         Arc::new(render_doc(&urls, raw_html, doc, id_prefix, heading_shift))
     };
 
-    let Playbook { sources, config, parts, chapters, teams, edition, onboarding, updated, .. } = book;
+    let Playbook { sources, config, parts, chapters, teams, edition, onboarding, history, .. } = book;
     let compiled: Vec<(Arc<CompiledChapter>, Vec<Diagnostic>)> = chapters
         .into_par_iter()
         .enumerate()
@@ -398,7 +397,7 @@ pub(crate) fn compile(book: Playbook, routes: Routes, earlier: &Renderings) -> (
         teams,
         onboarding,
         edition,
-        updated,
+        history,
         routes: Arc::new(routes),
         assets: Arc::default(),
         base,

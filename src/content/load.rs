@@ -120,7 +120,7 @@ pub(crate) fn load(
         drafts,
         broken,
         edition,
-        updated: Default::default(),
+        history: Default::default(),
     };
     (playbook, diags)
 }

@@ -56,7 +56,7 @@ pub(crate) struct Playbook {
     /// Files that exist but failed to load (their error is already reported).
     pub broken: Vec<String>,
     /// Root-relative path -> date of its last commit (empty outside git).
-    pub updated: Arc<std::collections::HashMap<String, crate::date::Date>>,
+    pub history: Arc<crate::sources::git::History>,
 }
 
 /// A folder of chapters (`chapters/01-foundations/`), with its `part.toml`.

@@ -5,6 +5,7 @@
 //! `serve`), so the whole site is never held twice. What pages share is
 //! prepared once (`context`); what each page shows is decided in `pages`.
 
+mod changes;
 mod context;
 mod nav;
 mod pages;
@@ -53,6 +54,9 @@ enum Job<'a> {
     Print,
     Onboarding(&'a CompiledDoc),
     NotFound,
+    /// The recent edits, from git: a page and the Atom feed.
+    Changes,
+    Feed,
     FullNav,
     /// A redirect from a chapter's old URL.
     Alias(&'a Alias),
@@ -194,7 +198,7 @@ fn render_watched(
 
 fn all_jobs<'a>(l: &'a Lookups<'_>) -> Vec<Job<'a>> {
     let site = l.site;
-    let mut jobs = vec![Job::Home, Job::Teams, Job::Tags, Job::Print, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::Teams, Job::Tags, Job::Print, Job::NotFound, Job::Changes, Job::Feed];
     jobs.extend(site.chapters.iter().map(|c| Job::Chapter(c)));
     jobs.extend(site.parts.iter().enumerate().map(|(i, p)| Job::Part(i, p)));
     jobs.extend(site.teams.iter().filter(|t| t.shown).map(Job::Team));
@@ -203,6 +207,9 @@ fn all_jobs<'a>(l: &'a Lookups<'_>) -> Vec<Job<'a>> {
     jobs.extend(site.routes.aliases.iter().map(Job::Alias));
     if l.nav(None, None).partial {
         jobs.push(Job::FullNav);
+    }
+    if !l.theme.has("changes.html") {
+        jobs.retain(|job| !matches!(job, Job::Changes));
     }
     jobs
 }
@@ -302,6 +309,7 @@ fn render_job(l: &Lookups<'_>, job: &Job<'_>) -> Result<(Route, String), Diagnos
             let body = print::body(l, l.incremental)?;
             return Ok((route::print(), print::splice(&print::frame(l)?, &body)));
         }
+        Job::Feed => return Ok((route::feed(), changes::feed(l))),
         Job::Home => pages::home(l),
         Job::Chapter(c) => pages::chapter(l, c),
         Job::Part(i, p) => pages::part(l, i, p),
@@ -312,6 +320,7 @@ fn render_job(l: &Lookups<'_>, job: &Job<'_>) -> Result<(Route, String), Diagnos
             .ok_or_else(|| Diagnostic::error("internal", "", format!("no page for the tag `{key}`")))?,
         Job::Onboarding(d) => pages::onboarding(l, d),
         Job::NotFound => pages::not_found(l),
+        Job::Changes => pages::changes(l),
         Job::Alias(a) => pages::alias(l, a),
         Job::FullNav => pages::full_nav(l),
     };

@@ -21,6 +21,8 @@ pub(crate) struct NavEntry<'a> {
     pub title: &'a str,
     pub url: String,
     pub current: bool,
+    /// A chapter's last commit (seconds since 1970).
+    pub changed: Option<i64>,
 }
 
 /// The side navigation as templates see it (`nav`).
@@ -120,6 +122,7 @@ fn entries<'a>(
                 title: &part.title,
                 url: part.route.url(base),
                 current: current_part == Some(p),
+                changed: None,
             });
         }
         let depth = chain.len();
@@ -131,6 +134,7 @@ fn entries<'a>(
             title: &c.meta.title,
             url: c.route.url(base),
             current: current == Some(i),
+            changed: site.history.latest(&c.doc.file).map(|c| c.time),
         });
     }
     out
@@ -150,6 +154,11 @@ fn list_html(entries: &[NavEntry<'_>]) -> String {
         out.push('"');
         if e.current {
             out.push_str(" aria-current=\"page\"");
+        }
+        if let Some(time) = e.changed {
+            out.push_str(" data-changed=\"");
+            out.push_str(&time.to_string());
+            out.push('"');
         }
         out.push('>');
         escape_into(&mut out, e.title);

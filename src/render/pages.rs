@@ -128,7 +128,12 @@ pub(crate) fn chapter(l: &Lookups<'_>, c: &CompiledChapter) -> Page {
         reviewed: chapter.meta.reviewed,
         stale,
         draft: chapter.meta.draft,
-        updated: site.updated.get(&chapter.doc.file).copied(),
+        updated: site.history.updated(&chapter.doc.file),
+        changed: site.history.latest(&chapter.doc.file).map(|c| ChangeNote {
+            date: c.date,
+            subject: &c.subject,
+            time: c.time,
+        }),
         tags: tag_links(site, &chapter.meta.tags),
         edit_url: l.edit_url(&chapter.doc.file),
         prev: i.checked_sub(1).map(link),
@@ -231,6 +236,11 @@ pub(crate) fn onboarding(l: &Lookups<'_>, d: &CompiledDoc) -> Page {
 pub(crate) fn not_found(l: &Lookups<'_>) -> Page {
     let page = Titled { title: "Page not found", url: l.url(&route::not_found()) };
     Page::new(l, "404.html", route::not_found(), &page, Some((None, None)))
+}
+
+/// The recent edits of the playbook, from git.
+pub(crate) fn changes(l: &Lookups<'_>) -> Page {
+    Page::new(l, "changes.html", route::changes(), &super::changes::view(l), Some((None, None)))
 }
 
 /// A redirect from a chapter's old URL to its page.

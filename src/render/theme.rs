@@ -247,6 +247,12 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 impl Theme {
+    /// Whether the theme has template `name` (a theme written before the
+    /// changes page simply has none).
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         template_guard::reset_budget();
         let origin = self.origins.get(name).map_or(name, String::as_str);

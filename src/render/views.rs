@@ -37,6 +37,9 @@ pub(crate) struct SiteView<'a> {
     /// The root's `static/custom.css`, linked after the theme's stylesheet.
     pub custom_css: Option<String>,
     pub generator: &'static str,
+    /// When the newest commit of the history was made (seconds since
+    /// 1970): where "new since your last visit" starts for a first visit.
+    pub latest_change: Option<i64>,
 }
 
 /// A principle card (do this, not that, why it matters), as HTML.
@@ -58,6 +61,15 @@ impl<'a> CardView<'a> {
     }
 }
 
+/// The last commit that touched a page.
+#[derive(Serialize)]
+pub(crate) struct ChangeNote<'a> {
+    pub date: Date,
+    pub subject: &'a str,
+    /// Seconds since 1970.
+    pub time: i64,
+}
+
 /// A chapter as it appears in lists and cards.
 #[derive(Serialize)]
 pub(crate) struct ChapterItem<'a> {
@@ -66,6 +78,9 @@ pub(crate) struct ChapterItem<'a> {
     pub summary: &'a str,
     pub card: Option<CardView<'a>>,
     pub part: Option<&'a str>,
+    /// When its last commit was made (seconds since 1970), for the marks
+    /// of pages changed since the reader's last visit.
+    pub changed: Option<i64>,
 }
 
 /// One heading in a page's table of contents.
@@ -127,6 +142,8 @@ pub(crate) struct ChapterView<'a> {
     pub draft: bool,
     /// Date of the last commit to the chapter's file, when in git.
     pub updated: Option<Date>,
+    /// Its last commit: "Changed on DATE: SUBJECT".
+    pub changed: Option<ChangeNote<'a>>,
     pub tags: Vec<Link<'a>>,
     pub edit_url: Option<String>,
     pub prev: Option<Link<'a>>,
@@ -209,6 +226,7 @@ pub(crate) fn chapter_item<'a>(site: &'a Site, c: &'a CompiledChapter) -> Chapte
         summary: &chapter.meta.summary,
         card: CardView::of(&c.card),
         part: site.part(chapter.part).map(|p| p.title.as_str()),
+        changed: site.history.latest(&chapter.doc.file).map(|c| c.time),
     }
 }
 

@@ -71,7 +71,7 @@ impl Previous {
                 site.teams.iter().flat_map(|t| &t.examples).map(|e| &e.example),
             ),
             renderings: Renderings::of(site),
-            updated: Some(Arc::clone(&site.updated)),
+            history: Some(Arc::clone(&site.history)),
         }
     }
 }

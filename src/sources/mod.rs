@@ -16,6 +16,7 @@ pub(crate) mod config;
 pub(crate) mod embedded;
 pub(crate) mod git;
 pub(crate) mod toml_fields;
+mod tree;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,9 @@ pub(crate) struct Sources {
     /// The root with every link resolved: what "inside" means.
     real: PathBuf,
     max_bytes: u64,
+    /// Another revision's files, read from git into memory (`check
+    /// --base`): when set, every read answers from it, never the disk.
+    tree: Option<std::sync::Arc<git::Tree>>,
 }
 
 /// A directory entry found by `walk`.
@@ -54,7 +58,18 @@ impl Sources {
     pub(crate) fn open(root: &Path) -> Result<Sources, String> {
         let real =
             root.canonicalize().map_err(|e| format!("cannot open the playbook root `{}`: {e}", root.display()))?;
-        Ok(Sources { root: root.to_path_buf(), real, max_bytes: DEFAULT_MAX_MIB << 20 })
+        Ok(Sources { root: root.to_path_buf(), real, max_bytes: DEFAULT_MAX_MIB << 20, tree: None })
+    }
+
+    /// The playbook at `root` as another revision held it (`tree`, from
+    /// `git::tree_at`): the same reader, answering from memory.
+    pub(crate) fn of_revision(root: &Path, tree: git::Tree) -> Sources {
+        Sources {
+            root: root.to_path_buf(),
+            real: root.to_path_buf(),
+            max_bytes: DEFAULT_MAX_MIB << 20,
+            tree: Some(std::sync::Arc::new(tree)),
+        }
     }
 
     /// Sets the size limit (from `max_file_mib`).
@@ -66,6 +81,9 @@ impl Sources {
     /// Where `rel` really is, if it is a readable regular file of the
     /// playbook; else the reason, as an error at `rel`.
     pub(crate) fn resolve(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        if let Some(tree) = &self.tree {
+            return tree::read(tree, rel, self.max_bytes).map(|_| self.root.join(rel));
+        }
         let real = self.inside(rel)?;
         let meta = std::fs::metadata(&real).map_err(|e| io_error(rel, &e))?;
         if !meta.is_file() {
@@ -80,6 +98,9 @@ impl Sources {
     /// Whether `rel` names something (a file or folder) that exists, without
     /// reading it: "is there a part.toml?".
     pub(crate) fn exists(&self, rel: &str) -> bool {
+        if let Some(tree) = &self.tree {
+            return tree.contains_key(rel) || tree::is_dir(tree, rel);
+        }
         std::fs::symlink_metadata(self.root.join(rel)).is_ok()
     }
 
@@ -87,12 +108,18 @@ impl Sources {
     /// link, no other name (hard link) for the same file. An edit saved
     /// under another name changes what `rel` reads without an event for it.
     pub(crate) fn only_name(&self, rel: &str) -> bool {
+        if self.tree.is_some() {
+            return true;
+        }
         std::fs::symlink_metadata(self.root.join(rel))
             .is_ok_and(|m| !m.file_type().is_symlink() && (m.is_dir() || !crate::platform::has_other_names(&m)))
     }
 
     /// Whether `rel` is a folder inside the root (links resolved).
     pub(crate) fn is_dir(&self, rel: &str) -> bool {
+        if let Some(tree) = &self.tree {
+            return tree::is_dir(tree, rel);
+        }
         self.inside(rel).is_ok_and(|p| p.is_dir())
     }
 
@@ -132,6 +159,9 @@ impl Sources {
 
     /// The bytes of `rel`.
     pub(crate) fn read(&self, rel: &str) -> Result<Vec<u8>, Diagnostic> {
+        if let Some(tree) = &self.tree {
+            return tree::read(tree, rel, self.max_bytes).map(<[u8]>::to_vec);
+        }
         let real = self.resolve(rel)?;
         let file = platform::open_source(&real).map_err(|e| io_error(rel, &e))?;
         if !file.metadata().map_err(|e| io_error(rel, &e))?.is_file() {
@@ -153,6 +183,9 @@ impl Sources {
 
     /// Modification time and length, for the dev server's reuse of files.
     pub(crate) fn stamp(&self, rel: &str) -> Option<(SystemTime, u64)> {
+        if self.tree.is_some() {
+            return None;
+        }
         let meta = std::fs::metadata(self.root.join(rel)).ok()?;
         Some((meta.modified().ok()?, meta.len()))
     }
@@ -163,6 +196,9 @@ impl Sources {
     /// and skipped; files that are not regular files (pipes, devices) are
     /// reported. Links inside the root are followed.
     pub(crate) fn walk(&self, dir: &str, max_depth: usize, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
+        if let Some(tree) = &self.tree {
+            return tree::walk(tree, dir, max_depth);
+        }
         let top = self.root.join(dir);
         let refused = std::cell::RefCell::new(Vec::new());
         // Real folders already walked: links that reach one folder by many
@@ -292,7 +328,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_none_or(|n| n.starts_with('.'))
 }
 
-fn not_a_file(rel: &str, is_dir: bool) -> Diagnostic {
+pub(crate) fn not_a_file(rel: &str, is_dir: bool) -> Diagnostic {
     if is_dir {
         return Diagnostic::error("not-a-file", rel, "this is a folder, not a file");
     }

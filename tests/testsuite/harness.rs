@@ -660,3 +660,50 @@ pub(crate) fn live_payloads(out: &Path, secrets: &[&str]) -> Vec<String> {
     }
     found
 }
+
+/// Runs git in `dir` with a fixed identity (and `input` on stdin); returns
+/// its output. Fails the test when git fails.
+pub(crate) fn git(dir: &Path, args: &[&str], input: Option<&str>) -> String {
+    git_at(dir, args, input, None)
+}
+
+/// `git` with author and committer dates fixed to `when` (`2026-02-10T09:00:00Z`).
+pub(crate) fn git_at(dir: &Path, args: &[&str], input: Option<&str>, when: Option<&str>) -> String {
+    use std::io::Write;
+    let mut cmd = Command::new("git");
+    cmd.args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(when) = when {
+        cmd.env("GIT_AUTHOR_DATE", when).env("GIT_COMMITTER_DATE", when);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(text) = input {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Makes the fixture's root a git repository (output folder ignored) with
+/// everything committed at `when` as `subject`.
+pub(crate) fn git_init(f: &Fixture, when: &str, subject: &str) {
+    f.write(".gitignore", "public/\n");
+    git(f.root(), &["init", "-q", "-b", "main"], None);
+    commit_all(f, when, subject);
+}
+
+/// Commits every change in the fixture at `when`.
+pub(crate) fn commit_all(f: &Fixture, when: &str, subject: &str) {
+    git(f.root(), &["add", "-A"], None);
+    git_at(f.root(), &["commit", "-q", "--no-gpg-sign", "-m", subject], None, Some(when));
+}
