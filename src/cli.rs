@@ -31,6 +31,8 @@ pub(crate) enum Command {
     /// Create a chapter, a team example or a team with its front matter filled in
     #[command(subcommand)]
     New(NewCommand),
+    /// Print a CODEOWNERS file from the chapters' `owners` (@handles and @org/teams)
+    Owners(OwnersArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions {
         /// The shell to complete for
@@ -74,6 +76,12 @@ impl EditionArgs {
     pub(crate) fn load_options(&self) -> crate::content::LoadOptions {
         crate::content::LoadOptions { drafts: self.drafts, team: self.team.clone() }
     }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct OwnersArgs {
+    #[command(flatten)]
+    pub root: RootArg,
 }
 
 #[derive(Args, Debug)]

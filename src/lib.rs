@@ -12,6 +12,7 @@
 
 mod cli;
 mod cmd;
+mod codeowners;
 mod compile;
 mod content;
 mod date;
@@ -90,6 +91,7 @@ pub fn run() -> ExitCode {
         Command::New(what) => cmd::new::run(what),
         Command::Completions { shell } => cmd::docs::completions(*shell),
         Command::Man => cmd::docs::man(),
+        Command::Owners(args) => cmd::owners::run(args, verbosity),
         Command::Check(args) => {
             return match cmd::check::run(args, verbosity) {
                 Ok(true) => ExitCode::SUCCESS,

@@ -36,6 +36,7 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
         Ok(compiled) => {
             let mut diags = compiled.warnings;
             diags.extend(lint::warnings(&compiled.site, Date::today()));
+            diags.extend(codeowners_warnings(&root, &compiled.site));
             match theme::load(&compiled.site.sources, &compiled.site.config) {
                 Ok(theme) => {
                     let cache = PrintCache::default();
@@ -84,6 +85,15 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
         eprintln!("check failed: --strict fails on warnings");
     }
     Ok(errors == 0 && (!args.strict || warnings == 0))
+}
+
+/// Where the repository's CODEOWNERS disagrees with the front matter.
+fn codeowners_warnings(root: &std::path::Path, site: &crate::compile::site::Site) -> Vec<Diagnostic> {
+    let Some((top, prefix)) = crate::sources::git::repository(root) else { return Vec::new() };
+    let Some((shown, text)) = crate::sources::git::codeowners(&top, &prefix) else { return Vec::new() };
+    let chapters = super::owners::owned(site.chapters.iter().map(|c| &c.chapter));
+    let exists = |file: &str| site.docs.contains_key(file) || site.drafts.iter().any(|f| f == file);
+    crate::codeowners::stale(&chapters, &prefix, &text, &shown, &exists)
 }
 
 /// What the change does to the handbook: the job summary under `--format

@@ -6,6 +6,7 @@ pub(crate) mod check;
 pub(crate) mod docs;
 pub(crate) mod init;
 pub(crate) mod new;
+pub(crate) mod owners;
 pub(crate) mod scaffold;
 pub(crate) mod serve;
 pub(crate) mod url_guard;

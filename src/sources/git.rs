@@ -248,6 +248,24 @@ pub(crate) fn repository(root: &Path) -> Option<(std::path::PathBuf, String)> {
     Some((top.trim_end_matches('\n').into(), prefix.trim_end_matches('\n').to_string()))
 }
 
+/// The repository's CODEOWNERS, where GitHub looks for it (`.github/`,
+/// the top, `docs/`), as (its path from `root`, its text). Read only to
+/// compare with the front matter, never published; a link or anything
+/// but a small regular file is not read.
+pub(crate) fn codeowners(top: &Path, prefix: &str) -> Option<(String, String)> {
+    let up = "../".repeat(prefix.matches('/').count());
+    for name in [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] {
+        let path = top.join(name);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        if !meta.is_file() || meta.len() > 1 << 20 {
+            continue;
+        }
+        let text = std::fs::read(&path).ok()?;
+        return Some((format!("{up}{name}"), String::from_utf8_lossy(&text).into_owned()));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ mod init;
 mod load;
 mod matrix;
 mod output;
+mod owners;
 mod reliability;
 mod serve;
 mod serve_abuse;
