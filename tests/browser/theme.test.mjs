@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { axeViolations, buildBundled, launch, serveStatic, vnuErrors, watch } from "./helpers.mjs";
 
 let site, server, browser;
-const PAGES = ["", "principles/own-the-roadmap/", "teams/payments/", "onboarding/"];
+const PAGES = ["", "principles/own-the-roadmap/", "teams/payments/", "onboarding/", "changes/"];
 
 before(async () => {
   site = buildBundled();

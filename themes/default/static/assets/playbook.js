@@ -50,6 +50,7 @@
       });
       nav.querySelectorAll(".nav-more, .nav-list:not(.nav-top)").forEach(function (el) { el.remove(); });
       nav.appendChild(list);
+      markChanged();
       var current = list.querySelector("[aria-current=page]");
       if (current) current.scrollIntoView({ block: "center" });
     }).catch(function () {});
@@ -109,6 +110,63 @@
       });
     }
   }
+
+  // "New since your last visit": links to pages whose last commit
+  // (data-changed, seconds) is newer than this browser's last read of them.
+  // Kept in this browser only. Times are the history's, not the reader's
+  // clock: a first visit starts from the site's newest change
+  // (data-latest-change), so a new reader sees no marks.
+  var SEEN = "playbook-seen";
+  function seen() {
+    var state = null;
+    try { state = JSON.parse(store(SEEN) || "null"); } catch (e) { state = null; }
+    return state && typeof state.since === "number" && state.pages ? state : null;
+  }
+  function markChanged() {
+    var latest = Number(document.body.dataset.latestChange || 0);
+    if (!latest) return;
+    var state = seen() || { since: latest, pages: {} };
+    // Reading a page is having seen its newest change.
+    state.pages[location.pathname] = latest;
+    store(SEEN, JSON.stringify(state));
+    var count = 0;
+    document.querySelectorAll("a[data-changed]").forEach(function (a) {
+      var path = new URL(a.href, location.href).pathname;
+      var read = Math.max(state.since, state.pages[path] || 0);
+      var fresh = Number(a.dataset.changed) > read;
+      var mark = a.querySelector(".new-mark");
+      if (fresh && !mark) {
+        mark = document.createElement("span");
+        mark.className = "new-mark";
+        mark.textContent = "New";
+        a.appendChild(document.createTextNode(" "));
+        a.appendChild(mark);
+      } else if (!fresh && mark) {
+        mark.remove();
+      }
+      if (fresh) count++;
+    });
+    document.querySelectorAll(".mark-read-line").forEach(function (line) { line.hidden = false; });
+    var nav = document.getElementById("pb-nav");
+    var control = document.querySelector(".mark-all-read");
+    if (count && !control && nav) {
+      control = document.createElement("p");
+      control.className = "mark-all-read";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "mark-read";
+      button.textContent = "Mark all read";
+      control.appendChild(button);
+      nav.insertBefore(control, nav.firstChild);
+    } else if (!count && control) {
+      control.remove();
+    }
+  }
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest(".mark-read")) return;
+    store(SEEN, JSON.stringify({ since: Number(document.body.dataset.latestChange || 0), pages: {} }));
+    markChanged();
+  });
 
   // Search: loads assets/search.js and the index on first use; results as you type, with
   // the matching section and a highlighted excerpt; arrows and Enter pick.
@@ -215,7 +273,9 @@
   setupNavToggle();
   loadFullNav();
   setupChecklist();
+  markChanged();
   document.addEventListener("playbook:patched", setupChecklist);
+  document.addEventListener("playbook:patched", markChanged);
   document.addEventListener("playbook:patched", function (e) {
     if (e.detail && e.detail.nav) loadFullNav(String(e.detail.generation));
   });
