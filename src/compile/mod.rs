@@ -77,14 +77,28 @@ pub(crate) fn compile_all(root: &Path, opts: &Options, earlier: &Earlier<'_>) ->
         cfg.base_url = config::normalize_base(url);
     }
     let sources = sources.with_limit_mib(cfg.max_file_mib);
-    // The git walk is a separate process: let it run beside the load. The
-    // dev server keeps the dates it read at start.
-    let ((mut book, mut diags), history) = rayon::join(
-        || content::load(&sources, cfg, &opts.load, &earlier.parsed),
-        || earlier.history.clone().unwrap_or_else(|| std::sync::Arc::new(git::history(root))),
-    );
-    book.history = history;
-    let statics = theme::static_files(&sources, &book.config, &mut diags);
+    // The git walk is a separate process that only pages need: it runs
+    // beside loading and compiling. The dev server keeps what it read at start.
+    std::thread::scope(|scope| {
+        let history =
+            scope.spawn(|| earlier.history.clone().unwrap_or_else(|| std::sync::Arc::new(git::history(root))));
+        let mut compiled = compile_sources(&sources, cfg, opts, earlier, start)?;
+        compiled.site.history = history.join().unwrap_or_default();
+        compiled.timings.compile = start.elapsed() - compiled.timings.load;
+        Ok(compiled)
+    })
+}
+
+/// Load -> routes -> markdown -> links, for `compile_all`.
+fn compile_sources(
+    sources: &Sources,
+    cfg: config::Config,
+    opts: &Options,
+    earlier: &Earlier<'_>,
+    start: Instant,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    let (mut book, mut diags) = content::load(sources, cfg, &opts.load, &earlier.parsed);
+    let statics = theme::static_files(sources, &book.config, &mut diags);
     let (routes, mut more) = routes::assign(&mut book, statics);
     diags.append(&mut more);
     let load = start.elapsed();

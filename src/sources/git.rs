@@ -52,22 +52,21 @@ impl History {
 
 /// The history of every file below `root`.
 pub(crate) fn history(root: &Path) -> History {
-    let shallow = safe_git(root)
-        .args(["rev-parse", "--is-shallow-repository"])
-        .output()
-        .is_ok_and(|out| out.status.success() && out.stdout.starts_with(b"true"));
-    let output = safe_git(root)
-        .args([
-            "log",
-            "--no-show-signature",
-            "--format=%x00%H%x00%ct%x00%cI%x00%s",
-            "--name-only",
-            "--relative",
-            "--no-renames",
-            "--",
-            ".",
-        ])
-        .output();
+    let Ok(about) = run(safe_git(root).args(["rev-parse", "--is-shallow-repository", "--show-prefix"])) else {
+        return History::default();
+    };
+    let about = String::from_utf8_lossy(&about);
+    let mut lines = about.lines();
+    let shallow = lines.next() == Some("true");
+    let at_top = lines.next().unwrap_or("").is_empty();
+    let mut log = safe_git(root);
+    log.args(["log", "--no-show-signature", "--format=%x00%H%x00%ct%x00%cI%x00%s", "--name-only", "--no-renames"]);
+    // Limiting the walk to a folder costs git a third more time: at the
+    // top of the repository every path is the playbook's anyway.
+    if !at_top {
+        log.args(["--relative", "--", "."]);
+    }
+    let output = log.stdin(Stdio::null()).output();
     match output {
         Ok(out) if out.status.success() => History { shallow, ..parse(&String::from_utf8_lossy(&out.stdout)) },
         _ => History::default(),
