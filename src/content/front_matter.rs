@@ -36,6 +36,23 @@ pub(crate) fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
         .with_help("add a line with `+++` after the last front-matter key"))
 }
 
+/// Whether `text` opens with a `+++` fence (a chapter may have none).
+pub(crate) fn has_front_matter(text: &str) -> bool {
+    LineIter { text, pos: 0 }.next().is_some_and(|(_, line)| is_fence(line))
+}
+
+/// A chapter without front matter: its title from a `# H1` that is its
+/// first non-blank line (the body then starts after it, so the title is
+/// not shown twice), else none. Returns (title, where the body starts).
+pub(crate) fn leading_h1(text: &str) -> Option<(String, usize)> {
+    let mut lines = LineIter { text, pos: 0 };
+    let (_, line) = lines.by_ref().find(|(_, l)| !l.trim().is_empty())?;
+    let heading = line.trim_end().strip_prefix("# ").or_else(|| (line.trim_end() == "#").then_some(""))?;
+    // A closing run of `#` is not part of the title (`# Title #`).
+    let title = heading.trim().trim_end_matches('#').trim_end();
+    (!title.is_empty()).then(|| (title.to_string(), lines.pos))
+}
+
 fn is_fence(line: &str) -> bool {
     line.trim_end() == "+++"
 }
@@ -75,6 +92,15 @@ mod tests {
         assert_eq!(&text[s.body..], "body\r\n");
         let s = split("a.md", "+++\n+++").unwrap();
         assert_eq!(s.toml, 4..4);
+    }
+
+    #[test]
+    fn a_leading_h1_is_a_title() {
+        assert_eq!(leading_h1("\n# Own the roadmap #\nBody\n"), Some(("Own the roadmap".into(), 21)));
+        assert_eq!(leading_h1("Intro\n# Later\n"), None);
+        assert_eq!(leading_h1("## Two\n"), None);
+        assert_eq!(leading_h1("#Tight\n"), None);
+        assert!(!has_front_matter("# T\n+++\n") && has_front_matter("+++\r\n+++\n"));
     }
 
     #[test]

@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::front_matter;
 use super::meta;
-use super::read::{by_weight, file_stem, parent_dir, parse_source, unchanged};
+use super::read::{by_weight, file_stem, parent_dir, parse_source, parse_text, unchanged};
 use super::{Chapter, Doc, Example, LoadOptions, Part, Playbook};
 use crate::compile::slug;
 use crate::diagnostics::Diagnostic;
@@ -212,7 +213,11 @@ fn parse_chapter(
     if let Some(c) = earlier.filter(|c| unchanged(&c.doc, stamp)) {
         return Ok((c.clone(), Vec::new()));
     }
-    let read = parse_source(sources, file, |f| meta::chapter(f, 0))?;
+    let text = sources.read_text(file).map_err(|d| vec![d])?;
+    if !front_matter::has_front_matter(&text) {
+        return Ok((bare_chapter(file, text, stamp), Vec::new()));
+    }
+    let read = parse_text(file, text, |f| meta::chapter(f, 0))?;
     let meta = read.value;
     let chapter = Chapter {
         doc: Doc::read(file, &meta.title, &meta.summary, read.body, read.text, stamp),
@@ -222,6 +227,28 @@ fn parse_chapter(
         meta,
     };
     Ok((chapter, read.problems))
+}
+
+/// A chapter with no front matter (markdown brought from elsewhere): its
+/// title from its leading `# H1`, else from its file name; every other key
+/// takes its default.
+fn bare_chapter(file: &str, text: String, stamp: Option<(std::time::SystemTime, u64)>) -> Chapter {
+    let (title, body) = front_matter::leading_h1(&text).unwrap_or_else(|| (title_from_name(file_stem(file)), 0));
+    let meta = meta::ChapterMeta { title, ..Default::default() };
+    Chapter {
+        doc: Doc::read(file, &meta.title, "", body, text, stamp),
+        slug: slug::from_file_stem(file_stem(file)),
+        part: None,
+        route: route::home(),
+        meta,
+    }
+}
+
+/// `02-own-the-roadmap` -> "Own the roadmap".
+fn title_from_name(stem: &str) -> String {
+    let words = slug::from_file_stem(stem).replace('-', " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_else(|| stem.to_string())
 }
 
 /// Reports every chapter whose slug an earlier file (by path) already has,

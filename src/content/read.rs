@@ -38,6 +38,15 @@ pub(super) fn parse_source<T>(
     schema: impl FnOnce(&mut Fields<'_, '_>) -> Option<T>,
 ) -> Result<ReadSource<T>, Vec<Diagnostic>> {
     let text = sources.read_text(file).map_err(|d| vec![d])?;
+    parse_text(file, text, schema)
+}
+
+/// `parse_source` for text already read.
+pub(super) fn parse_text<T>(
+    file: &str,
+    text: String,
+    schema: impl FnOnce(&mut Fields<'_, '_>) -> Option<T>,
+) -> Result<ReadSource<T>, Vec<Diagnostic>> {
     let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let value = {

@@ -234,3 +234,44 @@ fn strict_says_why_it_fails_on_warnings_alone() {
     let plain = f.run(&["check"]).ok();
     assert!(!plain.stderr.contains("--strict"), "{}", plain.stderr);
 }
+
+#[test]
+fn a_chapter_without_front_matter_takes_its_title_from_its_h1_or_its_name() {
+    let f = Fixture::handbook();
+    f.write(
+        "chapters/03-practice/08-plain.md",
+        "\n# Plain markdown, brought along\n\nA page from an old wiki.\n\n## Its one section\n\nText.\n",
+    );
+    f.write("chapters/03-practice/09-no_heading-at-all.md", "Just text, [a link](08-plain.md#its-one-section).\n");
+    // An example still needs its front matter: it must name its chapter.
+    f.write("teams/payments/bare.md", "# A bare example\n");
+    let run = f.run(&["check"]).fails(1);
+    assert!(
+        run.stdout.contains("teams/payments/bare.md:1:1: error: the file does not start with `+++`"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("08-plain.md:") || !run.stdout.contains("08-plain.md:1:1: error"), "{}", run.stdout);
+    std::fs::remove_file(f.root().join("teams/payments/bare.md")).unwrap();
+
+    let run = f.run(&["check"]).ok();
+    // Defaults, and the warnings any chapter without owners or summary gets.
+    assert!(
+        run.stdout.contains("chapters/03-practice/08-plain.md:1:1: warning: the chapter has no owners"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("chapters/03-practice/08-plain.md:1:1: warning: the chapter has no summary"),
+        "{}",
+        run.stdout
+    );
+    f.build(&[]).ok();
+    let page = f.page("practice/plain/index.html");
+    assert!(page.contains("<title>Plain markdown, brought along · "), "the H1 is the title");
+    assert_eq!(page.matches("Plain markdown, brought along</h1>").count(), 1, "and it is not repeated in the body");
+    assert!(page.contains("<h2 id=\"its-one-section\">"));
+    let named = f.page("practice/no-heading-at-all/index.html");
+    assert!(named.contains("<h1>No heading at all</h1>"), "without an H1, the title comes from the file name");
+    assert!(named.contains("href=\"/practice/plain/#its-one-section\""));
+}
