@@ -38,7 +38,11 @@ pub(crate) fn is_handle(owner: &str) -> bool {
 /// a name CODEOWNERS cannot hold (a control character).
 pub(crate) fn pattern(prefix: &str, file: &str) -> Option<String> {
     let path = format!("{prefix}{file}");
-    if path.chars().any(char::is_control) {
+    // What parsers may split a line on, or what reorders it on screen:
+    // such a name could read as a rule for another path.
+    if path.chars().any(|c| {
+        c.is_control() || (c.is_whitespace() && c != ' ') || crate::diagnostics::clean(&c.to_string()) != c.to_string()
+    }) {
         return None;
     }
     let mut out = String::from("/");
@@ -60,7 +64,7 @@ pub(crate) fn generate(chapters: &[Owned<'_>], prefix: &str) -> String {
     );
     for c in chapters {
         let Some(pattern) = pattern(prefix, c.file) else {
-            out.push_str("# (a chapter whose file name holds a control character is left out)\n");
+            out.push_str("# (a chapter whose path holds a control, invisible or space-like character is left out)\n");
             continue;
         };
         let (handles, others): (Vec<&String>, Vec<&String>) = c.owners.iter().partition(|o| is_handle(o));
@@ -83,7 +87,7 @@ pub(crate) fn generate(chapters: &[Owned<'_>], prefix: &str) -> String {
 }
 
 fn comment_safe(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    crate::diagnostics::clean(s).into_owned()
 }
 
 /// One rule of a CODEOWNERS file: its pattern (escapes kept) and owners.
@@ -108,12 +112,13 @@ fn rules(text: &str) -> Vec<Rule> {
                 escaped = false;
             } else if c == '\\' {
                 escaped = true;
-            } else if c.is_whitespace() {
+            } else if c.is_ascii_whitespace() {
                 end = at;
                 break;
             }
         }
-        let owners = line[end..].split_whitespace().take_while(|o| !o.starts_with('#')).map(str::to_string).collect();
+        let owners =
+            line[end..].split_ascii_whitespace().take_while(|o| !o.starts_with('#')).map(str::to_string).collect();
         out.push(Rule { line: i + 1, pattern: line[..end].to_string(), owners });
     }
     out
@@ -139,14 +144,21 @@ pub(crate) fn stale(
         if want.is_empty() {
             continue;
         }
-        let bare = &pattern[1..];
         // GitHub applies the last rule that matches.
-        let rule = rules.iter().rev().find(|r| r.pattern == pattern || r.pattern == bare);
+        let path = format!("{prefix}{}", c.file);
+        let rule = rules.iter().rev().find(|r| matches(&r.pattern, &path));
         let message = match rule {
             None => format!("{shown} has no rule for this chapter: its owners {} get no review requests", list(&want)),
-            Some(r) if r.owners != want => format!(
+            Some(r) if r.owners != want && r.pattern == pattern => format!(
                 "{shown} (line {}) gives this chapter to {}, its front matter to {}",
                 r.line,
+                list(&r.owners),
+                list(&want)
+            ),
+            Some(r) if r.owners != want => format!(
+                "{shown} (line {}, `{}`) gives this chapter to {}, its front matter to {}",
+                r.line,
+                comment_safe(&r.pattern),
                 list(&r.owners),
                 list(&want)
             ),
@@ -154,12 +166,13 @@ pub(crate) fn stale(
         };
         out.push(Diagnostic::warning("codeowners", c.file, message).at_offset(c.text, c.at).with_help(help));
     }
-    let chapters_dir = format!("/{prefix}chapters/");
     for r in &rules {
         let path = unescape(r.pattern.trim_start_matches('/'));
-        if r.pattern.starts_with(&chapters_dir)
+        if r.pattern.starts_with('/')
             && path.ends_with(".md")
+            && !path.contains(['*', '?'])
             && let Some(file) = path.strip_prefix(prefix)
+            && file.starts_with("chapters/")
             && !exists(file)
         {
             out.push(
@@ -173,6 +186,51 @@ pub(crate) fn stale(
         }
     }
     out
+}
+
+/// Whether CODEOWNERS pattern `pattern` (escapes kept) covers `path`
+/// (repository-relative), as GitHub reads it: gitignore's rules without
+/// negation or ranges. A leading or inner `/` anchors at the top; `*` and
+/// `?` stay within a name, `**` spans folders; a pattern that names a
+/// folder covers all it holds, and one without a `/` matches at any depth.
+pub(crate) fn matches(pattern: &str, path: &str) -> bool {
+    let pattern = unescape(pattern);
+    let dir_only = pattern.ends_with('/');
+    let trimmed = pattern.trim_end_matches('/');
+    let anchored = trimmed.contains('/');
+    let globs: Vec<&str> = trimmed.trim_start_matches('/').split('/').collect();
+    let segments: Vec<&str> = path.split('/').collect();
+    if globs == [""] {
+        return false;
+    }
+    let starts: Vec<usize> = if anchored { vec![0] } else { (0..segments.len()).collect() };
+    // A folder named without wildcards covers all it holds (`/docs/`,
+    // `apps`); `docs/*` covers only what is directly in `docs` (GitHub's
+    // documented reading).
+    let literal = globs.last().is_some_and(|g| !g.contains(['*', '?']));
+    starts.into_iter().any(|s| covers(&globs, &segments[s..], dir_only, literal))
+}
+
+/// Whether `globs` match all of `segments`, or a folder above them.
+fn covers(globs: &[&str], segments: &[&str], dir_only: bool, literal: bool) -> bool {
+    match globs.split_first() {
+        None if segments.is_empty() => !dir_only,
+        None => literal,
+        Some((&"**", rest)) => (0..=segments.len()).any(|k| covers(rest, &segments[k..], dir_only, literal)),
+        Some((glob, rest)) => segments.split_first().is_some_and(|(seg, more)| {
+            name_matches(glob.as_bytes(), seg.as_bytes()) && covers(rest, more, dir_only, literal)
+        }),
+    }
+}
+
+/// `*` and `?` within one name.
+fn name_matches(glob: &[u8], name: &[u8]) -> bool {
+    match glob.split_first() {
+        None => name.is_empty(),
+        Some((b'*', rest)) => (0..=name.len()).any(|k| name_matches(rest, &name[k..])),
+        Some((b'?', rest)) => !name.is_empty() && name_matches(rest, &name[1..]),
+        Some((c, rest)) => name.first() == Some(c) && name_matches(rest, &name[1..]),
+    }
 }
 
 fn unescape(pattern: &str) -> String {
@@ -206,12 +264,35 @@ mod tests {
     }
 
     #[test]
+    fn rules_match_as_github_reads_them() {
+        let path = "docs/hb/chapters/a b.md";
+        for yes in [
+            "*",
+            "*.md",
+            "/docs/",
+            "docs/",
+            "/docs/hb/chapters/a\\ b.md",
+            "/docs/**/a\\ b.md",
+            "chapters/",
+            "**/chapters/*",
+            "hb",
+        ] {
+            assert!(matches(yes, path), "{yes}");
+        }
+        for no in ["/chapters/", "docs/*", "/docs/hb/chapters/a", "*.txt", "/hb/", "docs/hb/chapters/a b.md/", ""] {
+            assert!(!matches(no, path), "{no}");
+        }
+    }
+
+    #[test]
     fn patterns_match_one_file_and_cannot_add_a_line() {
         assert_eq!(pattern("docs/", "chapters/a b#[1].md").unwrap(), "/docs/chapters/a\\ b\\#\\[1\\].md");
         assert!(pattern("", "chapters/a\nb.md").is_none());
+        assert!(pattern("", "chapters/a\u{a0}@org/x.md").is_none(), "a space-like character");
+        assert!(pattern("", "chapters/a\u{202e}dm.md").is_none(), "a reordering mark");
         let owners = ["@ana".to_string(), "Tomas\n/evil @x".to_string()];
         let text = generate(&[Owned { file: "chapters/a.md", owners: &owners, text: "", at: 0 }], "");
-        assert!(text.contains("/chapters/a.md @ana\n# /chapters/a.md: also Tomas /evil @x (not"), "{text}");
+        assert!(text.contains("/chapters/a.md @ana\n# /chapters/a.md: also Tomas\\u{a}/evil @x (not"), "{text}");
         assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 1);
     }
 }

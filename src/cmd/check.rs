@@ -123,7 +123,7 @@ fn report_change(root: &std::path::Path, c: &url_guard::Comparison, lost: usize,
             let count = |f: fn(&url_guard::Fate<'_>) -> bool| fates.iter().filter(|x| f(x)).count();
             eprintln!(
                 "against {}: {} added, {} changed, {} moved, {} removed; {lost} published URL{} lost",
-                c.rev,
+                crate::diagnostics::clean(&c.rev),
                 count(|f| matches!(f, url_guard::Fate::Added(..))),
                 count(|f| matches!(f, url_guard::Fate::Changed(..))),
                 count(|f| matches!(f, url_guard::Fate::Moved(..))),

@@ -137,14 +137,14 @@ fn documents(p: &Published) -> BTreeMap<&str, (&str, &Page)> {
 /// the content is escaped: a title cannot add a line, a link or markup.
 pub(crate) fn summary(c: &Comparison, lost: usize, base: &str) -> String {
     let fates = fates(c);
-    let mut out = format!("## Playbook: what this change does to the handbook (against {})\n\n", md(&c.rev));
+    let mut out = format!("## Playbook: what this change does to the handbook (against {})\n\n", code(&c.rev));
     let link = |url: &str, page: &Page| {
         let owners = if page.owners.is_empty() {
             "no owner".to_string()
         } else {
-            page.owners.iter().map(|o| md(o)).collect::<Vec<_>>().join(", ")
+            page.owners.iter().map(|o| code(o)).collect::<Vec<_>>().join(", ")
         };
-        format!("[{}]({}) in {}, owners: {owners}", md(&page.title), md_url(&format!("{base}{url}")), md(&page.file))
+        format!("[{}]({}) in {}, owners: {owners}", md(&page.title), md_url(&format!("{base}{url}")), code(&page.file))
     };
     let mut section = |title: &str, lines: Vec<String>| {
         if lines.is_empty() {
@@ -162,7 +162,11 @@ pub(crate) fn summary(c: &Comparison, lost: usize, base: &str) -> String {
     section(
         "Moved",
         pick(&|f| {
-            if let Fate::Moved(old, u, p) = f { Some(format!("{} (was /{})", link(u, p), md(old))) } else { None }
+            if let Fate::Moved(old, u, p) = f {
+                Some(format!("{} (was {})", link(u, p), code(&format!("/{old}"))))
+            } else {
+                None
+            }
         }),
     );
     section("Removed", pick(&|f| if let Fate::Removed(u, p) = f { Some(link(u, p)) } else { None }));
@@ -180,13 +184,29 @@ pub(crate) fn summary(c: &Comparison, lost: usize, base: &str) -> String {
     out
 }
 
-/// Content text as inert markdown: controls become spaces, markdown and
-/// HTML punctuation is escaped.
+/// Content text as a code span: no markup, link, autolink (`www.`,
+/// `https://`) or @mention is live inside one. The fence is longer than
+/// any run of backticks in the text.
+fn code(text: &str) -> String {
+    let text = crate::diagnostics::clean(text);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
+}
+
+/// Content text as inert markdown inside a link's text (where GitHub makes
+/// no autolink): controls and line-breaking marks are written out,
+/// markdown and HTML punctuation is escaped.
 fn md(text: &str) -> String {
+    let text = crate::diagnostics::clean(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            c if c.is_control() => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' | '$' | '@' => {
                 out.push('\\');
                 out.push(c);

@@ -202,7 +202,11 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
 /// shown as `\u{..}` escapes instead of acting on the terminal.
 pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| {
-        c.is_control() && c != '\t' || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+        c.is_control() && c != '\t'
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+            // Marks that reorder or break a line without being controls.
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}')
     };
     if !s.chars().any(unsafe_char) {
         return s.into();

@@ -19,7 +19,7 @@ pub(crate) struct Commit {
     pub id: String,
     /// Committer time, seconds since 1970.
     pub time: i64,
-    /// Committer time as RFC 3339 (`2026-11-02T10:00:00+01:00`).
+    /// `time` as RFC 3339 in UTC (`2026-11-02T09:00:00Z`).
     pub stamp: String,
     pub date: Date,
     /// The subject line, with control characters replaced (it reaches
@@ -60,7 +60,7 @@ pub(crate) fn history(root: &Path) -> History {
     let shallow = lines.next() == Some("true");
     let at_top = lines.next().unwrap_or("").is_empty();
     let mut log = safe_git(root);
-    log.args(["log", "--no-show-signature", "--format=%x00%H%x00%ct%x00%cI%x00%s", "--name-only", "--no-renames"]);
+    log.args(["log", "--no-show-signature", "--format=%x00%H%x00%ct%x00%s", "--name-only", "--no-renames"]);
     // Limiting the walk to a folder costs git a third more time: at the
     // top of the repository every path is the playbook's anyway.
     if !at_top {
@@ -105,13 +105,23 @@ pub(crate) fn safe_git(root: &Path) -> Command {
     cmd
 }
 
-/// Parses `git log --format=%x00%H%x00%ct%x00%cI%x00%s --name-only` output.
+/// The latest time a commit may claim: the end of year 9999.
+const LAST_TIME: i64 = 253_402_300_799;
+
+/// Subjects longer than this are cut (with an ellipsis) for pages and feeds.
+const MAX_SUBJECT: usize = 200;
+
+/// Parses `git log --format=%x00%H%x00%ct%x00%s --name-only` output.
+/// Times never grow going back in history: a commit dated after a newer
+/// one takes that one's time, so one commit with a made-up future date
+/// cannot sit on top of the changes page or silence "new" marks.
 fn parse(log: &str) -> History {
     let mut history = History::default();
     let mut current: Option<u32> = None;
+    let mut ceiling = LAST_TIME;
     for line in log.lines() {
         if let Some(header) = line.strip_prefix('\0') {
-            current = parse_commit(header).map(|c| {
+            current = parse_commit(header, &mut ceiling).map(|c| {
                 history.commits.push(c);
                 (history.commits.len() - 1) as u32
             });
@@ -127,22 +137,20 @@ fn parse(log: &str) -> History {
     history
 }
 
-fn parse_commit(header: &str) -> Option<Commit> {
-    let mut fields = header.splitn(4, '\0');
+fn parse_commit(header: &str, ceiling: &mut i64) -> Option<Commit> {
+    let mut fields = header.splitn(3, '\0');
     let id = fields.next()?.to_string();
-    let time = fields.next()?.trim().parse().ok()?;
-    let stamp = fields.next()?.trim().to_string();
-    let date = parse_date(stamp.get(..10)?)?;
-    let subject = fields.next().unwrap_or("").chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let time = fields.next()?.trim().parse::<i64>().ok()?.clamp(0, *ceiling);
+    *ceiling = time;
+    let raw = fields.next().unwrap_or("");
+    let mut subject: String = raw.chars().take(MAX_SUBJECT).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if raw.chars().nth(MAX_SUBJECT).is_some() {
+        subject.push('…');
+    }
+    let date = Date::from_days(time.div_euclid(86_400));
+    let secs = time.rem_euclid(86_400);
+    let stamp = format!("{date}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60);
     Some(Commit { id, time, stamp, date, subject })
-}
-
-fn parse_date(s: &str) -> Option<Date> {
-    let mut parts = s.trim().splitn(3, '-');
-    let year = parts.next()?.parse().ok()?;
-    let month = parts.next()?.parse().ok()?;
-    let day = parts.next()?.parse().ok()?;
-    Some(Date { year, month, day })
 }
 
 /// Files of a revision, by path relative to the playbook root.
@@ -166,21 +174,28 @@ pub(crate) fn tree_at(root: &Path, rev: &str, wanted: &dyn Fn(&str) -> bool) -> 
     let commit = run(safe_git(root).args(["rev-parse", "--verify", "--quiet", "--end-of-options"]).arg(format!("{rev}^{{commit}}")))
         .map_err(|_| format!("`{rev}` is not a commit of the repository that holds the playbook (is it fetched? CI checkouts are often shallow: use `fetch-depth: 0`)"))?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
-    let listing = run(safe_git(root).args(["ls-tree", "-r", "-z", &commit, "--", "."]))
+    let listing = run(safe_git(root).args(["ls-tree", "-r", "-z", "-l", &commit, "--", "."]))
         .map_err(|e| format!("cannot list the files of `{rev}`: {e}"))?;
     let mut files: Vec<(String, String)> = Vec::new();
     let mut tree = Tree::new();
     for entry in listing.split(|&b| b == 0).filter(|e| !e.is_empty()) {
-        // `<mode> <type> <object>\t<path>`
+        // `<mode> <type> <object> <size>\t<path>`
         let Some(tab) = entry.iter().position(|&b| b == b'\t') else { continue };
         let head = String::from_utf8_lossy(&entry[..tab]);
         let Ok(path) = std::str::from_utf8(&entry[tab + 1..]) else { continue };
-        let mut parts = head.split(' ');
-        let (Some(mode), Some("blob"), Some(object)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let mut parts = head.split_ascii_whitespace();
+        let (Some(mode), Some("blob"), Some(object), Some(size)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
         if mode == "120000" {
             continue;
         }
-        if wanted(path) {
+        // Past the size limit a file is listed, not read (as on disk, where
+        // it would be refused).
+        let small = size.parse::<u64>().is_ok_and(|s| s <= super::DEFAULT_MAX_MIB << 20);
+        if wanted(path) && small {
             files.push((object.to_string(), path.to_string()));
         } else {
             tree.insert(path.to_string(), None);
@@ -253,16 +268,19 @@ pub(crate) fn repository(root: &Path) -> Option<(std::path::PathBuf, String)> {
 /// but a small regular file is not read.
 pub(crate) fn codeowners(top: &Path, prefix: &str) -> Option<(String, String)> {
     let up = "../".repeat(prefix.matches('/').count());
-    for name in [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] {
-        let path = top.join(name);
-        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
-        if !meta.is_file() || meta.len() > 1 << 20 {
-            continue;
-        }
-        let text = std::fs::read(&path).ok()?;
-        return Some((format!("{up}{name}"), String::from_utf8_lossy(&text).into_owned()));
+    // GitHub uses the first that exists; one that is not a plain file in a
+    // plain folder of the repository (a link, say) is not read at all.
+    let name = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
+        .into_iter()
+        .find(|name| std::fs::symlink_metadata(top.join(name)).is_ok())?;
+    let path = top.join(name);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    let real = path.canonicalize().ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 || real != top.canonicalize().ok()?.join(name) {
+        return None;
     }
-    None
+    let text = std::fs::read(&real).ok()?;
+    Some((format!("{up}{name}"), String::from_utf8_lossy(&text).into_owned()))
 }
 
 #[cfg(test)]
@@ -271,12 +289,22 @@ mod tests {
 
     #[test]
     fn the_newest_commit_wins() {
-        let log = "\0aaa\x001762077600\x002026-11-02T10:00:00+00:00\x00Say more\n\nchapters/a.md\n\n\
-                   \0bbb\x001759312800\x002026-10-01T10:00:00+00:00\x00First\tdraft\n\nchapters/a.md\nchapters/b.md\n";
+        let log = "\0aaa\x001793613600\x00Say more\n\nchapters/a.md\n\n\
+                   \0bbb\x001790848800\x00First\tdraft\n\nchapters/a.md\nchapters/b.md\n";
         let h = parse(log);
         assert_eq!(h.updated("chapters/a.md").unwrap().to_string(), "2026-11-02");
+        assert_eq!(h.latest("chapters/a.md").unwrap().stamp, "2026-11-02T10:00:00Z");
         assert_eq!(h.updated("chapters/b.md").unwrap().to_string(), "2026-10-01");
         assert_eq!(h.latest("chapters/b.md").unwrap().subject, "First draft");
         assert_eq!(h.by_file["chapters/a.md"], vec![0, 1]);
+    }
+
+    #[test]
+    fn an_older_commit_cannot_claim_a_later_time() {
+        let long = "x".repeat(500);
+        let log = format!("\0new\x001793613600\x00{long}\n\na.md\n\0old\x0099999999999\x00Far future\n\nb.md\n");
+        let h = parse(&log);
+        assert_eq!(h.latest("b.md").unwrap().time, 1793613600);
+        assert_eq!(h.latest("a.md").unwrap().subject.chars().count(), MAX_SUBJECT + 1);
     }
 }

@@ -74,5 +74,13 @@ fn check_warns_where_codeowners_disagrees_with_the_front_matter() {
          which no longer exists"
     );
     assert!(run.stdout.contains(&gone), "{}", run.stdout);
+
+    // A broader rule further down takes every chapter: GitHub applies the
+    // last rule that matches, and so does the check.
+    f.write(".github/CODEOWNERS", format!("{codeowners}/docs/handbook/chapters/** @mallory\n"));
+    let run = run_in(&root, &["check"]).ok();
+    let taken = "chapters/03-practice/08-handles.md:3:1: warning: ../../.github/CODEOWNERS (line";
+    assert!(run.stdout.contains(taken), "{}", run.stdout);
+    assert!(run.stdout.contains("`/docs/handbook/chapters/**`) gives this chapter to @mallory"), "{}", run.stdout);
     assert!(run.stdout.contains("run `playbook owners`"));
 }

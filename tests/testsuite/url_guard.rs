@@ -79,7 +79,8 @@ fn the_job_summary_lists_pages_added_changed_moved_and_removed_with_owners() {
     // Added, with a title that tries to write markdown, HTML and a workflow command.
     std::fs::write(
         ch("03-practice/10-new.md"),
-        "+++\ntitle = \"New | [x](javascript:alert(1)) <script>\\n::error::forged\"\nowners = [\"@mei\"]\n+++\n\nText.\n",
+        "+++\ntitle = \"New | [x](javascript:alert(1)) <script>\\n::error::forged\"\n\
+         owners = [\"@mei\", \"https://owner.evil.example/x\", \"www.phish.example `a`\"]\n+++\n\nText.\n",
     )
     .unwrap();
 
@@ -99,13 +100,17 @@ fn the_job_summary_lists_pages_added_changed_moved_and_removed_with_owners() {
         md[start..].split("\n\n").take(2).collect::<Vec<_>>().join("\n")
     };
     assert!(section("Added (1)").contains("New \\| \\[x\\]\\(javascript:alert\\(1\\)\\) &lt;script&gt;"), "{md}");
-    assert!(section("Added (1)").contains("\\@mei"), "{md}");
+    // Owners and paths are code spans: no mention, link or autolink is live.
+    assert!(
+        section("Added (1)").contains("` @mei `, ` https://owner.evil.example/x `, `` www.phish.example `a` ``"),
+        "{md}"
+    );
     assert!(section("Changed (1)").contains("[Own the roadmap](/principles/own-the-roadmap/)"), "{md}");
     assert!(section("Changed (1)").contains("tomas.eriksen"), "{md}");
     assert!(section("Moved (1)").contains("[A chapter that moves](/practice/settled/)"), "{md}");
-    assert!(section("Moved (1)").contains("(was /practice/wandering/)"), "{md}");
+    assert!(section("Moved (1)").contains("(was ` /practice/wandering/ `)"), "{md}");
     assert!(section("Removed (1)").contains("A chapter we retire"), "{md}");
-    assert!(section("Removed (1)").contains("\\@ana, \\@org/leads"), "{md}");
+    assert!(section("Removed (1)").contains("` @ana `, ` @org/leads `"), "{md}");
     assert!(md.contains("**1 published URL would stop working**"), "{md}");
     assert!(!md.contains("<script>"), "{md}");
     assert!(

@@ -120,7 +120,9 @@
   function seen() {
     var state = null;
     try { state = JSON.parse(store(SEEN) || "null"); } catch (e) { state = null; }
-    return state && typeof state.since === "number" && state.pages ? state : null;
+    var plain = state && typeof state.since === "number" && state.pages && typeof state.pages === "object" &&
+      !Array.isArray(state.pages);
+    return plain ? state : null;
   }
   function markChanged() {
     var latest = Number(document.body.dataset.latestChange || 0);
@@ -128,6 +130,16 @@
     var state = seen() || { since: latest, pages: {} };
     // Reading a page is having seen its newest change.
     state.pages[location.pathname] = latest;
+    // Pages read before the last "Mark all read" need no entry; past 500
+    // entries the oldest reads go (their pages count as read at `since`).
+    var paths = Object.keys(state.pages).filter(function (p) {
+      if (!(Number(state.pages[p]) > state.since)) { delete state.pages[p]; return false; }
+      return true;
+    });
+    if (paths.length > 500) {
+      paths.sort(function (a, b) { return state.pages[a] - state.pages[b]; });
+      paths.slice(0, paths.length - 500).forEach(function (p) { delete state.pages[p]; });
+    }
     store(SEEN, JSON.stringify(state));
     var count = 0;
     document.querySelectorAll("a[data-changed]").forEach(function (a) {
