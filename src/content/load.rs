@@ -248,7 +248,7 @@ fn bare_chapter(file: &str, text: String, stamp: Option<(std::time::SystemTime, 
 fn title_from_name(stem: &str) -> String {
     let words = slug::from_file_stem(stem).replace('-', " ");
     let mut chars = words.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_else(|| stem.to_string())
+    chars.next().map_or_else(|| stem.to_string(), |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Reports every chapter whose slug an earlier file (by path) already has,
