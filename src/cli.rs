@@ -31,6 +31,8 @@ pub(crate) enum Command {
     /// Create a chapter, a team example or a team with its front matter filled in
     #[command(subcommand)]
     New(NewCommand),
+    /// Turn an existing handbook (an mdBook, plain markdown, YAML front matter) into a new playbook
+    Import(ImportArgs),
     /// Print a CODEOWNERS file from the chapters' `owners` (@handles and @org/teams)
     Owners(OwnersArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
@@ -76,6 +78,21 @@ impl EditionArgs {
     pub(crate) fn load_options(&self) -> crate::content::LoadOptions {
         crate::content::LoadOptions { drafts: self.drafts, team: self.team.clone() }
     }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ImportArgs {
+    /// The handbook to import (read, never changed)
+    pub src: PathBuf,
+    /// Folder for the new playbook: must not exist, or be empty [default: ./playbook]
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// What SRC is [default: detected: book.toml means mdbook, `---` front matter yaml, else markdown]
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub from: Option<crate::import::Kind>,
+    /// The repository's web address: links to its files there (URL/blob/BRANCH/PATH) become links between pages
+    #[arg(long, value_name = "URL")]
+    pub repo_url: Option<String>,
 }
 
 #[derive(Args, Debug)]

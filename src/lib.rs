@@ -18,6 +18,7 @@ mod content;
 mod date;
 mod diagnostics;
 mod html;
+mod import;
 mod limits;
 mod platform;
 mod render;
@@ -92,6 +93,7 @@ pub fn run() -> ExitCode {
         Command::Completions { shell } => cmd::docs::completions(*shell),
         Command::Man => cmd::docs::man(),
         Command::Owners(args) => cmd::owners::run(args, verbosity),
+        Command::Import(args) => cmd::import::run(args, verbosity),
         Command::Check(args) => {
             return match cmd::check::run(args, verbosity) {
                 Ok(true) => ExitCode::SUCCESS,

@@ -154,7 +154,7 @@ pub(crate) fn assign(book: &mut Playbook, statics: Vec<(String, StaticFile)>) ->
                 what: format!("the alias `{alias}`"),
                 at: Some((Arc::clone(&c.doc.text), at)),
             };
-            let route = alias_dir(alias).and_then(|dir| Route::page(&dir));
+            let route = alias_route(alias);
             match route {
                 Ok(route) => {
                     if claims.claim(&route, holder, &mut diags) {
@@ -221,7 +221,10 @@ fn page_route(dir: &str, name: &str, holder: &Holder, diags: &mut Vec<Diagnostic
 }
 
 /// `old`, `/part/old/` -> `part/old/`.
-fn alias_dir(alias: &str) -> Result<String, String> {
+/// The redirect page an alias writes: a folder's `index.html`, or, for an
+/// old URL of a page file (`guide/install.html`, as mdBook wrote them),
+/// that file itself.
+fn alias_route(alias: &str) -> Result<Route, String> {
     let trimmed = alias.trim().trim_matches('/');
     if trimmed.contains("://") {
         return Err("it is a full URL".into());
@@ -229,7 +232,10 @@ fn alias_dir(alias: &str) -> Result<String, String> {
     if trimmed.is_empty() {
         return Err("it is the home page".into());
     }
-    Ok(format!("{trimmed}/"))
+    if trimmed.ends_with(".html") {
+        return Route::file(trimmed);
+    }
+    Route::page(&format!("{trimmed}/"))
 }
 
 /// Routes taken so far, by lowercased path, and every folder they need.

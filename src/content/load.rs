@@ -233,7 +233,8 @@ fn parse_chapter(
 /// title from its leading `# H1`, else from its file name; every other key
 /// takes its default.
 fn bare_chapter(file: &str, text: String, stamp: Option<(std::time::SystemTime, u64)>) -> Chapter {
-    let (title, body) = front_matter::leading_h1(&text).unwrap_or_else(|| (title_from_name(file_stem(file)), 0));
+    let name = || slug::title_from_slug(&slug::from_file_stem(file_stem(file)));
+    let (title, body) = front_matter::leading_h1(&text).unwrap_or_else(|| (name(), 0));
     let meta = meta::ChapterMeta { title, ..Default::default() };
     Chapter {
         doc: Doc::read(file, &meta.title, "", body, text, stamp),
@@ -242,13 +243,6 @@ fn bare_chapter(file: &str, text: String, stamp: Option<(std::time::SystemTime, 
         route: route::home(),
         meta,
     }
-}
-
-/// `02-own-the-roadmap` -> "Own the roadmap".
-fn title_from_name(stem: &str) -> String {
-    let words = slug::from_file_stem(stem).replace('-', " ");
-    let mut chars = words.chars();
-    chars.next().map_or_else(|| stem.to_string(), |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Reports every chapter whose slug an earlier file (by path) already has,

@@ -10,11 +10,13 @@ mod teams;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+pub(crate) use front_matter::leading_h1;
 pub(crate) use front_matter::split as split_front_matter;
 pub(crate) use load::{Parsed, load};
 #[cfg(test)]
 pub(crate) use meta::CHAPTER_KEYS;
 pub(crate) use meta::{ChapterMeta, ExampleMeta};
+pub(crate) use read::by_weight;
 pub(crate) use read::reread_body;
 
 /// What a load includes: drafts or not, every team or one edition.

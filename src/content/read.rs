@@ -68,7 +68,7 @@ pub(super) fn unchanged(earlier: &Doc, stamp: Option<(std::time::SystemTime, u64
 }
 
 /// Weighted entries first, by weight; unweighted ones after, by name.
-pub(super) fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
+pub(crate) fn by_weight(a: Option<i64>, b: Option<i64>) -> Ordering {
     a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX))
 }
 

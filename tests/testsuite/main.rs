@@ -15,6 +15,7 @@ mod errors;
 mod features;
 mod git_safety;
 mod golden;
+mod import;
 mod init;
 mod load;
 mod matrix;

@@ -1,0 +1,203 @@
+//! `playbook import SRC`: a handbook that already exists (an mdBook, a
+//! folder of plain markdown, a site with YAML front matter) as a new
+//! playbook root. Each kind reads into one plain `Book`; links and images
+//! are then rewritten for the new layout (`links`), and the book is
+//! written into a folder that did not exist or was empty. SRC is read
+//! through `Sources` (so nothing outside it, no hidden file, no link out)
+//! and never written.
+
+mod folders;
+mod links;
+mod mdbook;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::sources::Sources;
+
+/// What a source kind is read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Kind {
+    /// `book.toml` and `src/SUMMARY.md`
+    Mdbook,
+    /// Markdown files in folders, titles as `# H1`
+    Markdown,
+    /// Markdown with `---` YAML front matter (Jekyll, Hugo, Docusaurus, MkDocs)
+    Yaml,
+}
+
+/// A handbook read from its source, in the playbook's terms.
+#[derive(Debug, Default)]
+pub(crate) struct Book {
+    pub title: String,
+    pub description: String,
+    pub language: Option<String>,
+    pub parts: Vec<PartOut>,
+    pub pages: Vec<PageOut>,
+    /// What could not be mapped, at its source file and line.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// A folder below `chapters/`.
+#[derive(Debug)]
+pub(crate) struct PartOut {
+    /// Below `chapters/`: `02-user-guide` or `02-user-guide/01-nested`.
+    pub dir: String,
+    pub title: String,
+    pub description: String,
+    pub weight: i64,
+}
+
+/// One chapter to write.
+#[derive(Debug)]
+pub(crate) struct PageOut {
+    /// SRC-relative file it came from (`None` for a draft entry of a
+    /// SUMMARY.md that names no file).
+    pub source: Option<String>,
+    /// Root-relative path to write: `chapters/02-user-guide/01-install.md`.
+    pub dest: String,
+    /// Front matter: title, weight, and what the source said.
+    pub front: toml::Table,
+    pub body: String,
+}
+
+/// What the import did, for its summary.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    pub kind: Option<Kind>,
+    pub pages: usize,
+    pub parts: usize,
+    pub links: usize,
+    pub files: usize,
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Imports `src` into `into` (which must not exist, or be empty).
+pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Option<&str>) -> Result<Report, String> {
+    let sources = Sources::open(src)?;
+    let kind = kind.unwrap_or_else(|| detect(&sources));
+    if into.exists() && std::fs::read_dir(into).map_err(|e| format!("`{}`: {e}", into.display()))?.next().is_some() {
+        return Err(format!("`{}` is not empty: import writes a new playbook root", into.display()));
+    }
+    // Never into SRC: the handbook being imported is not touched.
+    let absolute = |p: &Path| -> Option<PathBuf> {
+        let mut missing = Vec::new();
+        let mut at = p.to_path_buf();
+        loop {
+            if let Ok(real) = at.canonicalize() {
+                return Some(missing.into_iter().rev().fold(real, |acc: PathBuf, part| acc.join(part)));
+            }
+            missing.push(at.file_name()?.to_os_string());
+            at =
+                at.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        }
+    };
+    if let (Some(s), Some(i)) = (absolute(src), absolute(into))
+        && (i.starts_with(&s) || s.starts_with(&i))
+    {
+        return Err("the new playbook may not be written inside the handbook it imports (or around it)".into());
+    }
+    let mut book = match kind {
+        Kind::Mdbook => mdbook::read(&sources),
+        Kind::Markdown => folders::read(&sources, false),
+        Kind::Yaml => folders::read(&sources, true),
+    };
+    if book.title.trim().is_empty() {
+        book.title = src
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| crate::compile::slug::title_from_slug(&n.to_string_lossy())))
+            .unwrap_or_else(|| "Handbook".into());
+    }
+    let (files, rewritten) = links::rewrite(&sources, &mut book, repo_url);
+    write(into, &sources, &book, &files)?;
+    Ok(Report {
+        kind: Some(kind),
+        pages: book.pages.len(),
+        parts: book.parts.len(),
+        links: rewritten,
+        files: files.len(),
+        notes: book.notes,
+    })
+}
+
+/// mdBook when there is a `book.toml`, YAML when a markdown file opens
+/// with `---`, else plain markdown.
+fn detect(sources: &Sources) -> Kind {
+    if sources.exists("book.toml") {
+        return Kind::Mdbook;
+    }
+    let mut ignored = Vec::new();
+    let yaml = sources
+        .walk("", 8, &mut ignored)
+        .iter()
+        .filter(|e| !e.is_dir && e.rel.ends_with(".md"))
+        .take(200)
+        .any(|e| sources.read_text(&e.rel).is_ok_and(|t| yaml::split(&t).is_some()));
+    if yaml { Kind::Yaml } else { Kind::Markdown }
+}
+
+/// Writes the book: config, parts, chapters, copied files. Every path was
+/// made by `links` and the readers from slugs below `chapters/`; each is
+/// checked again here, the one place this command writes.
+fn write(into: &Path, sources: &Sources, book: &Book, files: &[(String, String)]) -> Result<(), String> {
+    let put = |rel: &str, bytes: &[u8]| -> Result<(), String> {
+        if rel != ".gitignore" {
+            crate::route::Route::check(rel).map_err(|why| format!("cannot write `{rel}`: {why}"))?;
+        }
+        let path: PathBuf = into.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    };
+    let mut config = toml::Table::new();
+    config.insert("title".into(), book.title.clone().into());
+    if !book.description.is_empty() {
+        config.insert("description".into(), book.description.clone().into());
+    }
+    if let Some(language) = &book.language {
+        config.insert("language".into(), language.clone().into());
+    }
+    put("playbook.toml", toml::to_string(&config).map_err(|e| e.to_string())?.as_bytes())?;
+    put(".gitignore", b"public/\n.public.spare/\n")?;
+    for part in &book.parts {
+        let mut t = toml::Table::new();
+        t.insert("title".into(), part.title.clone().into());
+        if !part.description.is_empty() {
+            t.insert("description".into(), part.description.clone().into());
+        }
+        t.insert("weight".into(), part.weight.into());
+        put(&format!("chapters/{}/part.toml", part.dir), toml::to_string(&t).map_err(|e| e.to_string())?.as_bytes())?;
+    }
+    for page in &book.pages {
+        let front = toml::to_string(&page.front).map_err(|e| e.to_string())?;
+        put(&page.dest, format!("+++\n{front}+++\n\n{}", page.body.trim_start_matches('\n')).as_bytes())?;
+    }
+    for (from, to) in files {
+        let bytes = sources.read(from).map_err(|d| format!("{}: {}", d.file, d.message))?;
+        put(to, &bytes)?;
+    }
+    Ok(())
+}
+
+/// `02-user-guide`: a name that sorts in reading order and slugs well.
+pub(crate) fn numbered(n: usize, title: &str) -> String {
+    let slug = crate::compile::slug::slugify(title);
+    let slug = if slug.is_empty() { "page".to_string() } else { slug };
+    format!("{n:02}-{slug}")
+}
+
+/// Front matter with a title and a weight.
+pub(crate) fn front(title: &str, weight: i64) -> toml::Table {
+    let mut t = toml::Table::new();
+    t.insert("title".into(), title.into());
+    t.insert("weight".into(), weight.into());
+    t
+}
