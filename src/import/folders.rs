@@ -104,14 +104,16 @@ fn place(folders: &mut BTreeMap<String, Vec<Source>>, dir: &str, out: &str, book
             }
         }
         if !short {
-            book.pages.push(page(index, &base, 0, n));
+            let p = page(index, &base, 0, n, book);
+            book.pages.push(p);
             n += 1;
         }
     }
     for (_, name, source) in items {
         match source {
             Some(s) => {
-                book.pages.push(page(s, &base, n as i64 * 10, n));
+                let p = page(s, &base, n as i64 * 10, n, book);
+                book.pages.push(p);
             }
             None => {
                 let folder = name.rsplit('/').next().unwrap_or(&name).to_string();
@@ -135,10 +137,10 @@ fn is_index(rel: &str) -> bool {
     name == "readme.md" || name == "index.md" || name == "_index.md"
 }
 
-fn page(s: Source, base: &str, weight: i64, n: usize) -> PageOut {
+fn page(s: Source, base: &str, weight: i64, n: usize, book: &mut Book) -> PageOut {
     let stem = s.rel.rsplit('/').next().unwrap_or(&s.rel).trim_end_matches(".md");
     let name = if is_index(&s.rel) { s.title.clone() } else { slug::from_file_stem(stem) };
-    let dest = format!("{base}/{}.md", numbered(n, &name));
+    let dest = book.chapter_file(base, n, &name);
     let mut front_matter = front(&s.title, s.weight.unwrap_or(weight));
     front_matter.extend(s.front);
     let new_url = new_url(&dest);

@@ -119,7 +119,8 @@ fn tree(sources: &Sources, book: &mut Book, entries: &[Entry], base: &str) {
 /// becomes a sub-part that opens with it.
 fn add(sources: &Sources, book: &mut Book, entry: &Entry, children: &[&Entry], base: &str, n: usize) {
     if children.is_empty() {
-        book.pages.push(page(sources, &mut book.notes, entry, &format!("{base}/{}.md", numbered(n, &entry.title)), n));
+        let dest = book.chapter_file(base, n, &entry.title);
+        book.pages.push(page(sources, &mut book.notes, entry, &dest, n));
         return;
     }
     let dir = format!("{base}/{}", numbered(n, &entry.title));
@@ -130,7 +131,8 @@ fn add(sources: &Sources, book: &mut Book, entry: &Entry, children: &[&Entry], b
         description: String::new(),
         weight: n as i64 * 10,
     });
-    book.pages.push(page(sources, &mut book.notes, entry, &format!("{dir}/{}.md", numbered(0, &entry.title)), 0));
+    let dest = book.chapter_file(&dir, 0, &entry.title);
+    book.pages.push(page(sources, &mut book.notes, entry, &dest, 0));
     let owned: Vec<Entry> =
         children.iter().map(|e| Entry { title: e.title.clone(), path: e.path.clone(), indent: e.indent }).collect();
     tree(sources, book, &owned, &dir);

@@ -37,6 +37,28 @@ pub(crate) struct Book {
     pub pages: Vec<PageOut>,
     /// What could not be mapped, at its source file and line.
     pub notes: Vec<Diagnostic>,
+    /// Chapter slugs taken so far: a playbook's are unique across parts.
+    pub slugs: std::collections::HashSet<String>,
+}
+
+/// Slugs a chapter may not take: the generator's own folders.
+const RESERVED: &[&str] = &["teams", "tags", "print", "onboarding", "changes", "assets", "media", "search"];
+
+impl Book {
+    /// A chapter file below `base` at place `n`, named after `name`, with a
+    /// slug no other chapter has (`overview`, `overview-2`, ...): sources
+    /// often repeat a name in every folder (`README.md`, "Overview").
+    pub(crate) fn chapter_file(&mut self, base: &str, n: usize, name: &str) -> String {
+        let slug = crate::compile::slug::slugify(name);
+        let slug = if slug.is_empty() { "page".to_string() } else { slug };
+        let mut candidate = slug.clone();
+        let mut k = 2;
+        while RESERVED.contains(&candidate.as_str()) || !self.slugs.insert(candidate.clone()) {
+            candidate = format!("{slug}-{k}");
+            k += 1;
+        }
+        format!("{base}/{n:02}-{candidate}.md")
+    }
 }
 
 /// A folder below `chapters/`.

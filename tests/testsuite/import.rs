@@ -74,14 +74,25 @@ fn an_mdbook_keeps_its_summary_order_includes_links_images_and_old_urls() {
 fn plain_markdown_folders_become_parts_and_h1s_titles() {
     let (_f, root, run) = import("markdown", &[]);
     assert!(
-        run.stderr.contains("Imported plain markdown: 5 pages, 3 parts, 2 links rewritten, 1 file copied"),
+        run.stderr.contains("Imported plain markdown: 7 pages, 3 parts, 2 links rewritten, 1 file copied"),
         "{}",
         run.stderr
     );
     assert_eq!(
         reading_order(&root),
-        ["Practices", "Demo days", "The weekly review", "Own the roadmap", "Define success by impact"]
+        [
+            "Practices",
+            "Demo days",
+            "Notes",
+            "The weekly review",
+            "Own the roadmap",
+            "Define success by impact",
+            "Notes"
+        ]
     );
+    // One name in two folders: two pages, two URLs (slugs are unique across parts).
+    assert!(page(&root, "practices/notes").contains("about our practices"));
+    assert!(page(&root, "principles/notes-2").contains("about our principles"));
     let config = std::fs::read_to_string(root.join("playbook.toml")).unwrap();
     assert!(config.contains("title = \"Engineering handbook\""), "the top README's H1: {config}");
     assert!(config.contains("description = \"How our engineering organisation decides"), "and its paragraph");
