@@ -72,9 +72,9 @@ fn an_mdbook_keeps_its_summary_order_includes_links_images_and_old_urls() {
 
 #[test]
 fn plain_markdown_folders_become_parts_and_h1s_titles() {
-    let (_f, root, run) = import("markdown", &[]);
+    let (_f, root, run) = import("markdown", &["--repo-url", "https://git.example.com/acme/handbook"]);
     assert!(
-        run.stderr.contains("Imported plain markdown: 7 pages, 3 parts, 2 links rewritten, 1 file copied"),
+        run.stderr.contains("Imported plain markdown: 7 pages, 3 parts, 3 links rewritten, 1 file copied"),
         "{}",
         run.stderr
     );
@@ -90,6 +90,8 @@ fn plain_markdown_folders_become_parts_and_h1s_titles() {
             "Notes"
         ]
     );
+    // A link to the repository's web page of another file is a link between pages.
+    assert!(page(&root, "practices/demo-days").contains("href=\"/principles/impact/#what-we-count\""));
     // One name in two folders: two pages, two URLs (slugs are unique across parts).
     assert!(page(&root, "practices/notes").contains("about our practices"));
     assert!(page(&root, "principles/notes-2").contains("about our principles"));
