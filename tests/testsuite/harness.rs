@@ -707,3 +707,17 @@ pub(crate) fn commit_all(f: &Fixture, when: &str, subject: &str) {
     git(f.root(), &["add", "-A"], None);
     git_at(f.root(), &["commit", "-q", "--no-gpg-sign", "-m", subject], None, Some(when));
 }
+
+/// The test handbook in `docs/handbook/` of a repository (so paths are
+/// read relative to the playbook, not the repository), with `extra` files
+/// (root-relative), all committed; returns the fixture and the root.
+pub(crate) fn handbook_in_repository(extra: &[(&str, &str)]) -> (Fixture, PathBuf) {
+    let f = Fixture::empty();
+    let root = f.root().join("docs/handbook");
+    copy_tree(&repo().join("tests/fixtures/handbook"), &root, &["public"]);
+    for (rel, text) in extra {
+        f.write(&format!("docs/handbook/{rel}"), text);
+    }
+    git_init(&f, "2026-01-05T09:00:00Z", "Start the handbook");
+    (f, root)
+}

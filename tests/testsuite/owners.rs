@@ -3,22 +3,19 @@
 
 use crate::harness::*;
 
-/// The handbook in `docs/handbook/` of a repository, with a chapter owned
-/// by GitHub handles and a draft owned by a team.
+/// The handbook in a repository, with a chapter owned by GitHub handles
+/// and a draft owned by a team.
 fn repository() -> (Fixture, std::path::PathBuf) {
-    let f = Fixture::empty();
-    let root = f.root().join("docs/handbook");
-    copy_tree(&repo().join("tests/fixtures/handbook"), &root, &["public"]);
-    f.write(
-        "docs/handbook/chapters/03-practice/08-handles.md",
-        "+++\ntitle = \"Owned by handles\"\nowners = [\"@ana\", \"Ana Moreau\", \"@org/leads\"]\n+++\n\nText.\n",
-    );
-    f.write(
-        "docs/handbook/chapters/03-practice/09-my draft.md",
-        "+++\ntitle = \"A draft\"\ndraft = true\nowners = [\"@org/leads\"]\n+++\n\nText.\n",
-    );
-    git_init(&f, "2026-01-05T09:00:00Z", "Start");
-    (f, root)
+    handbook_in_repository(&[
+        (
+            "chapters/03-practice/08-handles.md",
+            "+++\ntitle = \"Owned by handles\"\nowners = [\"@ana\", \"Ana Moreau\", \"@org/leads\"]\n+++\n\nText.\n",
+        ),
+        (
+            "chapters/03-practice/09-my draft.md",
+            "+++\ntitle = \"A draft\"\ndraft = true\nowners = [\"@org/leads\"]\n+++\n\nText.\n",
+        ),
+    ])
 }
 
 fn run_in(root: &std::path::Path, args: &[&str]) -> Run {

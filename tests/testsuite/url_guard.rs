@@ -4,23 +4,19 @@
 
 use crate::harness::*;
 
-/// The handbook in `docs/handbook/` of a repository (so paths are read
-/// relative to the playbook, not the repository), committed with two more
-/// chapters that the tests retire, move or keep.
+/// The handbook in a repository, committed with two more chapters that the
+/// tests retire, move or keep.
 fn repository() -> (Fixture, std::path::PathBuf) {
-    let f = Fixture::empty();
-    let root = f.root().join("docs/handbook");
-    copy_tree(&repo().join("tests/fixtures/handbook"), &root, &["public"]);
-    f.write(
-        "docs/handbook/chapters/03-practice/08-retired.md",
-        "+++\ntitle = \"A chapter we retire\"\nowners = [\"@ana\", \"@org/leads\"]\n+++\n\nText.\n",
-    );
-    f.write(
-        "docs/handbook/chapters/03-practice/09-wandering.md",
-        "+++\ntitle = \"A chapter that moves\"\nowners = [\"@jon\"]\n+++\n\nText.\n",
-    );
-    git_init(&f, "2026-01-05T09:00:00Z", "Start the handbook");
-    (f, root)
+    handbook_in_repository(&[
+        (
+            "chapters/03-practice/08-retired.md",
+            "+++\ntitle = \"A chapter we retire\"\nowners = [\"@ana\", \"@org/leads\"]\n+++\n\nText.\n",
+        ),
+        (
+            "chapters/03-practice/09-wandering.md",
+            "+++\ntitle = \"A chapter that moves\"\nowners = [\"@jon\"]\n+++\n\nText.\n",
+        ),
+    ])
 }
 
 fn check(root: &std::path::Path, args: &[&str], summary: Option<&std::path::Path>) -> Run {
