@@ -93,7 +93,13 @@ pub fn run() -> ExitCode {
         Command::Completions { shell } => cmd::docs::completions(*shell),
         Command::Man => cmd::docs::man(),
         Command::Owners(args) => cmd::owners::run(args, verbosity),
-        Command::Import(args) => cmd::import::run(args, verbosity),
+        Command::Import(args) => {
+            return match cmd::import::run(args, verbosity) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(failure) => report(failure, verbosity),
+            };
+        }
         Command::Check(args) => {
             return match cmd::check::run(args, verbosity) {
                 Ok(true) => ExitCode::SUCCESS,

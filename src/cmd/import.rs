@@ -9,7 +9,9 @@ use crate::compile::{self, Options};
 use crate::diagnostics::{self, Diagnostic};
 use crate::import;
 
-pub(crate) fn run(args: &ImportArgs, verbosity: Verbosity) -> Result<(), Failure> {
+/// Whether the new playbook passes the check (exit 0) or not (exit 1: it is
+/// written, and what needs a person is printed).
+pub(crate) fn run(args: &ImportArgs, verbosity: Verbosity) -> Result<bool, Failure> {
     let into = args.into.clone().unwrap_or_else(|| PathBuf::from("playbook"));
     let report = import::import(&args.src, &into, args.from, args.repo_url.as_deref()).map_err(Failure::Usage)?;
     // What the reader could not map, against SRC; then the new playbook's
@@ -21,6 +23,7 @@ pub(crate) fn run(args: &ImportArgs, verbosity: Verbosity) -> Result<(), Failure
         Err(diags) => diags,
     };
     super::print_diagnostics(&into, &problems, verbosity);
+    let errors = diagnostics::count_errors(&problems);
     if verbosity != Verbosity::Quiet {
         let kind = match report.kind {
             Some(import::Kind::Mdbook) => "an mdBook",
@@ -40,7 +43,6 @@ pub(crate) fn run(args: &ImportArgs, verbosity: Verbosity) -> Result<(), Failure
             diagnostics::clean(&into.display().to_string())
         );
         let unmapped = report.notes.len();
-        let errors = diagnostics::count_errors(&problems);
         if unmapped + errors == 0 {
             eprintln!(
                 "It passes `playbook check`. Next: `playbook serve --root {}`",
@@ -54,5 +56,5 @@ pub(crate) fn run(args: &ImportArgs, verbosity: Verbosity) -> Result<(), Failure
             );
         }
     }
-    Ok(())
+    Ok(errors == 0)
 }

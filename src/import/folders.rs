@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Book, PageOut, PartOut, front, numbered, yaml};
+use super::{Book, PageOut, PartOut, front, yaml};
 use crate::compile::slug;
 use crate::content::split_front_matter;
 use crate::diagnostics::Diagnostic;
@@ -117,8 +117,8 @@ fn place(folders: &mut BTreeMap<String, Vec<Source>>, dir: &str, out: &str, book
             }
             None => {
                 let folder = name.rsplit('/').next().unwrap_or(&name).to_string();
-                let part_dir =
-                    if out.is_empty() { numbered(n, &folder) } else { format!("{out}/{}", numbered(n, &folder)) };
+                let full = book.part_dir(&base, n, &folder);
+                let part_dir = full.strip_prefix("chapters/").unwrap_or(&full).to_string();
                 book.parts.push(PartOut {
                     dir: part_dir.clone(),
                     title: crate::compile::slug::title_from_slug(&slug::slugify(&folder)),
@@ -184,6 +184,13 @@ fn parse(rel: &str, text: &str, with_yaml: bool, notes: &mut Vec<Diagnostic>) ->
         body_start = body;
         match yaml::map(yaml_text) {
             Ok(m) => {
+                for key in &m.dropped {
+                    notes.push(
+                        Diagnostic::warning("import", rel, format!("the value of `{key}` could not be kept"))
+                            .at_offset(text, 0)
+                            .with_help("set it by hand in the new chapter's front matter"),
+                    );
+                }
                 source.title = m.title.unwrap_or_default();
                 source.weight = m.weight;
                 source.front = m.front;

@@ -40,7 +40,7 @@ pub(super) fn rewrite(sources: &Sources, book: &mut Book, repo_url: Option<&str>
             let Some(target) = resolve(&source, &path, repo_url.is_some() && local != url) else { continue };
             let new = if let Some(dest) = moved.get(&target) {
                 relative(&page.dest, dest)
-            } else if sources.resolve(&target).is_ok() {
+            } else if copyable(sources, &target) {
                 let dest = taken.entry(target.clone()).or_insert_with(|| {
                     let dest = free_name(&page.dest, &target, &copies);
                     copies.push((target.clone(), dest.clone()));
@@ -57,19 +57,39 @@ pub(super) fn rewrite(sources: &Sources, book: &mut Book, repo_url: Option<&str>
             if new == url {
                 continue;
             }
-            // The destination as written inside the link's text.
-            if let Some(at) = page.body[range.clone()].rfind(&url) {
-                let start = range.start + at;
+            // The destination as written: right after the last `](` that
+            // is followed by it (not in the link's text or title). One
+            // written another way (`b&#46;md`) is left alone.
+            if let Some(at) = page.body[range.clone()].rfind(&format!("]({url}")) {
+                let start = range.start + at + 2;
                 edits.push((start..start + url.len(), new));
             }
         }
+        // Outermost last, and never two edits of one span (an image inside
+        // a link can be found by both).
         edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+        edits.dedup_by_key(|(r, _)| r.start);
+        let mut end = usize::MAX;
         for (r, new) in edits {
+            if r.end > end {
+                continue;
+            }
+            end = r.start;
             page.body.replace_range(r, &new);
             count += 1;
         }
     }
     (copies, count)
+}
+
+/// A file that may be copied beside a page: a regular file of SRC with one
+/// name (a hard link could be another file's contents), and not a source
+/// of pages or settings (markdown the reader did not take as a page stays
+/// out: its own front matter would skip the conversion).
+fn copyable(sources: &Sources, target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    let source_like = [".md", ".markdown", ".toml", ".yml", ".yaml"].iter().any(|ext| lower.ends_with(ext));
+    !source_like && sources.resolve(target).is_ok() && sources.only_name(target)
 }
 
 fn is_relative(url: &str) -> bool {
@@ -128,8 +148,15 @@ pub(super) fn relative(from: &str, to: &str) -> String {
 fn free_name(page: &str, file: &str, copies: &[(String, String)]) -> String {
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     let name = file.rsplit('/').next().unwrap_or(file);
-    let name: String = name.chars().map(|c| if c.is_alphanumeric() || "._-".contains(c) { c } else { '-' }).collect();
-    let name = name.trim_start_matches('.');
+    let name: String =
+        name.chars().take(100).map(|c| if c.is_alphanumeric() || "._-".contains(c) { c } else { '-' }).collect();
+    let name = name.trim_start_matches('.').trim_end_matches('.');
+    // A name no system refuses (`con.png` is a device on Windows).
+    let name = if name.is_empty() || crate::route::Route::check(name).is_err() {
+        format!("file-{name}")
+    } else {
+        name.to_string()
+    };
     let mut candidate = format!("{dir}/{name}");
     let mut n = 2;
     while copies.iter().any(|(_, d)| *d == candidate) {

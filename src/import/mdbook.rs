@@ -8,7 +8,7 @@
 //! title; any other `{{#...}}` is reported at its line. Old URLs
 //! (`guide/install.html`) are kept as aliases.
 
-use super::{Book, PageOut, PartOut, front, numbered};
+use super::{Book, PageOut, PartOut, front};
 use crate::diagnostics::Diagnostic;
 use crate::sources::Sources;
 
@@ -62,44 +62,49 @@ pub(super) fn read(sources: &Sources) -> Book {
     let summary = parse_summary(&text, &src);
     let mut n = 1;
     for entry in &summary.prefix {
-        add(sources, &mut book, entry, &[], "chapters", n);
+        add(sources, &mut book, entry, &[], "chapters", n, 0);
         n += 1;
     }
     for (title, entries) in &summary.parts {
         match title {
             Some(title) => {
-                let dir = numbered(n, title);
+                let dir = book.part_dir("chapters", n, title);
+                let dir = dir.strip_prefix("chapters/").unwrap_or(&dir).to_string();
                 book.parts.push(PartOut {
                     dir: dir.clone(),
                     title: title.clone(),
                     description: String::new(),
                     weight: n as i64 * 10,
                 });
-                tree(sources, &mut book, entries, &format!("chapters/{dir}"));
+                let refs: Vec<&Entry> = entries.iter().collect();
+                tree(sources, &mut book, &refs, &format!("chapters/{dir}"), 1);
             }
             None => {
                 // Numbered chapters before any `# Part`: at the top level,
                 // after the prefix chapters.
-                for (i, (entry, children)) in nest(entries).into_iter().enumerate() {
-                    add(sources, &mut book, entry, &children, "chapters", n + i);
+                let refs: Vec<&Entry> = entries.iter().collect();
+                let nested = nest(&refs);
+                let count = nested.len();
+                for (i, (entry, children)) in nested.into_iter().enumerate() {
+                    add(sources, &mut book, entry, &children, "chapters", n + i, 0);
                 }
-                n += nest(entries).len().saturating_sub(1);
+                n += count.saturating_sub(1);
             }
         }
         n += 1;
     }
     for entry in &summary.suffix {
-        add(sources, &mut book, entry, &[], "chapters", n);
+        add(sources, &mut book, entry, &[], "chapters", n, 0);
         n += 1;
     }
     book
 }
 
 /// Entries with their nested entries (by indentation).
-fn nest(entries: &[Entry]) -> Vec<(&Entry, Vec<&Entry>)> {
+fn nest<'e>(entries: &[&'e Entry]) -> Vec<(&'e Entry, Vec<&'e Entry>)> {
     let mut out: Vec<(&Entry, Vec<&Entry>)> = Vec::new();
     let top = entries.iter().map(|e| e.indent).min().unwrap_or(0);
-    for e in entries {
+    for &e in entries {
         match out.last_mut() {
             Some((_, children)) if e.indent > top => children.push(e),
             _ => out.push((e, Vec::new())),
@@ -108,34 +113,37 @@ fn nest(entries: &[Entry]) -> Vec<(&Entry, Vec<&Entry>)> {
     out
 }
 
+/// Nesting deeper than this is flattened into the deepest sub-part (the
+/// playbook's own limit on part depth is near).
+const MAX_NESTING: usize = 4;
+
 /// Chapters of one part, below `base`.
-fn tree(sources: &Sources, book: &mut Book, entries: &[Entry], base: &str) {
+fn tree(sources: &Sources, book: &mut Book, entries: &[&Entry], base: &str, depth: usize) {
     for (i, (entry, children)) in nest(entries).into_iter().enumerate() {
-        add(sources, book, entry, &children, base, i + 1);
+        add(sources, book, entry, &children, base, i + 1, depth);
     }
 }
 
 /// One chapter at position `n` below `base`; with nested chapters it
 /// becomes a sub-part that opens with it.
-fn add(sources: &Sources, book: &mut Book, entry: &Entry, children: &[&Entry], base: &str, n: usize) {
-    if children.is_empty() {
-        let dest = book.chapter_file(base, n, &entry.title);
-        book.pages.push(page(sources, &mut book.notes, entry, &dest, n));
+fn add(sources: &Sources, book: &mut Book, entry: &Entry, children: &[&Entry], base: &str, n: usize, depth: usize) {
+    if children.is_empty() || depth >= MAX_NESTING {
+        for (k, e) in std::iter::once(entry).chain(children.iter().copied()).enumerate() {
+            let dest = book.chapter_file(base, n + k, &e.title);
+            book.pages.push(page(sources, &mut book.notes, e, &dest, n + k));
+        }
         return;
     }
-    let dir = format!("{base}/{}", numbered(n, &entry.title));
-    let part = dir.strip_prefix("chapters/").unwrap_or(&dir).to_string();
+    let dir = book.part_dir(base, n, &entry.title);
     book.parts.push(PartOut {
-        dir: part,
+        dir: dir.strip_prefix("chapters/").unwrap_or(&dir).to_string(),
         title: entry.title.clone(),
         description: String::new(),
         weight: n as i64 * 10,
     });
     let dest = book.chapter_file(&dir, 0, &entry.title);
     book.pages.push(page(sources, &mut book.notes, entry, &dest, 0));
-    let owned: Vec<Entry> =
-        children.iter().map(|e| Entry { title: e.title.clone(), path: e.path.clone(), indent: e.indent }).collect();
-    tree(sources, book, &owned, &dir);
+    tree(sources, book, children, &dir, depth + 1);
 }
 
 fn page(sources: &Sources, notes: &mut Vec<Diagnostic>, entry: &Entry, dest: &str, n: usize) -> PageOut {
@@ -148,7 +156,9 @@ fn page(sources: &Sources, notes: &mut Vec<Diagnostic>, entry: &Entry, dest: &st
         notes.push(d);
         String::new()
     });
-    let (body, title) = expand(sources, path, &text, notes, 0);
+    let mut inc =
+        Includes { sources, cache: std::collections::HashMap::new(), budget: INCLUDE_BUDGET, count: 0, stopped: false };
+    let (body, title) = expand(&mut inc, path, &text, notes, 0);
     if let Some(title) = title {
         front.insert("title".into(), title.into());
     }
@@ -171,8 +181,25 @@ fn page(sources: &Sources, notes: &mut Vec<Diagnostic>, entry: &Entry, dest: &st
 }
 
 /// `text` with mdBook's `{{#...}}` resolved: the body and a `{{#title}}`.
+/// What includes may add to one page in all: a few files including each
+/// other many times over must not fill the memory or the afternoon.
+const INCLUDE_BUDGET: usize = 8 << 20;
+
+/// Includes one page may resolve.
+const MAX_INCLUDES: usize = 1000;
+
+/// Files read by includes (read once) and what the page may still grow by.
+struct Includes<'a> {
+    sources: &'a Sources,
+    cache: std::collections::HashMap<String, String>,
+    budget: usize,
+    count: usize,
+    /// A limit was reached: no more includes are resolved on this page.
+    stopped: bool,
+}
+
 fn expand(
-    sources: &Sources,
+    inc: &mut Includes<'_>,
     file: &str,
     text: &str,
     notes: &mut Vec<Diagnostic>,
@@ -190,10 +217,26 @@ fn expand(
         let (name, arg) = inner.split_once(char::is_whitespace).map_or((inner, ""), |(n, a)| (n, a.trim()));
         match name {
             "title" => title = Some(arg.to_string()),
-            "include" | "rustdoc_include" if depth < 8 => match include(sources, file, arg) {
+            // Past a failed limit, the rest is left as written, unreported:
+            // one note says why.
+            "include" | "rustdoc_include" if inc.stopped => out.push_str(&rest[start..start + len + 2]),
+            "include" | "rustdoc_include" if depth >= 8 || inc.count >= MAX_INCLUDES => {
+                inc.stopped = true;
+                notes.push(
+                    Diagnostic::error(
+                        "import",
+                        file,
+                        format!("includes nest deeper than 8 levels or number more than {MAX_INCLUDES}: does a file include itself?"),
+                    )
+                    .at_offset(text, at)
+                    .with_help("copy the text in by hand"),
+                );
+                out.push_str(&rest[start..start + len + 2]);
+            }
+            "include" | "rustdoc_include" => match include(inc, file, arg) {
                 Ok(included) => {
                     let (inner_text, _) = expand(
-                        sources,
+                        inc,
                         &resolve_in(file, arg.split(':').next().unwrap_or("")),
                         &included,
                         notes,
@@ -202,6 +245,7 @@ fn expand(
                     out.push_str(&inner_text);
                 }
                 Err(why) => {
+                    inc.stopped |= inc.budget == 0;
                     notes.push(
                         Diagnostic::error("import", file, why)
                             .at_offset(text, at)
@@ -243,33 +287,48 @@ fn resolve_in(file: &str, arg: &str) -> String {
 }
 
 /// `{{#include file[:start[:end]]}}` or `{{#include file:anchor}}`.
-fn include(sources: &Sources, file: &str, arg: &str) -> Result<String, String> {
+fn include(inc: &mut Includes<'_>, file: &str, arg: &str) -> Result<String, String> {
     let mut pieces = arg.split(':');
     let path = resolve_in(file, pieces.next().unwrap_or(""));
-    let text = sources.read_text(&path).map_err(|d| format!("cannot include `{arg}`: {}", d.message))?;
+    if !inc.cache.contains_key(&path) {
+        let text = inc.sources.read_text(&path).map_err(|d| format!("cannot include `{arg}`: {}", d.message))?;
+        inc.cache.insert(path.clone(), text);
+    }
+    let text = inc.cache.get(&path).map(String::as_str).unwrap_or("");
+    let picked = pick_lines(text, arg, pieces.next(), pieces.next())?;
+    inc.count += 1;
+    inc.budget = inc.budget.checked_sub(picked.len()).ok_or_else(|| {
+        inc.stopped = true;
+        format!("cannot include `{arg}`: the page's includes grow past {} MiB", INCLUDE_BUDGET >> 20)
+    })?;
+    Ok(picked)
+}
+
+/// The lines of `text` an include names: all, one, a range, or an anchor.
+fn pick_lines(text: &str, arg: &str, first: Option<&str>, second: Option<&str>) -> Result<String, String> {
     let lines: Vec<&str> = text.lines().collect();
-    let first = pieces.next();
-    let second = pieces.next();
     let pick = |from: usize, to: usize| -> String {
         lines.get(from.min(lines.len())..to.min(lines.len())).unwrap_or(&[]).join("\n") + "\n"
     };
     Ok(match (first, second) {
-        (None, _) => text.clone(),
+        (None, _) => text.to_string(),
         (Some(a), None) if !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) => {
             let n: usize = a.parse().map_err(|_| format!("`{arg}`: not a line number"))?;
             pick(n.saturating_sub(1), n)
         }
         (Some(anchor), None) => {
+            // `ANCHOR: name` as a whole word: `x` is not `xyz`.
+            let marks = |l: &str, tag: &str| {
+                l.split_once(tag).is_some_and(|(_, rest)| rest.split_whitespace().next() == Some(anchor))
+            };
             let begin = lines
                 .iter()
-                .position(|l| l.contains(&format!("ANCHOR: {anchor}")))
-                .ok_or(format!("`{arg}`: no anchor `{anchor}`"))?;
-            let end = lines[begin..]
-                .iter()
-                .position(|l| l.contains(&format!("ANCHOR_END: {anchor}")))
-                .map_or(lines.len(), |e| begin + e);
-            lines[begin + 1..end].iter().filter(|l| !l.contains("ANCHOR")).copied().collect::<Vec<_>>().join("\n")
-                + "\n"
+                .position(|l| marks(l, "ANCHOR: "))
+                .ok_or(format!("cannot include `{arg}`: no anchor `{anchor}`"))?;
+            let end =
+                lines.iter().skip(begin).position(|l| marks(l, "ANCHOR_END: ")).map_or(lines.len(), |e| begin + e);
+            let inside = lines.get(begin + 1..end).unwrap_or(&[]);
+            inside.iter().filter(|l| !l.contains("ANCHOR")).copied().collect::<Vec<_>>().join("\n") + "\n"
         }
         (Some(a), Some(b)) => {
             let start: usize =
@@ -351,7 +410,8 @@ mod tests {
         assert_eq!(s.parts[0].0.as_deref(), Some("Guide"));
         let titles: Vec<&str> = s.parts[0].1.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(titles, ["Install", "Linux", "Later"]);
-        assert_eq!(nest(&s.parts[0].1).len(), 2);
+        let refs: Vec<&Entry> = s.parts[0].1.iter().collect();
+        assert_eq!(nest(&refs).len(), 2);
         assert!(s.parts[0].1[2].path.is_none());
         assert_eq!(s.suffix[0].title, "Thanks");
     }

@@ -37,8 +37,9 @@ pub(crate) struct Book {
     pub pages: Vec<PageOut>,
     /// What could not be mapped, at its source file and line.
     pub notes: Vec<Diagnostic>,
-    /// Chapter slugs taken so far: a playbook's are unique across parts.
-    pub slugs: std::collections::HashSet<String>,
+    /// Chapter slugs taken so far (a playbook's are unique across parts),
+    /// and parts' folders, with the next number to try for each name.
+    pub taken: std::collections::HashMap<String, usize>,
 }
 
 /// Slugs a chapter may not take: the generator's own folders.
@@ -49,15 +50,51 @@ impl Book {
     /// slug no other chapter has (`overview`, `overview-2`, ...): sources
     /// often repeat a name in every folder (`README.md`, "Overview").
     pub(crate) fn chapter_file(&mut self, base: &str, n: usize, name: &str) -> String {
-        let slug = crate::compile::slug::slugify(name);
-        let slug = if slug.is_empty() { "page".to_string() } else { slug };
-        let mut candidate = slug.clone();
-        let mut k = 2;
-        while RESERVED.contains(&candidate.as_str()) || !self.slugs.insert(candidate.clone()) {
-            candidate = format!("{slug}-{k}");
-            k += 1;
+        // Slugs are unique across the playbook; a top-level chapter's URL
+        // is also a top-level part's.
+        let scopes: &[&str] = if base == "chapters" { &["", "top:"] } else { &[""] };
+        let slug = self.unique(scopes, name);
+        format!("{base}/{n:02}-{slug}.md")
+    }
+
+    /// A part's folder below `base` at place `n`, its slug unique among
+    /// the folder's parts (and clear of the generator's at the top).
+    pub(crate) fn part_dir(&mut self, base: &str, n: usize, name: &str) -> String {
+        let scope = if base == "chapters" { "top:".to_string() } else { format!("{base}/") };
+        let slug = self.unique(&[&scope], name);
+        format!("{base}/{n:02}-{slug}")
+    }
+
+    /// A slug from `name` that no other in `scope` has, short, and a valid
+    /// URL segment on every system (`con` is a device on Windows).
+    fn unique(&mut self, scopes: &[&str], name: &str) -> String {
+        let mut slug = crate::compile::slug::slugify(name);
+        if slug.len() > 60 {
+            let cut = (0..=60).rev().find(|&i| slug.is_char_boundary(i)).unwrap_or(0);
+            slug.truncate(cut);
+            slug = slug.trim_end_matches('-').to_string();
         }
-        format!("{base}/{n:02}-{candidate}.md")
+        if slug.is_empty() {
+            slug = "page".into();
+        }
+        // The next number to try for this name is kept: a name repeated
+        // in every folder costs one step each, not one per earlier copy.
+        let key = format!("next:{}{slug}", scopes[0]);
+        let mut k = self.taken.get(&key).copied().unwrap_or(1);
+        loop {
+            let candidate = if k == 1 { slug.clone() } else { format!("{slug}-{k}") };
+            k += 1;
+            let free = scopes.iter().all(|s| !self.taken.contains_key(&format!("{s}{candidate}")))
+                && !RESERVED.contains(&candidate.as_str())
+                && crate::route::Route::check(&format!("{candidate}/index.html")).is_ok();
+            if free {
+                self.taken.insert(key, k);
+                for s in scopes {
+                    self.taken.insert(format!("{s}{candidate}"), 0);
+                }
+                return candidate;
+            }
+        }
     }
 }
 
@@ -99,25 +136,15 @@ pub(crate) struct Report {
 pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Option<&str>) -> Result<Report, String> {
     let sources = Sources::open(src)?;
     let kind = kind.unwrap_or_else(|| detect(&sources));
+    // `a/../b` is `b` before anything is looked at: the checks below and
+    // the writes see the same folder.
+    let into = &absolute(into)?;
     if into.exists() && std::fs::read_dir(into).map_err(|e| format!("`{}`: {e}", into.display()))?.next().is_some() {
         return Err(format!("`{}` is not empty: import writes a new playbook root", into.display()));
     }
-    // Never into SRC: the handbook being imported is not touched.
-    let absolute = |p: &Path| -> Option<PathBuf> {
-        let mut missing = Vec::new();
-        let mut at = p.to_path_buf();
-        loop {
-            if let Ok(real) = at.canonicalize() {
-                return Some(missing.into_iter().rev().fold(real, |acc: PathBuf, part| acc.join(part)));
-            }
-            missing.push(at.file_name()?.to_os_string());
-            at =
-                at.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        }
-    };
-    if let (Some(s), Some(i)) = (absolute(src), absolute(into))
-        && (i.starts_with(&s) || s.starts_with(&i))
-    {
+    // Never into SRC, nor around it: the handbook being imported is not touched.
+    let (s, i) = (real(&absolute(src)?), real(into));
+    if i.starts_with(&s) || s.starts_with(&i) {
         return Err("the new playbook may not be written inside the handbook it imports (or around it)".into());
     }
     let mut book = match kind {
@@ -126,14 +153,27 @@ pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Opti
         Kind::Yaml => folders::read(&sources, true),
     };
     if book.title.trim().is_empty() {
-        book.title = src
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| crate::compile::slug::title_from_slug(&n.to_string_lossy())))
+        book.title = s
+            .file_name()
+            .map(|n| crate::compile::slug::title_from_slug(&n.to_string_lossy()))
             .unwrap_or_else(|| "Handbook".into());
     }
     let (files, rewritten) = links::rewrite(&sources, &mut book, repo_url);
-    write(into, &sources, &book, &files)?;
+    // Written beside DIR and moved into place whole: a failure half-way
+    // leaves no half playbook behind.
+    let name = into.file_name().ok_or("the new playbook needs a folder name")?.to_string_lossy().into_owned();
+    let staging = into.with_file_name(format!(".{name}.import-{}", std::process::id()));
+    let written = write(&staging, &sources, &book, &files).and_then(|()| {
+        if into.exists() {
+            std::fs::remove_dir(into).map_err(|e| format!("`{}`: {e}", into.display()))?;
+        }
+        std::fs::rename(&staging, into)
+            .map_err(|e| format!("cannot move the new playbook into `{}`: {e}", into.display()))
+    });
+    if let Err(why) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(why);
+    }
     Ok(Report {
         kind: Some(kind),
         pages: book.pages.len(),
@@ -142,6 +182,40 @@ pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Opti
         files: files.len(),
         notes: book.notes,
     })
+}
+
+/// `path` from the current folder, with `.` and `..` taken away by name.
+fn absolute(path: &Path) -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let mut out = PathBuf::new();
+    for part in cwd.join(path).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// `path` with the links of its longest existing part resolved.
+fn real(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = path.to_path_buf();
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            return rest.into_iter().rev().fold(real, |acc: PathBuf, part| acc.join(part));
+        }
+        match (at.file_name().map(std::ffi::OsStr::to_os_string), at.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                at = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
 }
 
 /// mdBook when there is a `book.toml`, YAML when a markdown file opens
@@ -199,7 +273,11 @@ fn write(into: &Path, sources: &Sources, book: &Book, files: &[(String, String)]
         put(&format!("chapters/{}/part.toml", part.dir), toml::to_string(&t).map_err(|e| e.to_string())?.as_bytes())?;
     }
     for page in &book.pages {
-        let front = toml::to_string(&page.front).map_err(|e| e.to_string())?;
+        // One line per value: a `+++` line inside a multi-line string
+        // would close the front matter early.
+        let mut front = toml::Value::Table(page.front.clone());
+        one_line(&mut front);
+        let front = toml::to_string(&front).map_err(|e| e.to_string())?;
         put(&page.dest, format!("+++\n{front}+++\n\n{}", page.body.trim_start_matches('\n')).as_bytes())?;
     }
     for (from, to) in files {
@@ -209,11 +287,13 @@ fn write(into: &Path, sources: &Sources, book: &Book, files: &[(String, String)]
     Ok(())
 }
 
-/// `02-user-guide`: a name that sorts in reading order and slugs well.
-pub(crate) fn numbered(n: usize, title: &str) -> String {
-    let slug = crate::compile::slug::slugify(title);
-    let slug = if slug.is_empty() { "page".to_string() } else { slug };
-    format!("{n:02}-{slug}")
+fn one_line(value: &mut toml::Value) {
+    match value {
+        toml::Value::String(s) if s.contains(['\n', '\r']) => *s = s.replace(['\r', '\n'], " "),
+        toml::Value::Array(items) => items.iter_mut().for_each(one_line),
+        toml::Value::Table(t) => t.iter_mut().for_each(|(_, v)| one_line(v)),
+        _ => {}
+    }
 }
 
 /// Front matter with a title and a weight.

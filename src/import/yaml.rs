@@ -27,11 +27,30 @@ pub(super) struct Mapped {
     /// Old URLs (`aliases`, `redirect_from`, `permalink`, `slug`, `url`).
     pub old_urls: Vec<String>,
     pub front: toml::Table,
+    /// Keys whose value could not be kept (a weight that is not a number).
+    pub dropped: Vec<String>,
+}
+
+/// The line of the first anchor (`&name` where a value starts), if any.
+fn anchor_line(yaml: &str) -> Option<usize> {
+    yaml.lines().position(|line| {
+        let b = line.as_bytes();
+        (0..b.len()).any(|i| {
+            b[i] == b'&'
+                && b.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                && (i == 0 || matches!(b[i - 1], b' ' | b'[' | b',' | b'-' | b':' | b'{'))
+        })
+    })
 }
 
 /// Maps `yaml` (the text between the fences) to front-matter keys. `Err`:
 /// the YAML does not parse (message, line).
 pub(super) fn map(yaml: &str) -> Result<Mapped, (String, usize)> {
+    // The parser copies what an alias names, each time: nine nested
+    // anchors of nine aliases are gigabytes. Front matter has no need of them.
+    if let Some(line) = anchor_line(yaml) {
+        return Err(("YAML anchors (`&name`) are not supported in front matter".into(), line));
+    }
     let docs = YamlLoader::load_from_str(yaml).map_err(|e| (e.info().to_string(), e.marker().line()))?;
     let mut out = Mapped::default();
     let Some(Yaml::Hash(hash)) = docs.into_iter().next() else { return Ok(out) };
@@ -49,20 +68,23 @@ pub(super) fn map(yaml: &str) -> Result<Mapped, (String, usize)> {
                 let tags: Vec<toml::Value> = list(&value).into_iter().map(toml::Value::from).collect();
                 if !tags.is_empty() {
                     out.front.insert("tags".into(), tags.into());
+                } else if !matches!(value, Yaml::Null | Yaml::Array(_)) {
+                    out.dropped.push(key);
                 }
             }
-            "draft" | "unlisted" => {
-                if let Some(b) = value.as_bool() {
-                    out.front.insert("draft".into(), b.into());
+            "draft" | "unlisted" | "published" => match value.as_bool() {
+                Some(b) => {
+                    out.front.insert("draft".into(), (b != (key == "published")).into());
                 }
-            }
-            "published" => {
-                if let Some(b) = value.as_bool() {
-                    out.front.insert("draft".into(), (!b).into());
-                }
-            }
+                None => out.dropped.push(key),
+            },
             "weight" | "sidebar_position" | "nav_order" | "order" => {
-                out.weight = value.as_i64().or_else(|| value.as_f64().map(|f| f.round() as i64));
+                out.weight = value
+                    .as_i64()
+                    .or_else(|| value.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f.round() as i64));
+                if out.weight.is_none() {
+                    out.dropped.push(key);
+                }
             }
             "aliases" | "redirect_from" => out.old_urls.extend(list(&value)),
             "permalink" | "slug" | "url" => out.old_urls.extend(text(&value)),
@@ -78,11 +100,12 @@ pub(super) fn map(yaml: &str) -> Result<Mapped, (String, usize)> {
                     out.front.insert("owners".into(), owners.into());
                 }
             }
-            _ => {
-                if let Some(v) = to_toml(&value) {
+            _ => match to_toml(&value, 0) {
+                Some(v) => {
                     extra.insert(key, v);
                 }
-            }
+                None => out.dropped.push(key),
+            },
         }
     }
     if !extra.is_empty() {
@@ -112,16 +135,20 @@ fn list(value: &Yaml) -> Vec<String> {
     }
 }
 
-fn to_toml(value: &Yaml) -> Option<toml::Value> {
+/// A YAML value as TOML, to 16 levels (deeper is not front matter).
+fn to_toml(value: &Yaml, depth: usize) -> Option<toml::Value> {
+    if depth > 16 {
+        return None;
+    }
     Some(match value {
         Yaml::String(s) => s.clone().into(),
         Yaml::Integer(i) => (*i).into(),
-        Yaml::Real(r) => r.parse::<f64>().ok()?.into(),
+        Yaml::Real(r) => r.parse::<f64>().ok().filter(|f| f.is_finite())?.into(),
         Yaml::Boolean(b) => (*b).into(),
-        Yaml::Array(items) => toml::Value::Array(items.iter().filter_map(to_toml).collect()),
-        Yaml::Hash(hash) => {
-            toml::Value::Table(hash.iter().filter_map(|(k, v)| Some((k.as_str()?.to_string(), to_toml(v)?))).collect())
-        }
+        Yaml::Array(items) => toml::Value::Array(items.iter().filter_map(|v| to_toml(v, depth + 1)).collect()),
+        Yaml::Hash(hash) => toml::Value::Table(
+            hash.iter().filter_map(|(k, v)| Some((k.as_str()?.to_string(), to_toml(v, depth + 1)?))).collect(),
+        ),
         _ => return None,
     })
 }
@@ -144,6 +171,8 @@ mod tests {
         assert_eq!(m.front["reviewed"].to_string(), "2026-03-04");
         assert_eq!(m.front["extra"]["hero_image"].as_str(), Some("x.png"));
         assert!(map("title: [unclosed\n").is_err());
+        assert_eq!(map("a: &x [1]\nb: [*x, *x]\n").err().map(|e| e.1), Some(0), "anchors are refused");
+        assert!(map("title: \"Tom & Jerry\"\n").is_ok(), "an ampersand in text is not an anchor");
         assert!(split("no fences\n").is_none());
     }
 }

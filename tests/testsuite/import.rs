@@ -161,3 +161,64 @@ fn what_cannot_be_mapped_is_named_at_its_line_and_nothing_is_overwritten() {
     assert!(run.stderr.contains("inside the handbook it imports"), "{}", run.stderr);
     assert_eq!(f.read("full/x.md"), "x");
 }
+
+#[test]
+fn hostile_sources_neither_crash_nor_escape_nor_break_the_front_matter() {
+    let f = Fixture::with_files(&[
+        ("book/book.toml", "[book]\ntitle = \"T\"\n"),
+        ("book/src/SUMMARY.md", "# Summary\n\n- [A](a.md)\n- [B](b.md)\n"),
+        // An anchor that opens and closes on one line; a link around an image
+        // whose target is written another way; a title with a fence in it.
+        (
+            "book/src/a.md",
+            "{{#title Evil\n+++\ndraft = true\n+++\n}}\n# A\n\n{{#include s.rs:x}}\n\n[![i](b.md)](b&#46;md)\n\n[gone](missing.md)\n",
+        ),
+        ("book/src/s.rs", "x\n// ANCHOR: x ANCHOR_END: x\ny\n"),
+        // Includes that multiply: each level four times the last.
+        ("book/src/b.md", "{{#include b.md}}{{#include b.md}}{{#include b.md}}{{#include b.md}}\n"),
+        ("yaml/a.md", "---\ntitle: Bomb\nx: &a [1, 2, 3]\ny: [*a, *a, *a]\n---\nText.\n"),
+        ("yaml/b.md", "---\ntitle: \"Two\\n+++\\ndraft = true\"\ntags: {not: a list}\ndraft: \"yes\"\n---\nText.\n"),
+        ("yaml/c.md", "---\ntitle: C\n---\n[notes](build/notes.md)\n"),
+        ("yaml/build/notes.md", "+++\ntitle = \"Hidden\"\nowners = [\"@attacker\"]\n+++\nx\n"),
+    ]);
+    // A link to nowhere remains: written, named, exit 1.
+    let run = f.run(&["import", "book", "--into", "out"]).fails(1);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(run.stderr.contains("missing.md"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("includes nest deeper than 8 levels").count(), 1, "{}", run.stderr);
+    let a = f.read("out/chapters/01-a.md");
+    let (front, _) = a.trim_start_matches("+++\n").split_once("\n+++\n").unwrap();
+    assert!(!front.contains("\ndraft"), "the title stays one value: {front}");
+
+    let run = f.run(&["import", "yaml", "--into", "out2"]).fails(1);
+    assert!(run.stderr.contains("links to `chapters/build/notes.md`, which is not a page"), "{}", run.stderr);
+    assert!(run.stderr.contains("the value of `tags` could not be kept"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a.md:3:1: error: the YAML front matter does not parse: YAML anchors"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("the value of `draft` could not be kept"), "{}", run.stderr);
+    let b = f.read("out2/chapters/02-b.md");
+    assert!(b.contains("title = \"Two +++ draft = true\""), "{b}");
+    // Markdown the reader did not take as a page is not copied in.
+    assert!(!snapshot(&f.root().join("out2")).keys().any(|k| k.contains("notes")));
+
+    // `..` in --into is resolved before the checks: SRC stays untouched.
+    let run = f.run(&["import", "yaml", "--into", "nowhere/../yaml"]).fails(2);
+    assert!(run.stderr.contains("is not empty") || run.stderr.contains("inside the handbook"), "{}", run.stderr);
+    let run = f.run(&["import", "yaml", "--into", "nowhere/../yaml/sub"]).fails(2);
+    assert!(run.stderr.contains("inside the handbook it imports"), "{}", run.stderr);
+    assert!(!f.root().join("yaml/sub").exists());
+}
+
+#[test]
+fn a_name_repeated_thousands_of_times_gets_a_slug_each() {
+    let mut summary = String::from("# Summary\n\n");
+    for _ in 0..3000 {
+        summary.push_str("- [Overview]()\n");
+    }
+    let f = Fixture::with_files(&[("book/book.toml", "[book]\ntitle = \"T\"\n"), ("book/src/SUMMARY.md", &summary)]);
+    f.run(&["import", "book", "--into", "out"]).ok();
+    assert!(f.root().join("out/chapters/3000-overview-3000.md").is_file());
+}
