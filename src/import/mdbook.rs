@@ -294,7 +294,7 @@ fn include(inc: &mut Includes<'_>, file: &str, arg: &str) -> Result<String, Stri
         let text = inc.sources.read_text(&path).map_err(|d| format!("cannot include `{arg}`: {}", d.message))?;
         inc.cache.insert(path.clone(), text);
     }
-    let text = inc.cache.get(&path).map(String::as_str).unwrap_or("");
+    let text = inc.cache.get(&path).map_or("", String::as_str);
     let picked = pick_lines(text, arg, pieces.next(), pieces.next())?;
     inc.count += 1;
     inc.budget = inc.budget.checked_sub(picked.len()).ok_or_else(|| {

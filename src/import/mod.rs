@@ -155,8 +155,7 @@ pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Opti
     if book.title.trim().is_empty() {
         book.title = s
             .file_name()
-            .map(|n| crate::compile::slug::title_from_slug(&n.to_string_lossy()))
-            .unwrap_or_else(|| "Handbook".into());
+            .map_or_else(|| "Handbook".into(), |n| crate::compile::slug::title_from_slug(&n.to_string_lossy()));
     }
     let (files, rewritten) = links::rewrite(&sources, &mut book, repo_url);
     // Written beside DIR and moved into place whole: a failure half-way
