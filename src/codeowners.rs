@@ -40,9 +40,7 @@ pub(crate) fn pattern(prefix: &str, file: &str) -> Option<String> {
     let path = format!("{prefix}{file}");
     // What parsers may split a line on, or what reorders it on screen:
     // such a name could read as a rule for another path.
-    if path.chars().any(|c| {
-        c.is_control() || (c.is_whitespace() && c != ' ') || crate::diagnostics::clean(&c.to_string()) != c.to_string()
-    }) {
+    if path.chars().any(|c| crate::diagnostics::unsafe_char(c) || (c.is_whitespace() && c != ' ')) {
         return None;
     }
     let mut out = String::from("/");

@@ -93,23 +93,21 @@ pub fn run() -> ExitCode {
         Command::Completions { shell } => cmd::docs::completions(*shell),
         Command::Man => cmd::docs::man(),
         Command::Owners(args) => cmd::owners::run(args, verbosity),
-        Command::Import(args) => {
-            return match cmd::import::run(args, verbosity) {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::from(1),
-                Err(failure) => report(failure, verbosity),
-            };
-        }
-        Command::Check(args) => {
-            return match cmd::check::run(args, verbosity) {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::from(1),
-                Err(failure) => report(failure, verbosity),
-            };
-        }
+        // These two say whether what they checked passed (exit 1 if not).
+        Command::Import(args) => return passed(cmd::import::run(args, verbosity), verbosity),
+        Command::Check(args) => return passed(cmd::check::run(args, verbosity), verbosity),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(failure, verbosity),
+    }
+}
+
+/// Exit 0 when it passed, 1 when it did not, the failure's code otherwise.
+fn passed(result: Result<bool, Failure>, verbosity: Verbosity) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
         Err(failure) => report(failure, verbosity),
     }
 }

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 
 use super::{Failure, Verbosity, display_root, url_guard};
 use crate::cli::{CheckArgs, Format};
+use crate::compile::published::{self, Published};
 use crate::compile::{self, Options};
 use crate::date::Date;
 use crate::diagnostics::lint;
@@ -31,9 +32,14 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
     let opts = Options { load: args.edition.load_options(), base_url: None };
     // Every problem in one run: a site with errors is still linted and its
     // templates still rendered, so an author needs one push, not two.
+    // What `--base` needs of the working tree's site: its pages and address.
+    let mut now: Option<(Published, String)> = None;
     let mut diags = match compile::compile_all(&root, &opts, &compile::Earlier::default()) {
         Err(diags) => diags,
         Ok(compiled) => {
+            if args.base.is_some() {
+                now = Some((published::of_site(&compiled.site), compiled.site.config.base_url.clone()));
+            }
             let mut diags = compiled.warnings;
             diags.extend(lint::warnings(&compiled.site, Date::today()));
             diags.extend(codeowners_warnings(&root, &compiled.site));
@@ -54,10 +60,11 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
     if let Some(usage) = super::usage_error(&diags) {
         return Err(usage);
     }
+    let (now, base_url) = now.map_or((None, None), |(pages, url)| (Some(pages), Some(url)));
     let guard = match &args.base {
         None => None,
         Some(rev) => {
-            let c = url_guard::compare(&root, rev, &opts.load).map_err(|why| {
+            let c = url_guard::compare(&root, rev, &opts.load, now).map_err(|why| {
                 let why = format!("--base {rev}: {why}");
                 if args.format != Format::Human {
                     print(&[Diagnostic::error("no-base", "", why.clone())], &shown_root, args.format, verbosity);
@@ -79,7 +86,7 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
     }
     print(&diags, &shown_root, args.format, verbosity);
     if let Some((c, lost)) = &guard {
-        report_change(&root, c, *lost, args.format, verbosity);
+        report_change(c, *lost, base_url.as_deref().unwrap_or("/"), args.format, verbosity);
     }
     if args.strict && errors == 0 && warnings > 0 && verbosity != Verbosity::Quiet && args.format == Format::Human {
         eprintln!("check failed: --strict fails on warnings");
@@ -99,12 +106,10 @@ fn codeowners_warnings(root: &std::path::Path, site: &crate::compile::site::Site
 /// What the change does to the handbook: the job summary under `--format
 /// github` (to `$GITHUB_STEP_SUMMARY` when set, else printed), a count
 /// line for a person.
-fn report_change(root: &std::path::Path, c: &url_guard::Comparison, lost: usize, format: Format, verbosity: Verbosity) {
+fn report_change(c: &url_guard::Comparison, lost: usize, base: &str, format: Format, verbosity: Verbosity) {
     match format {
         Format::Github => {
-            let config = crate::sources::Sources::open(root).ok().and_then(|s| crate::sources::config::load(&s).ok());
-            let base = config.map_or_else(|| "/".to_string(), |c| c.base_url);
-            let text = url_guard::summary(c, lost, &base);
+            let text = url_guard::summary(c, lost, base);
             let written = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()).map(|path| {
                 std::fs::OpenOptions::new()
                     .append(true)

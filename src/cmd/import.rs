@@ -26,9 +26,9 @@ pub(crate) fn run(args: &ImportArgs, verbosity: Verbosity) -> Result<bool, Failu
     let errors = diagnostics::count_errors(&problems);
     if verbosity != Verbosity::Quiet {
         let kind = match report.kind {
-            Some(import::Kind::Mdbook) => "an mdBook",
-            Some(import::Kind::Yaml) => "markdown with YAML front matter",
-            _ => "plain markdown",
+            import::Kind::Mdbook => "an mdBook",
+            import::Kind::Yaml => "markdown with YAML front matter",
+            import::Kind::Markdown => "plain markdown",
         };
         eprintln!(
             "Imported {kind}: {} page{}, {} part{}, {} link{} rewritten, {} file{} copied -> {}",

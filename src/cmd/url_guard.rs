@@ -17,9 +17,16 @@ pub(crate) struct Comparison {
     pub now: Published,
 }
 
-/// Reads the playbook at `rev` (from git, in memory) and in the working
-/// tree. `Err`: why the comparison cannot be made (a usage problem).
-pub(crate) fn compare(root: &Path, rev: &str, opts: &LoadOptions) -> Result<Comparison, String> {
+/// Reads the playbook at `rev` (from git, in memory) and sets it beside
+/// `now`, the working tree's pages (loaded here when the check had no site
+/// to take them from). `Err`: why the comparison cannot be made (a usage
+/// problem).
+pub(crate) fn compare(
+    root: &Path,
+    rev: &str,
+    opts: &LoadOptions,
+    now: Option<Published>,
+) -> Result<Comparison, String> {
     let wanted = |path: &str| path.ends_with(".md") || path.ends_with(".toml");
     let tree = git::tree_at(root, rev, &wanted)?;
     // A playbook new in this change had no pages to lose.
@@ -31,11 +38,10 @@ pub(crate) fn compare(root: &Path, rev: &str, opts: &LoadOptions) -> Result<Comp
     } else {
         Published::new()
     };
-    let sources = Sources::open(root)?;
-    let now = match published::of_sources(&sources, opts) {
-        Ok((pages, _)) => pages,
+    let now = match now {
+        Some(pages) => pages,
         // The check itself reports the config's errors.
-        Err(_) => Published::new(),
+        None => published::of_sources(&Sources::open(root)?, opts).map(|(pages, _)| pages).unwrap_or_default(),
     };
     Ok(Comparison { rev: rev.to_string(), before, now })
 }

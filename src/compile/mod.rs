@@ -82,21 +82,21 @@ pub(crate) fn compile_all(root: &Path, opts: &Options, earlier: &Earlier<'_>) ->
     std::thread::scope(|scope| {
         let history =
             scope.spawn(|| earlier.history.clone().unwrap_or_else(|| std::sync::Arc::new(git::history(root))));
-        let mut compiled = compile_sources(&sources, cfg, opts, earlier, start)?;
-        compiled.site.history = history.join().unwrap_or_default();
-        compiled.timings.compile = start.elapsed() - compiled.timings.load;
-        Ok(compiled)
+        let (mut site, warnings, load) = compile_sources(&sources, cfg, opts, earlier, start);
+        site.history = history.join().unwrap_or_default();
+        Ok(Compiled { site, warnings, timings: Timings { load, compile: start.elapsed() - load } })
     })
 }
 
-/// Load -> routes -> markdown -> links, for `compile_all`.
+/// Load -> routes -> markdown -> links, for `compile_all`: the site, every
+/// problem (sorted), and when loading ended.
 fn compile_sources(
     sources: &Sources,
     cfg: config::Config,
     opts: &Options,
     earlier: &Earlier<'_>,
     start: Instant,
-) -> Result<Compiled, Vec<Diagnostic>> {
+) -> (Site, Vec<Diagnostic>, Duration) {
     let (mut book, mut diags) = content::load(sources, cfg, &opts.load, &earlier.parsed);
     let statics = theme::static_files(sources, &book.config, &mut diags);
     let (routes, mut more) = routes::assign(&mut book, statics);
@@ -108,9 +108,8 @@ fn compile_sources(
     diags.append(&mut more);
     diags.append(&mut links::check(&mut site, &drafts, &broken));
     site.drafts = drafts;
-    let compile = start.elapsed() - load;
     diagnostics::sort(&mut diags);
-    Ok(Compiled { site, warnings: diags, timings: Timings { load, compile } })
+    (site, diags, load)
 }
 
 /// The playbook root: `--root`, else the current folder, `./playbook`, or

@@ -115,6 +115,18 @@ pub(crate) fn published(p: &Parts<'_>) -> Published {
     out
 }
 
+/// The pages a compiled site publishes (the working tree, as `check` has
+/// already compiled it: no second load).
+pub(crate) fn of_site(site: &super::site::Site) -> Published {
+    published(&Parts {
+        chapters: site.chapters.iter().map(|c| &c.chapter).collect(),
+        parts: &site.parts,
+        teams: site.teams.iter().filter(|t| t.shown).map(|t| &t.team).collect(),
+        onboarding: site.onboarding.as_ref().map(|d| &d.doc),
+        routes: &site.routes,
+    })
+}
+
 /// The pages the playbook read through `sources` publishes: config,
 /// content and routes, as a build decides them (nothing is rendered).
 /// Problems of that playbook are returned too: the caller decides what

@@ -110,8 +110,8 @@ pub(crate) struct Site {
     pub(crate) urls: Arc<Urls>,
     /// Every document by its file.
     pub(crate) docs: Arc<HashMap<String, DocRef>>,
-    /// Root-relative paths of every `.md` file that exists, drafts
-    /// included (a link to a left-out draft gets its own message).
+    /// Root-relative paths of the drafts this build leaves out (a link to
+    /// one gets its own message).
     pub(crate) drafts: Arc<Vec<String>>,
 }
 

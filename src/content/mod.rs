@@ -52,8 +52,8 @@ pub(crate) struct Playbook {
     /// `--team ID`: the team whose edition this is.
     pub edition: Option<String>,
     pub onboarding: Option<Doc>,
-    /// Root-relative paths of every `.md` file that exists (drafts included),
-    /// so a link to a left-out draft can be told from a link to nowhere.
+    /// Root-relative paths of the drafts this build leaves out, so a link
+    /// to one can be told from a link to nowhere.
     pub drafts: Vec<String>,
     /// Files that exist but failed to load (their error is already reported).
     pub broken: Vec<String>,

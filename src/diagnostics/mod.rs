@@ -201,13 +201,6 @@ pub(crate) fn format_human(d: &Diagnostic, root: &Path, color: bool) -> String {
 /// CI workflow command such as `::error`) and bidirectional overrides are
 /// shown as `\u{..}` escapes instead of acting on the terminal.
 pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        c.is_control() && c != '\t'
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-            // Marks that reorder or break a line without being controls.
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}')
-    };
     if !s.chars().any(unsafe_char) {
         return s.into();
     }
@@ -220,6 +213,15 @@ pub(crate) fn clean(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.into()
+}
+
+/// A character `clean` writes out: a control (but tab), a direction
+/// override or isolate, a mark that reorders or breaks a line.
+pub(crate) fn unsafe_char(c: char) -> bool {
+    c.is_control() && c != '\t'
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}')
 }
 
 /// At most about 100 characters of a source line, around the column, and

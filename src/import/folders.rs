@@ -45,10 +45,9 @@ pub(super) fn read(sources: &Sources, with_yaml: bool) -> Book {
                 continue;
             }
         };
-        if let Some(source) = parse(&e.rel, &text, with_yaml, &mut book.notes) {
-            let dir = e.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-            folders.entry(dir).or_default().push(source);
-        }
+        let source = parse(&e.rel, &text, with_yaml, &mut book.notes);
+        let dir = e.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        folders.entry(dir).or_default().push(source);
     }
     // Every folder on the way to one with pages is a part.
     let dirs: Vec<String> = folders.keys().cloned().collect();
@@ -62,7 +61,6 @@ pub(super) fn read(sources: &Sources, with_yaml: bool) -> Book {
             folders.entry(String::new()).or_default();
         }
     }
-    let mut folders: BTreeMap<String, Vec<Source>> = folders;
     place(&mut folders, "", "", &mut book);
     book
 }
@@ -163,7 +161,7 @@ pub(super) fn new_url(dest: &str) -> String {
     inner.split('/').map(slug::from_file_stem).collect::<Vec<_>>().join("/") + "/"
 }
 
-fn parse(rel: &str, text: &str, with_yaml: bool, notes: &mut Vec<Diagnostic>) -> Option<Source> {
+fn parse(rel: &str, text: &str, with_yaml: bool, notes: &mut Vec<Diagnostic>) -> Source {
     let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".md");
     let mut source = Source {
         rel: rel.to_string(),
@@ -219,5 +217,5 @@ fn parse(rel: &str, text: &str, with_yaml: bool, notes: &mut Vec<Diagnostic>) ->
         }
     }
     source.body = if h1.is_some() { rest[after..].to_string() } else { rest.to_string() };
-    Some(source)
+    source
 }

@@ -114,7 +114,7 @@ fn in_repository(url: &str, repo: &str) -> Option<String> {
 
 /// `link` from `from` (SRC-relative) as an SRC-relative path, if it stays
 /// inside SRC. `rooted`: the link is from the repository's top.
-fn resolve(from: &str, link: &str, rooted: bool) -> Option<String> {
+pub(super) fn resolve(from: &str, link: &str, rooted: bool) -> Option<String> {
     let link = percent_encoding::percent_decode_str(link).decode_utf8().ok()?;
     let mut parts: Vec<&str> = if rooted { Vec::new() } else { from.split('/').collect() };
     if !rooted {

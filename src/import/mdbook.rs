@@ -234,14 +234,8 @@ fn expand(
                 out.push_str(&rest[start..start + len + 2]);
             }
             "include" | "rustdoc_include" => match include(inc, file, arg) {
-                Ok(included) => {
-                    let (inner_text, _) = expand(
-                        inc,
-                        &resolve_in(file, arg.split(':').next().unwrap_or("")),
-                        &included,
-                        notes,
-                        depth + 1,
-                    );
+                Ok((path, included)) => {
+                    let (inner_text, _) = expand(inc, &path, &included, notes, depth + 1);
                     out.push_str(&inner_text);
                 }
                 Err(why) => {
@@ -270,26 +264,12 @@ fn expand(
     (out, title)
 }
 
-/// The path `arg` names, from the folder of `file`.
-fn resolve_in(file: &str, arg: &str) -> String {
-    let mut parts: Vec<&str> = file.split('/').collect();
-    parts.pop();
-    for seg in arg.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
-/// `{{#include file[:start[:end]]}}` or `{{#include file:anchor}}`.
-fn include(inc: &mut Includes<'_>, file: &str, arg: &str) -> Result<String, String> {
+/// `{{#include file[:start[:end]]}}` or `{{#include file:anchor}}`: the
+/// file's SRC-relative path and the text it gives.
+fn include(inc: &mut Includes<'_>, file: &str, arg: &str) -> Result<(String, String), String> {
     let mut pieces = arg.split(':');
-    let path = resolve_in(file, pieces.next().unwrap_or(""));
+    let path = super::links::resolve(file, pieces.next().unwrap_or(""), false)
+        .ok_or_else(|| format!("cannot include `{arg}`: it leads outside the book"))?;
     if !inc.cache.contains_key(&path) {
         let text = inc.sources.read_text(&path).map_err(|d| format!("cannot include `{arg}`: {}", d.message))?;
         inc.cache.insert(path.clone(), text);
@@ -301,7 +281,7 @@ fn include(inc: &mut Includes<'_>, file: &str, arg: &str) -> Result<String, Stri
         inc.stopped = true;
         format!("cannot include `{arg}`: the page's includes grow past {} MiB", INCLUDE_BUDGET >> 20)
     })?;
-    Ok(picked)
+    Ok((path, picked))
 }
 
 /// The lines of `text` an include names: all, one, a range, or an anchor.
@@ -399,6 +379,19 @@ fn link(item: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn includes_pick_lines_ranges_and_anchors() {
+        let text = "one\n// ANCHOR: body\ntwo\n// ANCHOR: bodyx\nthree\n// ANCHOR_END: body\nfour\n";
+        let pick = |a: Option<&str>, b: Option<&str>| pick_lines(text, "f", a, b).unwrap();
+        assert_eq!(pick(None, None), text);
+        assert_eq!(pick(Some("3"), None), "two\n");
+        assert_eq!(pick(Some("5"), Some("")), "three\n// ANCHOR_END: body\nfour\n");
+        assert_eq!(pick(Some(""), Some("1")), "one\n");
+        assert_eq!(pick(Some("body"), None), "two\nthree\n", "marker lines are left out");
+        assert!(pick_lines(text, "f", Some("nope"), None).is_err());
+        assert_eq!(pick_lines("// ANCHOR: x ANCHOR_END: x\n", "f", Some("x"), None).unwrap(), "\n");
+    }
 
     #[test]
     fn a_summary_has_prefix_parts_nesting_drafts_and_suffix() {

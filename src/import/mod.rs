@@ -122,9 +122,9 @@ pub(crate) struct PageOut {
 }
 
 /// What the import did, for its summary.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Report {
-    pub kind: Option<Kind>,
+    pub kind: Kind,
     pub pages: usize,
     pub parts: usize,
     pub links: usize,
@@ -174,7 +174,7 @@ pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Opti
         return Err(why);
     }
     Ok(Report {
-        kind: Some(kind),
+        kind,
         pages: book.pages.len(),
         parts: book.parts.len(),
         links: rewritten,
@@ -237,11 +237,8 @@ fn detect(sources: &Sources) -> Kind {
 /// made by `links` and the readers from slugs below `chapters/`; each is
 /// checked again here, the one place this command writes.
 fn write(into: &Path, sources: &Sources, book: &Book, files: &[(String, String)]) -> Result<(), String> {
-    let put = |rel: &str, bytes: &[u8]| -> Result<(), String> {
-        if rel != ".gitignore" {
-            crate::route::Route::check(rel).map_err(|why| format!("cannot write `{rel}`: {why}"))?;
-        }
-        let path: PathBuf = into.join(rel);
+    // A new file, never one that is there.
+    let create = |path: PathBuf, bytes: &[u8]| -> Result<(), String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         }
@@ -252,6 +249,11 @@ fn write(into: &Path, sources: &Sources, book: &Book, files: &[(String, String)]
             .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
     };
+    // Every path made from content passes the output-path check.
+    let put = |rel: &str, bytes: &[u8]| -> Result<(), String> {
+        crate::route::Route::check(rel).map_err(|why| format!("cannot write `{rel}`: {why}"))?;
+        create(into.join(rel), bytes)
+    };
     let mut config = toml::Table::new();
     config.insert("title".into(), book.title.clone().into());
     if !book.description.is_empty() {
@@ -261,7 +263,7 @@ fn write(into: &Path, sources: &Sources, book: &Book, files: &[(String, String)]
         config.insert("language".into(), language.clone().into());
     }
     put("playbook.toml", toml::to_string(&config).map_err(|e| e.to_string())?.as_bytes())?;
-    put(".gitignore", b"public/\n.public.spare/\n")?;
+    create(into.join(".gitignore"), b"public/\n.public.spare/\n")?;
     for part in &book.parts {
         let mut t = toml::Table::new();
         t.insert("title".into(), part.title.clone().into());

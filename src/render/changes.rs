@@ -132,11 +132,8 @@ pub(crate) fn feed(l: &Lookups<'_>) -> String {
     let site = l.site;
     let root = if site.config.base_url.contains("://") { site.config.base_url.as_str() } else { site.base.as_str() };
     let changes = recent(l);
-    let updated = changes.iter().map(|c| c.commit.time).max();
-    let updated = changes
-        .iter()
-        .find(|c| Some(c.commit.time) == updated)
-        .map_or("1970-01-01T00:00:00Z", |c| c.commit.stamp.as_str());
+    // Newest first, and times never grow going back: the first is the latest.
+    let updated = changes.first().map_or("1970-01-01T00:00:00Z", |c| c.commit.stamp.as_str());
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let line = |out: &mut String, open: &str, text: &str, close: &str| {

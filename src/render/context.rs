@@ -72,7 +72,7 @@ impl<'a> Lookups<'a> {
                 .find(|(r, f)| r.as_str() == "custom.css" && !f.is_theme())
                 .map(|(r, _)| r.url(&site.base)),
             generator: concat!("playbook ", env!("CARGO_PKG_VERSION")),
-            latest_change: site.history.commits.iter().map(|c| c.time).max(),
+            latest_change: site.history.newest().map(|c| c.time),
         };
         let mut base_ctx = Context::new();
         base_ctx.insert("site", &site_view);

@@ -38,6 +38,12 @@ pub(crate) struct History {
 }
 
 impl History {
+    /// The newest commit: also the latest in time (`parse` clamps times so
+    /// that they never grow going back in history).
+    pub(crate) fn newest(&self) -> Option<&Commit> {
+        self.commits.first()
+    }
+
     /// The newest commit that touched `file`.
     pub(crate) fn latest(&self, file: &str) -> Option<&Commit> {
         let &i = self.by_file.get(file)?.first()?;
