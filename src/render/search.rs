@@ -297,16 +297,15 @@ pub(crate) fn build(pages: &[Page<'_>], language: &str, emit: &(dyn Fn(String, V
         counts.into_iter().map(|(t, p)| (t.into_owned(), p.into_iter().map(weigh).collect())).collect();
     terms.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut files = Vec::new();
+    // Each shard goes out as soon as it is made: all of them together are a
+    // fifth of the index.
     let mut shards = BTreeMap::new();
-    shard(&terms.iter().collect::<Vec<_>>(), 1, &mut shards, &mut files);
+    shard(&terms.iter().collect::<Vec<_>>(), 1, &mut shards, emit);
+    drop(terms);
     let stem = stemmer.is_some().then_some("en");
     let meta = Meta { v: 3, pages: pages.len(), avg: avg.round() as u32, stem, shards };
-    files.push((format!("{DIR}meta.json"), json(&meta)));
-    files.push((format!("{DIR}filters.json"), json(&filters(pages))));
-    for (path, bytes) in files {
-        emit(path, bytes);
-    }
+    emit(format!("{DIR}meta.json"), json(&meta));
+    emit(format!("{DIR}filters.json"), json(&filters(pages)));
     pages.par_iter().enumerate().for_each(|(pi, page)| {
         let doc = DocFile {
             u: &page.url,
@@ -341,7 +340,12 @@ type WordHash = foldhash::fast::RandomState;
 
 /// Groups terms by their first `len` characters; a group that is too big is
 /// split by one more character (a term shorter than that stays behind).
-fn shard(terms: &[&Postings], len: usize, shards: &mut BTreeMap<String, String>, files: &mut Vec<(String, Vec<u8>)>) {
+fn shard(
+    terms: &[&Postings],
+    len: usize,
+    shards: &mut BTreeMap<String, String>,
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
     let mut groups: BTreeMap<String, Vec<&Postings>> = BTreeMap::new();
     for &entry in terms {
         groups.entry(entry.0.chars().take(len).collect()).or_default().push(entry);
@@ -352,11 +356,11 @@ fn shard(terms: &[&Postings], len: usize, shards: &mut BTreeMap<String, String>,
             let (short, long): (Vec<&Postings>, Vec<&Postings>) =
                 group.into_iter().partition(|(t, _)| t.chars().count() <= len);
             if !short.is_empty() {
-                add_shard(&prefix, shard_json(&short), shards, files);
+                add_shard(&prefix, shard_json(&short), shards, emit);
             }
-            shard(&long, len + 1, shards, files);
+            shard(&long, len + 1, shards, emit);
         } else {
-            add_shard(&prefix, shard_json(&group), shards, files);
+            add_shard(&prefix, shard_json(&group), shards, emit);
         }
     }
 }
@@ -366,12 +370,17 @@ fn estimate(group: &[&Postings]) -> usize {
     group.iter().map(|(t, p)| t.len() + 6 + p.len() * 6).sum()
 }
 
-fn add_shard(prefix: &str, body: Vec<u8>, shards: &mut BTreeMap<String, String>, files: &mut Vec<(String, Vec<u8>)>) {
+fn add_shard(
+    prefix: &str,
+    body: Vec<u8>,
+    shards: &mut BTreeMap<String, String>,
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
     // A file name safe anywhere: the prefix's bytes in hex.
     let name: String = prefix.bytes().map(|b| format!("{b:02x}")).collect();
     let file = format!("s/{name}.json");
-    shards.insert(prefix.to_string(), file.clone());
-    files.push((format!("{DIR}{file}"), body));
+    emit(format!("{DIR}{file}"), body);
+    shards.insert(prefix.to_string(), file);
 }
 
 /// `{term: [page gap, weight, page gap, weight, ...]}`: pages are stored as

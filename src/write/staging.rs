@@ -159,16 +159,20 @@ impl Staging {
             let prefix = &dir[..end];
             if !lock(&self.written).dirs.contains(prefix) {
                 let path = self.tmp.join(prefix);
-                match std::fs::symlink_metadata(&path) {
-                    Ok(m) if m.is_dir() => {}
-                    Ok(_) => {
-                        remove_any(&path)?;
-                        std::fs::create_dir(&path)?;
+                // A new staging folder holds nothing: one mkdir, no look first.
+                let made = !self.recycled && std::fs::create_dir(&path).is_ok();
+                if !made {
+                    match std::fs::symlink_metadata(&path) {
+                        Ok(m) if m.is_dir() => {}
+                        Ok(_) => {
+                            remove_any(&path)?;
+                            std::fs::create_dir(&path)?;
+                        }
+                        Err(_) => match std::fs::create_dir(&path) {
+                            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_dir(&path) => {}
+                            other => other?,
+                        },
                     }
-                    Err(_) => match std::fs::create_dir(&path) {
-                        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_real_dir(&path) => {}
-                        other => other?,
-                    },
                 }
                 lock(&self.written).dirs.insert(prefix.to_string());
             }
