@@ -315,6 +315,9 @@ pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
     for section in &mut out.sections {
         section.text.shrink_to_fit();
     }
+    out.sections.shrink_to_fit();
+    out.headings.shrink_to_fit();
+    out.links.shrink_to_fit();
     out
 }
 
