@@ -159,7 +159,8 @@ impl Staging {
             let prefix = &dir[..end];
             if !lock(&self.written).dirs.contains(prefix) {
                 let path = self.tmp.join(prefix);
-                // A new staging folder holds nothing: one mkdir, no look first.
+                // In a new staging folder only this build's own writes can
+                // be in the way: mkdir first, and look only if it fails.
                 let made = !self.recycled && std::fs::create_dir(&path).is_ok();
                 if !made {
                     match std::fs::symlink_metadata(&path) {

@@ -122,8 +122,10 @@ pub(crate) struct Input<'a> {
 pub(crate) fn render(doc: &Input<'_>, resolve: &dyn Resolve) -> Rendered {
     let body = &doc.text[doc.body_offset..];
     // Prose makes an event per 20 to 25 bytes (the bundled playbook, the
-    // generated ones): reserving for that spares most doubling copies.
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(body.len() / 16 + 16);
+    // generated ones): reserving for that spares most doubling copies. An
+    // event is ~100 bytes, so the reservation is capped: a huge body that
+    // makes few events (one code block) must not reserve six times itself.
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity((body.len() / 16).min(1 << 14) + 16);
     events.extend(Parser::new_ext(body, parser_options()).into_offset_iter());
     let task_keys = take_task_keys(&mut events);
     let mut out = Rendered::default();
