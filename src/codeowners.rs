@@ -147,19 +147,17 @@ pub(crate) fn stale(
         let rule = rules.iter().rev().find(|r| matches(&r.pattern, &path));
         let message = match rule {
             None => format!("{shown} has no rule for this chapter: its owners {} get no review requests", list(&want)),
-            Some(r) if r.owners != want && r.pattern == pattern => format!(
-                "{shown} (line {}) gives this chapter to {}, its front matter to {}",
-                r.line,
-                list(&r.owners),
-                list(&want)
-            ),
-            Some(r) if r.owners != want => format!(
-                "{shown} (line {}, `{}`) gives this chapter to {}, its front matter to {}",
-                r.line,
-                comment_safe(&r.pattern),
-                list(&r.owners),
-                list(&want)
-            ),
+            Some(r) if r.owners != want => {
+                // A rule for more than this file is named by its pattern.
+                let which =
+                    if r.pattern == pattern { String::new() } else { format!(", `{}`", comment_safe(&r.pattern)) };
+                format!(
+                    "{shown} (line {}{which}) gives this chapter to {}, its front matter to {}",
+                    r.line,
+                    list(&r.owners),
+                    list(&want)
+                )
+            }
             Some(_) => continue,
         };
         out.push(Diagnostic::warning("codeowners", c.file, message).at_offset(c.text, c.at).with_help(help));

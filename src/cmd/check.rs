@@ -60,7 +60,7 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<bool, Failur
     if let Some(usage) = super::usage_error(&diags) {
         return Err(usage);
     }
-    let (now, base_url) = now.map_or((None, None), |(pages, url)| (Some(pages), Some(url)));
+    let (now, base_url) = now.unzip();
     let guard = match &args.base {
         None => None,
         Some(rev) => {

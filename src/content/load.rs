@@ -214,35 +214,25 @@ fn parse_chapter(
         return Ok((c.clone(), Vec::new()));
     }
     let text = sources.read_text(file).map_err(|d| vec![d])?;
-    if !front_matter::has_front_matter(&text) {
-        return Ok((bare_chapter(file, text, stamp), Vec::new()));
-    }
-    let read = parse_text(file, text, |f| meta::chapter(f, 0))?;
-    let meta = read.value;
+    let slug = slug::from_file_stem(file_stem(file));
+    let (meta, body, text, problems) = if front_matter::has_front_matter(&text) {
+        let read = parse_text(file, text, |f| meta::chapter(f, 0))?;
+        (read.value, read.body, read.text, read.problems)
+    } else {
+        // No front matter (markdown brought from elsewhere): the title is
+        // the leading `# H1`, else the file's name; every other key takes
+        // its default.
+        let (title, body) = front_matter::leading_h1(&text).unwrap_or_else(|| (slug::title_from_slug(&slug), 0));
+        (meta::ChapterMeta { title, ..Default::default() }, body, text, Vec::new())
+    };
     let chapter = Chapter {
-        doc: Doc::read(file, &meta.title, &meta.summary, read.body, read.text, stamp),
-        slug: slug::from_file_stem(file_stem(file)),
+        doc: Doc::read(file, &meta.title, &meta.summary, body, text, stamp),
+        slug,
         part: None,
         route: route::home(),
         meta,
     };
-    Ok((chapter, read.problems))
-}
-
-/// A chapter with no front matter (markdown brought from elsewhere): its
-/// title from its leading `# H1`, else from its file name; every other key
-/// takes its default.
-fn bare_chapter(file: &str, text: String, stamp: Option<(std::time::SystemTime, u64)>) -> Chapter {
-    let name = || slug::title_from_slug(&slug::from_file_stem(file_stem(file)));
-    let (title, body) = front_matter::leading_h1(&text).unwrap_or_else(|| (name(), 0));
-    let meta = meta::ChapterMeta { title, ..Default::default() };
-    Chapter {
-        doc: Doc::read(file, &meta.title, "", body, text, stamp),
-        slug: slug::from_file_stem(file_stem(file)),
-        part: None,
-        route: route::home(),
-        meta,
-    }
+    Ok((chapter, problems))
 }
 
 /// Reports every chapter whose slug an earlier file (by path) already has,

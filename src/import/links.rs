@@ -116,21 +116,8 @@ fn in_repository(url: &str, repo: &str) -> Option<String> {
 /// inside SRC. `rooted`: the link is from the repository's top.
 pub(super) fn resolve(from: &str, link: &str, rooted: bool) -> Option<String> {
     let link = percent_encoding::percent_decode_str(link).decode_utf8().ok()?;
-    let mut parts: Vec<&str> = if rooted { Vec::new() } else { from.split('/').collect() };
-    if !rooted {
-        parts.pop();
-    }
-    for seg in link.trim_start_matches('/').split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let path = parts.join("/");
-    (!path.is_empty()).then_some(path)
+    let dir = if rooted { "" } else { from.rsplit_once('/').map_or("", |(dir, _)| dir) };
+    crate::compile::markdown::join(dir, &link).filter(|path| !path.is_empty())
 }
 
 /// The path of `to` relative to the folder of `from` (both root-relative).

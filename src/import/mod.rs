@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::sources::Sources;
+use crate::write::output::{lexical, resolve};
 
 /// What a source kind is read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -138,12 +139,13 @@ pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Opti
     let kind = kind.unwrap_or_else(|| detect(&sources));
     // `a/../b` is `b` before anything is looked at: the checks below and
     // the writes see the same folder.
-    let into = &absolute(into)?;
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let into = &lexical(&cwd.join(into));
     if into.exists() && std::fs::read_dir(into).map_err(|e| format!("`{}`: {e}", into.display()))?.next().is_some() {
         return Err(format!("`{}` is not empty: import writes a new playbook root", into.display()));
     }
     // Never into SRC, nor around it: the handbook being imported is not touched.
-    let (s, i) = (real(&absolute(src)?), real(into));
+    let (s, i) = (resolve(&cwd.join(src)), resolve(into));
     if i.starts_with(&s) || s.starts_with(&i) {
         return Err("the new playbook may not be written inside the handbook it imports (or around it)".into());
     }
@@ -181,40 +183,6 @@ pub(crate) fn import(src: &Path, into: &Path, kind: Option<Kind>, repo_url: Opti
         files: files.len(),
         notes: book.notes,
     })
-}
-
-/// `path` from the current folder, with `.` and `..` taken away by name.
-fn absolute(path: &Path) -> Result<PathBuf, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    let mut out = PathBuf::new();
-    for part in cwd.join(path).components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Ok(out)
-}
-
-/// `path` with the links of its longest existing part resolved.
-fn real(path: &Path) -> PathBuf {
-    let mut rest = Vec::new();
-    let mut at = path.to_path_buf();
-    loop {
-        if let Ok(real) = at.canonicalize() {
-            return rest.into_iter().rev().fold(real, |acc: PathBuf, part| acc.join(part));
-        }
-        match (at.file_name().map(std::ffi::OsStr::to_os_string), at.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                at = parent.to_path_buf();
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
 }
 
 /// mdBook when there is a `book.toml`, YAML when a markdown file opens

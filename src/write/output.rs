@@ -115,7 +115,7 @@ impl OutputDir {
 }
 
 /// `path` without `.` and `..` (applied by name) or trailing separators.
-fn lexical(path: &Path) -> PathBuf {
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -198,7 +198,7 @@ fn expand_home(path: &Path) -> PathBuf {
 /// each part that exists has its links resolved, `..` steps back from what
 /// was resolved so far (as the system would), and parts past the first
 /// that does not exist are taken by name (they hold no links).
-fn resolve(path: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
