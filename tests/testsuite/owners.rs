@@ -80,4 +80,12 @@ fn check_warns_where_codeowners_disagrees_with_the_front_matter() {
     assert!(run.stdout.contains(taken), "{}", run.stdout);
     assert!(run.stdout.contains("`/docs/handbook/chapters/**`) gives this chapter to @mallory"), "{}", run.stdout);
     assert!(run.stdout.contains("run `playbook owners`"));
+
+    // Rules only for other paths (a folder rule must not reach past its
+    // folder): the chapter's owners get no review requests.
+    f.write(".github/CODEOWNERS", "/docs/handbook/chapters/01-x/ @x\n/docs/handbook/chapter @y\n");
+    let run = run_in(&root, &["check"]).ok();
+    let none = "chapters/03-practice/08-handles.md:3:1: warning: ../../.github/CODEOWNERS has no rule for this \
+                chapter: its owners @bo @org/leads get no review requests";
+    assert!(run.stdout.contains(none), "{}", run.stdout);
 }
