@@ -201,12 +201,11 @@ fn parse(rel: &str, text: &str, with_yaml: bool, notes: &mut Vec<Diagnostic>) ->
         }
     }
     let rest = &text[body_start..];
-    let (h1, after) = match crate::content::leading_h1(rest) {
-        Some((title, at)) => (Some(title), at),
-        None => (None, 0),
-    };
+    // A leading `# H1` is the title when the front matter gave none, and
+    // leaves the body either way (the page shows its title already).
+    let (h1, after) = crate::content::leading_h1(rest).map_or((None, 0), |(title, at)| (Some(title), at));
     if source.title.is_empty() {
-        source.title = h1.clone().unwrap_or_else(|| slug::title_from_slug(&slug::from_file_stem(stem)));
+        source.title = h1.unwrap_or_else(|| slug::title_from_slug(&slug::from_file_stem(stem)));
     }
     // The old URL of a site built from this folder: its path, pretty.
     if with_yaml {
@@ -216,6 +215,6 @@ fn parse(rel: &str, text: &str, with_yaml: bool, notes: &mut Vec<Diagnostic>) ->
             source.old_urls.push(format!("{path}/"));
         }
     }
-    source.body = if h1.is_some() { rest[after..].to_string() } else { rest.to_string() };
+    source.body = rest[after..].to_string();
     source
 }

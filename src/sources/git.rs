@@ -276,12 +276,10 @@ pub(crate) fn codeowners(top: &Path, prefix: &str) -> Option<(String, String)> {
     let up = "../".repeat(prefix.matches('/').count());
     // GitHub uses the first that exists; one that is not a plain file in a
     // plain folder of the repository (a link, say) is not read at all.
-    let name = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
+    let (name, meta) = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
         .into_iter()
-        .find(|name| std::fs::symlink_metadata(top.join(name)).is_ok())?;
-    let path = top.join(name);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
-    let real = path.canonicalize().ok()?;
+        .find_map(|name| std::fs::symlink_metadata(top.join(name)).ok().map(|meta| (name, meta)))?;
+    let real = top.join(name).canonicalize().ok()?;
     if !meta.is_file() || meta.len() > 1 << 20 || real != top.canonicalize().ok()?.join(name) {
         return None;
     }
